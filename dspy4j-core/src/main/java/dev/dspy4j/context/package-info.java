@@ -1,0 +1,5 @@
+/**
+ * The immutable execution context: which LM, adapter, default options and listeners a program
+ * call uses. Passed explicitly or bound to a thread for a block; never global.
+ */
+package dev.dspy4j.context;

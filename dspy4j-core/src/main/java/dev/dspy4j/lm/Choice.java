@@ -1,0 +1,24 @@
+package dev.dspy4j.lm;
+
+import java.util.List;
+
+/**
+ * One completion in an LM response.
+ *
+ * @param text the generated text ({@code ""} when the model only called tools)
+ * @param toolCalls native tool calls, possibly empty
+ * @param reasoningContent the provider's native reasoning text, or {@code null}
+ * @param finishReason why generation stopped ({@code stop}, {@code length}, ...), or {@code null}
+ */
+public record Choice(String text, List<ToolCall> toolCalls, String reasoningContent, String finishReason) {
+
+    public Choice {
+        text = text == null ? "" : text;
+        toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+    }
+
+    /** A plain text completion. */
+    public static Choice of(String text) {
+        return new Choice(text, List.of(), null, "stop");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.dspy4j.lm;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A language model: takes a request of messages and options, returns choices. HTTP clients,
+ * scripted test LMs and lambdas all implement it.
+ *
+ * <p>Implementations must be thread-safe. Put retries, caches and limits in front of any LM with
+ * {@link #withInterceptors(LmInterceptor...)}.
+ */
+@FunctionalInterface
+public interface LM {
+
+    /**
+     * Sends a request.
+     *
+     * @param request messages and options
+     * @return at least one choice
+     * @throws dev.dspy4j.DspyException on failure; retryable failures say so
+     */
+    LmResponse call(LmRequest request);
+
+    /** The model name, DSPy style ({@code openai/gpt-4o-mini}); {@code "custom"} by default. */
+    default String model() {
+        return "custom";
+    }
+
+    /** What the LM supports beyond plain chat. {@link LmCapabilities#NONE} by default. */
+    default LmCapabilities capabilities() {
+        return LmCapabilities.NONE;
+    }
+
+    /**
+     * The LM's settings as DSPy saves them in a program's {@code lm} entry: model and options,
+     * never credentials or endpoints.
+     */
+    default Map<String, Object> savedState() {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("model", model());
+        return state;
+    }
+
+    /**
+     * This LM behind a chain of interceptors; the first runs first. The result keeps this LM's
+     * model, capabilities and saved state.
+     */
+    default LM withInterceptors(LmInterceptor... interceptors) {
+        LM target = this;
+        List<LmInterceptor> chain = List.of(interceptors);
+        return new LM() {
+            @Override
+            public LmResponse call(LmRequest request) {
+                return proceed(0, request);
+            }
+
+            private LmResponse proceed(int index, LmRequest request) {
+                if (index == chain.size()) {
+                    return target.call(request);
+                }
+                return chain.get(index).intercept(request, next -> proceed(index + 1, next));
+            }
+
+            @Override
+            public String model() {
+                return target.model();
+            }
+
+            @Override
+            public LmCapabilities capabilities() {
+                return target.capabilities();
+            }
+
+            @Override
+            public Map<String, Object> savedState() {
+                return target.savedState();
+            }
+
+            @Override
+            public String toString() {
+                List<String> names = new ArrayList<>();
+                chain.forEach(i -> names.add(i.getClass().getSimpleName()));
+                return "LM(" + target + " behind " + names + ")";
+            }
+        };
+    }
+}

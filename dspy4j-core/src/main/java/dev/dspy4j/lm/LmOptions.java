@@ -1,0 +1,146 @@
+package dev.dspy4j.lm;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Generation options sent with a request. Unset options are {@code null} and are not sent, so the
+ * provider's defaults apply (as in DSPy 3.3, where temperature and max tokens default to None).
+ *
+ * <p>Provider-specific parameters with no typed option go in {@link #extra()}, the one escape
+ * hatch, under their wire names (e.g. {@code reasoning_effort}). Immutable; derive variants with
+ * the {@code with*} methods and combine layers with {@link #overriddenBy(LmOptions)}.
+ *
+ * @param temperature sampling temperature
+ * @param maxTokens maximum tokens to generate
+ * @param n number of completions
+ * @param stop stop sequences
+ * @param seed sampling seed
+ * @param responseFormat a provider {@code response_format} object
+ * @param extra other provider parameters by wire name
+ */
+public record LmOptions(
+        Double temperature,
+        Integer maxTokens,
+        Integer n,
+        List<String> stop,
+        Long seed,
+        Map<String, Object> responseFormat,
+        Map<String, Object> extra) {
+
+    /** No options set. */
+    public static final LmOptions NONE = new LmOptions(null, null, null, null, null, null, Map.of());
+
+    public LmOptions {
+        if (temperature != null && (temperature < 0 || temperature.isNaN())) {
+            throw new IllegalArgumentException("temperature must be >= 0, was " + temperature);
+        }
+        if (maxTokens != null && maxTokens < 1) {
+            throw new IllegalArgumentException("maxTokens must be >= 1, was " + maxTokens);
+        }
+        if (n != null && n < 1) {
+            throw new IllegalArgumentException("n must be >= 1, was " + n);
+        }
+        stop = stop == null ? null : List.copyOf(stop);
+        responseFormat = responseFormat == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(responseFormat));
+        extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /** These options with a temperature. */
+    public LmOptions withTemperature(Double value) {
+        return new LmOptions(value, maxTokens, n, stop, seed, responseFormat, extra);
+    }
+
+    /** These options with a token limit. */
+    public LmOptions withMaxTokens(Integer value) {
+        return new LmOptions(temperature, value, n, stop, seed, responseFormat, extra);
+    }
+
+    /** These options with a number of completions. */
+    public LmOptions withN(Integer value) {
+        return new LmOptions(temperature, maxTokens, value, stop, seed, responseFormat, extra);
+    }
+
+    /** These options with stop sequences. */
+    public LmOptions withStop(List<String> value) {
+        return new LmOptions(temperature, maxTokens, n, value, seed, responseFormat, extra);
+    }
+
+    /** These options with a seed. */
+    public LmOptions withSeed(Long value) {
+        return new LmOptions(temperature, maxTokens, n, stop, value, responseFormat, extra);
+    }
+
+    /** These options with a {@code response_format}. */
+    public LmOptions withResponseFormat(Map<String, Object> value) {
+        return new LmOptions(temperature, maxTokens, n, stop, seed, value, extra);
+    }
+
+    /** These options with one extra provider parameter; a {@code null} value removes it. */
+    public LmOptions withExtra(String wireName, Object value) {
+        Map<String, Object> copy = new LinkedHashMap<>(extra);
+        if (value == null) {
+            copy.remove(wireName);
+        } else {
+            copy.put(Objects.requireNonNull(wireName, "wireName"), value);
+        }
+        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, copy);
+    }
+
+    /** Options where every option set in {@code over} replaces the one here. */
+    public LmOptions overriddenBy(LmOptions over) {
+        if (over == null || over == NONE) {
+            return this;
+        }
+        if (this == NONE) {
+            return over;
+        }
+        Map<String, Object> mergedExtra = new LinkedHashMap<>(extra);
+        mergedExtra.putAll(over.extra);
+        return new LmOptions(
+                over.temperature != null ? over.temperature : temperature,
+                over.maxTokens != null ? over.maxTokens : maxTokens,
+                over.n != null ? over.n : n,
+                over.stop != null ? over.stop : stop,
+                over.seed != null ? over.seed : seed,
+                over.responseFormat != null ? over.responseFormat : responseFormat,
+                mergedExtra);
+    }
+
+    /** The number of completions requested, 1 when unset. */
+    public int nOrOne() {
+        return n == null ? 1 : n;
+    }
+
+    /**
+     * The options as DSPy's keyword arguments (wire names, set options only, in a stable order):
+     * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
+     * {@code response_format}, then the extras.
+     */
+    public Map<String, Object> toWireMap() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (temperature != null) {
+            out.put("temperature", temperature);
+        }
+        if (maxTokens != null) {
+            out.put("max_tokens", maxTokens);
+        }
+        if (n != null) {
+            out.put("n", n);
+        }
+        if (stop != null) {
+            out.put("stop", stop);
+        }
+        if (seed != null) {
+            out.put("seed", seed);
+        }
+        if (responseFormat != null) {
+            out.put("response_format", responseFormat);
+        }
+        out.putAll(extra);
+        return out;
+    }
+}

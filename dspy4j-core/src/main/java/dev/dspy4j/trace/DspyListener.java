@@ -1,0 +1,50 @@
+package dev.dspy4j.trace;
+
+import dev.dspy4j.DspyException;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Signature;
+import java.util.Map;
+
+/**
+ * Observes what programs do: predictor calls, LM calls and adapter fallbacks. Every method has an
+ * empty default, so implement only what you need. Optimizers collect traces through
+ * {@link #onPredict}; observability backends record spans from all of them.
+ *
+ * <p>Listeners are called on the thread that does the work, possibly many threads at once, and
+ * must be thread-safe. An exception thrown by a listener is logged and otherwise ignored: a
+ * listener never breaks a program.
+ */
+public interface DspyListener {
+
+    /**
+     * A predictor finished a call.
+     *
+     * @param predictor the predictor (identity is stable; map it to a path with
+     *     {@link dev.dspy4j.module.Module#namedPredictors()})
+     * @param signature the signature used, with learned instructions applied
+     * @param inputs the inputs it received
+     * @param prediction what it returned
+     */
+    default void onPredict(Predict predictor, Signature signature, Map<String, Object> inputs, Prediction prediction) {}
+
+    /**
+     * An LM call finished (after formatting, before parsing).
+     *
+     * @param request what was sent
+     * @param response what came back
+     */
+    default void onLmCall(LmRequest request, LmResponse response) {}
+
+    /**
+     * An adapter failed and the call is being retried with its fallback adapter, so the LM will
+     * be called again.
+     *
+     * @param from the adapter that failed
+     * @param to the adapter that will be used instead
+     * @param cause why the first adapter failed
+     */
+    default void onAdapterFallback(String from, String to, DspyException cause) {}
+}

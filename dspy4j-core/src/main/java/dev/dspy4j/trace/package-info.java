@@ -1,0 +1,6 @@
+/**
+ * Hooks into program execution: {@link dev.dspy4j.trace.DspyListener} sees predictor calls, LM
+ * calls and adapter fallbacks, on whatever thread does the work. Optimizers build their traces
+ * from these events; tracing backends build spans.
+ */
+package dev.dspy4j.trace;
