@@ -7,7 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * The instruction of a signature declared with records (DSPy's docstring). Put it on the input or
- * the output record, not both. Leading indentation common to all lines is removed.
+ * the output record, not both. Blank lines at either end are removed; indentation is kept as
+ * written (a text block already removes the common indentation).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)

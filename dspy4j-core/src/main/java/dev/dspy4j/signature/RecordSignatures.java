@@ -22,7 +22,7 @@ final class RecordSignatures {
         addComponents(inputs, Field.Role.INPUT, fields);
         addComponents(outputs, Field.Role.OUTPUT, fields);
         return Signature.named(outputs.getSimpleName(),
-                instructions == null ? null : cleandoc(instructions.value()), fields);
+                instructions == null ? null : trimBlankLines(instructions.value()), fields);
     }
 
     private static void addComponents(Class<? extends Record> type, Field.Role role, List<Field> out) {
@@ -42,27 +42,19 @@ final class RecordSignatures {
         }
     }
 
-    /** Python's {@code inspect.cleandoc}: strips the common indentation and blank edge lines. */
-    static String cleandoc(String text) {
-        String[] lines = text.replace("\t", "        ").split("\n", -1);
-        int margin = Integer.MAX_VALUE;
-        for (int i = 1; i < lines.length; i++) {
-            String stripped = lines[i].stripLeading();
-            if (!stripped.isEmpty()) {
-                margin = Math.min(margin, lines[i].length() - stripped.length());
-            }
+    /**
+     * Trims blank lines at both ends (a text block's closing newline included). Indentation is
+     * kept as written: Java text blocks already remove the common indentation, which is what
+     * Python's {@code inspect.cleandoc} does for docstrings.
+     */
+    static String trimBlankLines(String text) {
+        List<String> lines = new ArrayList<>(List.of(text.split("\n", -1)));
+        while (!lines.isEmpty() && lines.get(0).isBlank()) {
+            lines.remove(0);
         }
-        List<String> out = new ArrayList<>();
-        out.add(lines[0].stripLeading());
-        for (int i = 1; i < lines.length; i++) {
-            out.add(margin == Integer.MAX_VALUE ? lines[i] : lines[i].substring(Math.min(margin, lines[i].length())));
+        while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) {
+            lines.remove(lines.size() - 1);
         }
-        while (!out.isEmpty() && out.get(0).isBlank()) {
-            out.remove(0);
-        }
-        while (!out.isEmpty() && out.get(out.size() - 1).isBlank()) {
-            out.remove(out.size() - 1);
-        }
-        return String.join("\n", out);
+        return String.join("\n", lines);
     }
 }

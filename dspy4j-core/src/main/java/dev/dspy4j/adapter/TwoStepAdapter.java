@@ -1,0 +1,172 @@
+package dev.dspy4j.adapter;
+
+import dev.dspy4j.data.Example;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.Message;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.FieldType;
+import dev.dspy4j.signature.Signature;
+import dev.dspy4j.trace.DspyListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+
+/**
+ * DSPy's {@code TwoStepAdapter}: the main LM answers a free-form prompt, then a second, usually
+ * smaller, <em>extraction</em> LM pulls the typed outputs out of that answer. Useful with reasoning
+ * models, which tend to do poorly with strict output formats.
+ *
+ * <p>Stage 1 ({@link #format}): a system message ({@code You are a helpful assistant that can
+ * solve tasks based on user input.}, the input and output field lists, {@code Specific
+ * instructions: ...}) and turns written as {@code name: value} blocks, with no output reminder.
+ *
+ * <p>Stage 2 ({@link #parse}): the main LM's text is given to {@link ChatAdapter#DEFAULT} as the
+ * single input {@code text} of the signature {@code text -> <the outputs>}, whose instruction asks
+ * to extract the fields verbatim; the extraction LM is called (with the JSON fallback of the chat
+ * adapter) and its reply parsed. As in DSPy, this second stage has no demos and is not optimized.
+ *
+ * <p>Immutable and thread-safe, provided the extraction LM is.
+ */
+public final class TwoStepAdapter implements Adapter {
+
+    private static final Object EXTRACTOR_SIGNATURE = new Object();
+    private static final Object SYSTEM_MESSAGE = new Object();
+    private static final TurnWriter TURNS = new NameValueTurns();
+
+    private final LM extractionModel;
+    private final List<DspyListener> listeners;
+
+    private TwoStepAdapter(LM extractionModel, List<DspyListener> listeners) {
+        this.extractionModel = Objects.requireNonNull(extractionModel, "extractionModel");
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * A two-step adapter that extracts outputs with {@code extractionModel}.
+     *
+     * @param extractionModel the LM of the second stage
+     * @return the adapter
+     * @throws NullPointerException if {@code extractionModel} is {@code null}
+     */
+    public static TwoStepAdapter of(LM extractionModel) {
+        return new TwoStepAdapter(extractionModel, List.of());
+    }
+
+    /**
+     * This adapter reporting the extraction call (and any fallback of its chat adapter) to
+     * {@code listeners}. None by default.
+     */
+    public TwoStepAdapter withListeners(List<DspyListener> newListeners) {
+        return new TwoStepAdapter(extractionModel, newListeners);
+    }
+
+    /** The LM of the second stage. */
+    public LM extractionModel() {
+        return extractionModel;
+    }
+
+    /** {@code TwoStepAdapter}, as DSPy names it in errors. */
+    @Override
+    public String name() {
+        return "TwoStepAdapter";
+    }
+
+    /** The free-form task description of stage 1. */
+    @Override
+    public String formatSystemMessage(Signature signature) {
+        return signature.memo(SYSTEM_MESSAGE, TwoStepAdapter::taskDescription);
+    }
+
+    private static String taskDescription(Signature signature) {
+        StringJoiner parts = new StringJoiner("\n");
+        parts.add("You are a helpful assistant that can solve tasks based on user input.");
+        parts.add("As input, you will be provided with:\n" + AdapterText.fieldDescriptions(signature.inputs()));
+        parts.add("Your outputs must contain:\n" + AdapterText.fieldDescriptions(signature.outputs()));
+        parts.add("You should lay out your outputs in detail so that your answer can be understood by another agent");
+        if (!signature.instructions().isEmpty()) {
+            parts.add("Specific instructions: " + signature.instructions());
+        }
+        return parts.toString();
+    }
+
+    @Override
+    public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
+        return Conversation.format(signature, formatSystemMessage(signature), demos, inputs, TURNS);
+    }
+
+    /**
+     * Runs stage 2: asks the extraction LM to extract the outputs from {@code completion}.
+     *
+     * @throws LmException if the extraction LM fails
+     * @throws AdapterParseException ({@code Failed to parse response from the original completion:
+     *     ...}) if the extraction reply cannot be parsed, by the chat adapter or its JSON fallback
+     */
+    @Override
+    public Map<String, Object> parse(Signature signature, String completion) {
+        Signature extractor = extractorSignature(signature);
+        try {
+            List<Map<String, Object>> outputs = AdapterCall.run(ChatAdapter.DEFAULT, extractionModel, LmOptions.NONE,
+                    extractor, List.of(), Map.of("text", completion), listeners);
+            return outputs.get(0);
+        } catch (LmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new AdapterParseException(name(), signature, completion, null,
+                    "Failed to parse response from the original completion: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The signature of stage 2: the input {@code text}, then the outputs of {@code signature}
+     * unchanged, with the extraction instruction.
+     */
+    static Signature extractorSignature(Signature signature) {
+        return signature.memo(EXTRACTOR_SIGNATURE, original -> {
+            List<Field> fields = new ArrayList<>();
+            fields.add(Field.input("text", FieldType.STR));
+            fields.addAll(original.outputs());
+            StringJoiner names = new StringJoiner(", ");
+            original.outputs().forEach(field -> names.add("`" + field.name() + "`"));
+            String instructions = "The input is a text that should contain all the necessary information to produce"
+                    + " the fields " + names + ".             Your job is to extract the fields from the text"
+                    + " verbatim. Extract precisely the appropriate value (content) for each field.";
+            return Signature.of(instructions, fields);
+        });
+    }
+
+    @Override
+    public String toString() {
+        return "TwoStepAdapter(extraction_model=" + extractionModel.model() + ")";
+    }
+
+    /** Stage 1's turns: {@code name: value} blocks, values as Python's {@code str()}. */
+    private static final class NameValueTurns implements TurnWriter {
+        @Override
+        public String userContent(Signature signature, Map<String, ?> values, String prefix, boolean mainRequest) {
+            StringJoiner parts = new StringJoiner("\n\n");
+            parts.add(prefix);
+            for (Field field : signature.inputs()) {
+                if (values.containsKey(field.name())) {
+                    parts.add(field.name() + ": " + PythonValues.str(values.get(field.name())));
+                }
+            }
+            parts.add("");
+            return PythonText.strip(parts.toString());
+        }
+
+        @Override
+        public String assistantContent(Signature signature, Map<String, ?> values, String missingFieldMessage) {
+            StringJoiner parts = new StringJoiner("\n\n");
+            for (Field field : signature.outputs()) {
+                if (values.containsKey(field.name())) {
+                    parts.add(field.name() + ": " + PythonValues.str(values.get(field.name())));
+                }
+            }
+            return PythonText.strip(parts.toString());
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.DspyException;
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.lm.LM;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * A program: composes predictors and other modules in plain Java. The Java counterpart of
+ * {@code dspy.Module}.
+ *
+ * <p>Subclass it, keep sub-modules and predictors in (preferably final) fields, and implement
+ * {@link #forward(Example)}:
+ *
+ * <pre>{@code
+ * class MultiHop extends Module {
+ *     final List<ChainOfThought> generateQuery = List.of(new ChainOfThought(...), ...);
+ *     final ChainOfThought generateAnswer = new ChainOfThought(...);
+ *
+ *     protected Prediction forward(Example in) { ... generateQuery.get(0).call(Map.of(...)) ... }
+ * }
+ * }</pre>
+ *
+ * <p><b>Paths.</b> Every predictor has a stable path that matches DSPy's naming, so saved state
+ * lines up with DSPy's files: a field {@code generateAnswer} holding a ChainOfThought gives
+ * {@code generate_answer.predict} (Java names in snake case unless annotated with
+ * {@link dev.dspy4j.signature.Name}), list items {@code name[0]}, map entries {@code name['k']}, and
+ * a bare Predict is {@code self}. Fields are visited in declaration order, superclass first.
+ *
+ * <p><b>Learned state</b> (instructions, demos, per-predictor LMs) is data apart from structure:
+ * {@link #state()} reads it, {@link #withState(ProgramState)} returns a program that runs with
+ * other state, and neither changes this module. Many such programs can run at once on different
+ * threads. Modules must therefore not change their fields after construction.
+ *
+ * <p>Thread-safe as long as subclasses keep no mutable state of their own.
+ */
+public abstract class Module {
+
+    private volatile Map<String, Predict> predictors;
+
+    /**
+     * The module's logic. Called by {@link #call(Map)} with the context already bound.
+     *
+     * @param inputs the inputs by name
+     * @return the outputs
+     */
+    protected abstract Prediction forward(Example inputs);
+
+    /**
+     * Runs the module with the context bound to this thread (or {@link DspyContext#empty()}).
+     *
+     * @param inputs the inputs by field name
+     * @return the outputs
+     */
+    public Prediction call(Map<String, ?> inputs) {
+        return call(inputs, DspyContext.current());
+    }
+
+    /**
+     * Runs the module with an explicit context, which stays bound for the duration of the call
+     * (so nested modules see it).
+     *
+     * @param inputs the inputs by field name
+     * @param context the LM, adapter and listeners to use
+     * @return the outputs
+     */
+    public Prediction call(Map<String, ?> inputs, DspyContext context) {
+        if (context == DspyContext.current()) {
+            return forward(Example.of(inputs));
+        }
+        try (DspyContext.Scope ignored = context.bind()) {
+            return forward(Example.of(inputs));
+        }
+    }
+
+    /** Runs the module on an example's declared inputs. */
+    public Prediction call(Example example) {
+        return call(example.inputs().toMap());
+    }
+
+    /**
+     * Runs the module with alternating names and values:
+     * {@code call("question", "What is DSPy?")}.
+     */
+    public Prediction call(String name, Object value, Object... more) {
+        return call(Example.of(prepend(name, value, more)).toMap());
+    }
+
+    private static Object[] prepend(String name, Object value, Object[] more) {
+        Object[] all = new Object[more.length + 2];
+        all[0] = name;
+        all[1] = value;
+        System.arraycopy(more, 0, all, 2, more.length);
+        return all;
+    }
+
+    /**
+     * The attributes to search for predictors, by name, in order: predictors, modules, typed
+     * modules, and lists, arrays or maps of them. By default ({@code null}) they are found by
+     * reflection over this class's fields, named in snake case. Override to declare them
+     * explicitly, e.g. for a module whose shape is only known at run time.
+     *
+     * @return attribute name (as DSPy would spell it) to value, or {@code null} to use reflection
+     */
+    protected Map<String, ?> children() {
+        return null;
+    }
+
+    /**
+     * Every predictor in this program by path, in DSPy's order. Computed once.
+     *
+     * @return path to predictor, e.g. {@code generate_query[0].predict}
+     */
+    public Map<String, Predict> namedPredictors() {
+        Map<String, Predict> result = predictors;
+        if (result == null) {
+            result = ModuleWalker.namedPredictors(this);
+            predictors = result;
+        }
+        return result;
+    }
+
+    /** The learned state this program runs with, by predictor path. */
+    public ProgramState state() {
+        Map<String, PredictorState> states = new LinkedHashMap<>();
+        namedPredictors().forEach((path, predictor) -> states.put(path, predictor.ownState()));
+        return ProgramState.of(states);
+    }
+
+    /**
+     * This program's structure with other learned state. This module is unchanged; the result
+     * shares its structure and can run alongside it on other threads.
+     *
+     * @param state state for every predictor of this program
+     * @return a program that runs with {@code state}
+     * @throws DspyException if the state's paths are not exactly this program's
+     */
+    public Module withState(ProgramState state) {
+        return new StatefulModule(this, state);
+    }
+
+    /**
+     * This program with each predictor's state transformed, e.g.
+     * {@code program.mapState((path, s) -> s.withDemos(List.of()))}.
+     */
+    public Module mapState(java.util.function.BiFunction<String, PredictorState, PredictorState> edit) {
+        Map<String, PredictorState> edited = new LinkedHashMap<>();
+        state().predictors().forEach((path, s) -> edited.put(path, edit.apply(path, s)));
+        return withState(ProgramState.of(edited, state().dependencyVersions()));
+    }
+
+    /** This program with {@code lm} set on every predictor (DSPy's {@code set_lm}). */
+    public Module withLm(LM lm) {
+        return mapState((path, s) -> s.withLm(lm));
+    }
+
+    /**
+     * Saves the learned state as JSON in DSPy's format ({@code program.save("x.json")}), which
+     * DSPy 3.3 can load. Secrets are never written.
+     *
+     * @throws DspyException naming the file if it cannot be written
+     */
+    public void save(Path file) {
+        try {
+            state().save(file);
+        } catch (IOException e) {
+            throw new DspyException("Cannot save the program to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Loads learned state saved by DSPy or dspy4j and returns this program running with it. This
+     * module is unchanged. A file that sets a per-predictor LM is rejected; use
+     * {@link #load(Path, Function)} to turn saved LM settings into LMs.
+     *
+     * @throws StateLoadException naming the file, the predictor path and the problem
+     */
+    public Module load(Path file) {
+        return withState(ProgramState.load(file, this, null));
+    }
+
+    /**
+     * Loads learned state, turning saved LM settings (model and options, never credentials) into
+     * LMs with {@code lmResolver}.
+     *
+     * @throws StateLoadException naming the file, the predictor path and the problem
+     */
+    public Module load(Path file, Function<Map<String, Object>, LM> lmResolver) {
+        return withState(ProgramState.load(file, this, lmResolver));
+    }
+
+    /** The module that defines this program's structure: itself, or the one a stateful copy wraps. */
+    Module structure() {
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + namedPredictors().keySet();
+    }
+}

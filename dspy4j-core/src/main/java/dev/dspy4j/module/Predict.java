@@ -1,0 +1,181 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.DspyException;
+import dev.dspy4j.adapter.AdapterCall;
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.Signature;
+import dev.dspy4j.signature.TypeRegistry;
+import dev.dspy4j.trace.DspyListener;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The basic predictor: formats a signature, its demos and the inputs into a prompt with the
+ * context's adapter, calls the LM, and parses the outputs. The Java counterpart of
+ * {@code dspy.Predict}.
+ *
+ * <pre>{@code
+ * Predict qa = Predict.of("question -> answer");
+ * Prediction p = qa.call(Map.of("question", "What is the capital of France?"), DspyContext.of(lm));
+ * p.getString("answer");
+ * }</pre>
+ *
+ * <p>For typed inputs and outputs see {@link #typed(Class, Class)}. Immutable and thread-safe:
+ * {@code with*} methods return new predictors; learned state can also be supplied from outside
+ * with {@link Module#withState(ProgramState)}.
+ *
+ * <p>LM choice: the predictor's own LM (from its state) if set, else the context's. With
+ * {@code n > 1} and a temperature unset or at most 0.15, the temperature is raised to 0.7 (as in
+ * DSPy), since identical samples would be useless.
+ */
+public final class Predict extends Module {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Predict.class);
+
+    private final PredictorState state;
+    private final LmOptions config;
+
+    /** A predictor for a signature, with no demos. */
+    public Predict(Signature signature) {
+        this(new PredictorState(signature, List.of(), null), LmOptions.NONE);
+    }
+
+    private Predict(PredictorState state, LmOptions config) {
+        this.state = Objects.requireNonNull(state, "state");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /** A predictor for DSPy's shorthand, e.g. {@code "question -> answer"}. */
+    public static Predict of(String signature) {
+        return new Predict(Signature.parse(signature));
+    }
+
+    /** A predictor for DSPy's shorthand with named types, e.g. {@code "text -> label: Label"}. */
+    public static Predict of(String signature, TypeRegistry types) {
+        return new Predict(Signature.parse(signature, types));
+    }
+
+    /**
+     * A typed predictor: inputs and outputs are Java records (see
+     * {@link Signature#fromRecords(Class, Class)}).
+     */
+    public static <I extends Record, O extends Record> TypedModule<I, O> typed(Class<I> inputs, Class<O> outputs) {
+        return new TypedModule<>(new Predict(Signature.fromRecords(inputs, outputs)), inputs, outputs);
+    }
+
+    /** The signature this predictor was built with (its own state). */
+    public Signature signature() {
+        return state.signature();
+    }
+
+    /** The demos this predictor was built with (its own state). */
+    public List<Example> demos() {
+        return state.demos();
+    }
+
+    /** Generation options this predictor always sends, over the context's. */
+    public LmOptions config() {
+        return config;
+    }
+
+    /** This predictor with other demos. */
+    public Predict withDemos(List<Example> demos) {
+        return new Predict(state.withDemos(demos), config);
+    }
+
+    /** This predictor with another signature. */
+    public Predict withSignature(Signature signature) {
+        return new Predict(state.withSignature(signature), config);
+    }
+
+    /** This predictor with its own LM. */
+    public Predict withLm(LM lm) {
+        return new Predict(state.withLm(lm), config);
+    }
+
+    /** This predictor with options it always sends (e.g. temperature), over the context's. */
+    public Predict withConfig(LmOptions options) {
+        return new Predict(state, options);
+    }
+
+    PredictorState ownState() {
+        return state;
+    }
+
+    /** The state this predictor runs with under {@code context}: an override, else its own. */
+    PredictorState stateIn(DspyContext context) {
+        Object override = context.overlayFor(this);
+        return override != null ? (PredictorState) override : state;
+    }
+
+    @Override
+    protected Prediction forward(Example inputs) {
+        return call(inputs.toMap(), DspyContext.current());
+    }
+
+    @Override
+    public Prediction call(Map<String, ?> inputs) {
+        return call(inputs, DspyContext.current());
+    }
+
+    /**
+     * Calls the LM.
+     *
+     * @param inputs a value for every input field (optional-typed inputs may be missing); other
+     *     keys are ignored
+     * @param context the LM, adapter and listeners
+     * @return the parsed outputs, with every completion when {@code n > 1}
+     * @throws DspyException if an input is missing or no LM is set
+     * @throws dev.dspy4j.adapter.AdapterParseException if the reply cannot be parsed
+     */
+    @Override
+    public Prediction call(Map<String, ?> inputs, DspyContext context) {
+        PredictorState current = stateIn(context);
+        Signature signature = current.signature();
+        requireInputs(signature, inputs);
+        LM lm = current.lm() != null ? current.lm() : context.requireLm();
+        LmOptions options = context.options().overriddenBy(config);
+        if (options.nOrOne() > 1 && (options.temperature() == null || options.temperature() <= 0.15)) {
+            options = options.withTemperature(0.7);
+        }
+        List<DspyListener> listeners = context.listeners();
+        List<Map<String, Object>> completions =
+                AdapterCall.run(context.adapter(), lm, options, signature, current.demos(), inputs, listeners);
+        Prediction prediction = Prediction.fromCompletions(completions);
+        if (!listeners.isEmpty()) {
+            Map<String, Object> seen = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+            for (DspyListener listener : listeners) {
+                try {
+                    listener.onPredict(this, signature, seen, prediction);
+                } catch (RuntimeException e) {
+                    LOG.warn("Listener {} failed in onPredict; ignoring it", listener, e);
+                }
+            }
+        }
+        return prediction;
+    }
+
+    private static void requireInputs(Signature signature, Map<String, ?> inputs) {
+        List<Field> fields = signature.inputs();
+        for (int i = 0; i < fields.size(); i++) {
+            Field field = fields.get(i);
+            if (!inputs.containsKey(field.name()) && !field.type().isOptional()) {
+                throw new DspyException("Missing input '" + field.name() + "' for signature " + signature.shorthand()
+                        + "; got " + inputs.keySet() + ". Pass a value for every input field.");
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Predict(" + state.signature().shorthand() + ")";
+    }
+}

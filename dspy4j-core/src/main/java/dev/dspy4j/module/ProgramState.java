@@ -1,0 +1,228 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.DspyException;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.internal.PrettyJson;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.signature.Field;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * A program's learned state: one {@link PredictorState} per predictor path, in the program's
+ * order. Immutable value; saves to and loads from DSPy's JSON format, so a program optimized in
+ * Python loads here and renders byte-identical prompts (and vice versa).
+ *
+ * <p>The JSON holds, per predictor path, {@code demos}, {@code signature.instructions},
+ * {@code signature.fields[{prefix, description}]} (inputs then outputs, applied by position),
+ * {@code lm}, DSPy's always-empty {@code traces} and {@code train}, and a top-level
+ * {@code metadata.dependency_versions}. A single bare Predict is saved flat, as DSPy does. Field
+ * names and types are not in the file; they come from the program's code. Loading never
+ * instantiates a class named in the file.
+ */
+public final class ProgramState {
+
+    /** The versions written into {@code metadata.dependency_versions}: the DSPy release this format matches. */
+    public static final Map<String, String> DEFAULT_DEPENDENCY_VERSIONS =
+            orderedOf("python", "3.11", "dspy", "3.3.1", "cloudpickle", "3.1");
+
+    private final Map<String, PredictorState> predictors;
+    private final Map<String, String> dependencyVersions;
+
+    private ProgramState(Map<String, PredictorState> predictors, Map<String, String> dependencyVersions) {
+        this.predictors = predictors;
+        this.dependencyVersions = dependencyVersions;
+    }
+
+    /** State for these predictors, by path, in the given order. */
+    public static ProgramState of(Map<String, PredictorState> predictors) {
+        return of(predictors, DEFAULT_DEPENDENCY_VERSIONS);
+    }
+
+    static ProgramState of(Map<String, PredictorState> predictors, Map<String, String> versions) {
+        Map<String, PredictorState> copy = new LinkedHashMap<>();
+        predictors.forEach((path, state) -> copy.put(Objects.requireNonNull(path, "path"),
+                Objects.requireNonNull(state, "state of " + path)));
+        return new ProgramState(Collections.unmodifiableMap(copy),
+                Collections.unmodifiableMap(new LinkedHashMap<>(versions)));
+    }
+
+    /** The state of every predictor by path. */
+    public Map<String, PredictorState> predictors() {
+        return predictors;
+    }
+
+    /**
+     * The state of one predictor.
+     *
+     * @throws DspyException naming the known paths if there is none at {@code path}
+     */
+    public PredictorState predictor(String path) {
+        PredictorState state = predictors.get(path);
+        if (state == null) {
+            throw new DspyException("No predictor at path '" + path + "'; paths are " + predictors.keySet() + ".");
+        }
+        return state;
+    }
+
+    /** This state with one predictor's state replaced. */
+    public ProgramState with(String path, PredictorState state) {
+        predictor(path);
+        Map<String, PredictorState> copy = new LinkedHashMap<>(predictors);
+        copy.put(path, Objects.requireNonNull(state, "state"));
+        return new ProgramState(Collections.unmodifiableMap(copy), dependencyVersions);
+    }
+
+    /** The {@code metadata.dependency_versions} this state was loaded with, or the defaults. */
+    public Map<String, String> dependencyVersions() {
+        return dependencyVersions;
+    }
+
+    void requireSamePaths(Collection<String> programPaths) {
+        if (!new LinkedHashSet<>(programPaths).equals(predictors.keySet())) {
+            throw new DspyException("The state's predictor paths " + predictors.keySet()
+                    + " do not match the program's " + programPaths + ".");
+        }
+    }
+
+    /** The state as DSPy's JSON (2-space indent, trailing newline). */
+    public String toJson() {
+        Map<String, Object> root = new LinkedHashMap<>();
+        if (predictors.size() == 1 && predictors.containsKey("self")) {
+            root.putAll(dump(predictors.get("self")));
+        } else {
+            predictors.forEach((path, state) -> root.put(path, dump(state)));
+        }
+        root.put("metadata", Map.of("dependency_versions", dependencyVersions));
+        return PrettyJson.write(root) + "\n";
+    }
+
+    /**
+     * Writes {@link #toJson()} to {@code file}, atomically: a reader never sees a half-written
+     * file.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public void save(Path file) throws IOException {
+        Path absolute = file.toAbsolutePath();
+        Path dir = absolute.getParent();
+        if (dir != null) {
+            Files.createDirectories(dir);
+        }
+        Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(temp, toJson(), StandardCharsets.UTF_8);
+            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Map<String, Object> dump(PredictorState state) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("traces", List.of());
+        out.put("train", List.of());
+        List<Object> demos = new ArrayList<>();
+        for (Example demo : state.demos()) {
+            demos.add(StateValues.toJsonValue(demo.toMap()));
+        }
+        out.put("demos", demos);
+        List<Object> fields = new ArrayList<>();
+        for (Field field : state.signature().fields()) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("prefix", field.prefix());
+            entry.put("description", field.savedDescription());
+            fields.add(entry);
+        }
+        Map<String, Object> signature = new LinkedHashMap<>();
+        signature.put("instructions", state.signature().instructions());
+        signature.put("fields", fields);
+        out.put("signature", signature);
+        out.put("lm", state.lm() == null ? null : lmState(state.lm()));
+        return out;
+    }
+
+    private static Map<String, Object> lmState(LM lm) {
+        Map<String, Object> saved = new LinkedHashMap<>();
+        saved.put("_dspy_lm_class", "dspy.clients.lm.LM");
+        lm.savedState().forEach((key, value) -> {
+            if (!StateReader.isSecretKey(key)) {
+                saved.put(key, value);
+            }
+        });
+        return saved;
+    }
+
+    /**
+     * Reads state from a file and checks it against {@code program}'s structure.
+     *
+     * @param file a JSON file saved by DSPy or dspy4j
+     * @param program the program whose predictors the state is for
+     * @param lmResolver turns a saved {@code lm} entry (model and options) into an LM; if
+     *     {@code null}, a file that sets an LM is rejected
+     * @return the state, to apply with {@link Module#withState(ProgramState)}
+     * @throws StateLoadException naming the file, the predictor path and the problem
+     */
+    public static ProgramState load(Path file, Module program, Function<Map<String, Object>, LM> lmResolver) {
+        String json;
+        try {
+            json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new StateLoadException("Cannot read saved program " + file + ": " + e.getMessage(), e);
+        }
+        return fromJson(json, file.toString(), program, lmResolver);
+    }
+
+    /**
+     * Reads state from JSON text and checks it against {@code program}'s structure.
+     *
+     * @param json the saved JSON
+     * @param source names the JSON's origin in error messages
+     * @param program the program whose predictors the state is for
+     * @param lmResolver turns saved LM settings into LMs, or {@code null}
+     * @throws StateLoadException naming the source, the predictor path and the problem
+     */
+    public static ProgramState fromJson(String json, String source, Module program,
+                                        Function<Map<String, Object>, LM> lmResolver) {
+        return new StateReader(source, program, lmResolver).read(json);
+    }
+
+    private static Map<String, String> orderedOf(String... keysAndValues) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            map.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Collections.unmodifiableMap(map);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ProgramState other && predictors.equals(other.predictors);
+    }
+
+    @Override
+    public int hashCode() {
+        return predictors.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ProgramState" + predictors.keySet();
+    }
+
+    /** Paths that DSPy never writes for a predictor but that are always present. */
+    static final Set<String> PREDICTOR_KEYS = Set.of("traces", "train", "demos", "signature", "lm");
+}

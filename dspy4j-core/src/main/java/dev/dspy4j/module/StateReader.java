@@ -1,0 +1,242 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.data.Example;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.Signature;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Reads DSPy's saved-program JSON and checks it against a program, all or nothing. */
+final class StateReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StateReader.class);
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_LONG_FOR_INTS) // ints come back as the Longs the adapters produce
+            .build();
+    private static final Set<String> SECRET_KEYS = Set.of("api_key", "api_base", "base_url", "model_list",
+            "azure_ad_token", "api_token", "authorization", "headers");
+
+    private final String source;
+    private final Module program;
+    private final Function<Map<String, Object>, LM> lmResolver;
+
+    StateReader(String source, Module program, Function<Map<String, Object>, LM> lmResolver) {
+        this.source = source;
+        this.program = program;
+        this.lmResolver = lmResolver;
+    }
+
+    static boolean isSecretKey(String key) {
+        return SECRET_KEYS.contains(key.toLowerCase(java.util.Locale.ROOT));
+    }
+
+    ProgramState read(String json) {
+        Object parsed;
+        try {
+            parsed = JSON.readValue(json, Object.class);
+        } catch (JacksonException e) {
+            throw fail("is not valid JSON (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + "); restore it from the optimizer's output");
+        }
+        if (!(parsed instanceof Map<?, ?> root)) {
+            throw fail("must hold a JSON object at the top level, not " + kind(parsed));
+        }
+        Map<String, Predict> predictors = program.namedPredictors();
+        Map<String, String> versions = readMetadata(root.get("metadata"));
+        Map<String, Object> byPath = new LinkedHashMap<>();
+        boolean flat = predictors.size() == 1 && predictors.containsKey("self") && !root.containsKey("self");
+        if (flat) {
+            Map<String, Object> self = new LinkedHashMap<>();
+            root.forEach((k, v) -> {
+                if (!"metadata".equals(k)) {
+                    self.put(String.valueOf(k), v);
+                }
+            });
+            byPath.put("self", self);
+        } else {
+            root.forEach((k, v) -> {
+                if (!"metadata".equals(k)) {
+                    byPath.put(String.valueOf(k), v);
+                }
+            });
+        }
+        List<String> missing = new ArrayList<>();
+        for (String path : predictors.keySet()) {
+            if (!byPath.containsKey(path)) {
+                missing.add(path);
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (String path : byPath.keySet()) {
+            if (!predictors.containsKey(path)) {
+                extra.add(path);
+            }
+        }
+        if (!missing.isEmpty() || !extra.isEmpty()) {
+            throw fail("does not match the program " + program.structure().getClass().getSimpleName() + ": "
+                    + (missing.isEmpty() ? "" : "no state for predictor(s) " + missing + (extra.isEmpty() ? "" : "; "))
+                    + (extra.isEmpty() ? "" : "state for unknown predictor(s) " + extra)
+                    + ". The program's predictors are " + predictors.keySet()
+                    + "; load a file saved from a program of the same structure");
+        }
+        Map<String, PredictorState> states = new LinkedHashMap<>();
+        predictors.forEach((path, predictor) ->
+                states.put(path, readPredictor(path, byPath.get(path), predictor.ownState())));
+        return ProgramState.of(states, versions);
+    }
+
+    private PredictorState readPredictor(String path, Object raw, PredictorState base) {
+        if (!(raw instanceof Map<?, ?> entry)) {
+            throw fail(path, "must be a JSON object, not " + kind(raw));
+        }
+        Signature signature = readSignature(path, entry.get("signature"), base.signature());
+        List<Example> demos = readDemos(path, entry.get("demos"));
+        LM lm = readLm(path, entry.get("lm"));
+        return new PredictorState(signature, demos, lm != null ? lm : base.lm());
+    }
+
+    private Signature readSignature(String path, Object raw, Signature base) {
+        if (raw == null) {
+            return base;
+        }
+        if (!(raw instanceof Map<?, ?> sig)) {
+            throw fail(path, "has a 'signature' that is " + kind(raw) + ", not an object");
+        }
+        Signature result = base;
+        Object instructions = sig.get("instructions");
+        if (instructions != null) {
+            if (!(instructions instanceof String text)) {
+                throw fail(path, "has 'signature.instructions' that is " + kind(instructions) + ", not a string");
+            }
+            result = result.withInstructions(text);
+        }
+        Object fields = sig.get("fields");
+        if (fields != null) {
+            if (!(fields instanceof List<?> list)) {
+                throw fail(path, "has 'signature.fields' that is " + kind(fields) + ", not a list");
+            }
+            List<Field> codeFields = base.fields();
+            if (list.size() != codeFields.size()) {
+                throw fail(path, "has " + list.size() + " signature fields but the program's signature "
+                        + base.shorthand() + " has " + codeFields.size()
+                        + "; fields are matched by position, so the file is for a different signature");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!(list.get(i) instanceof Map<?, ?> fieldState)) {
+                    throw fail(path, "has 'signature.fields[" + i + "]' that is " + kind(list.get(i))
+                            + ", not an object");
+                }
+                String name = codeFields.get(i).name();
+                Object prefix = fieldState.get("prefix");
+                Object description = fieldState.get("description");
+                if (prefix != null && !(prefix instanceof String)) {
+                    throw fail(path, "has a non-string prefix for field " + i + " ('" + name + "')");
+                }
+                if (description != null && !(description instanceof String)) {
+                    throw fail(path, "has a non-string description for field " + i + " ('" + name + "')");
+                }
+                result = result.withField(name, f -> {
+                    Field edited = prefix != null ? f.withPrefix((String) prefix) : f;
+                    return description != null ? edited.withDescription((String) description) : edited;
+                });
+            }
+        }
+        return result;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Example> readDemos(String path, Object raw) {
+        if (raw == null) {
+            return List.of();
+        }
+        if (!(raw instanceof List<?> list)) {
+            throw fail(path, "has 'demos' that is " + kind(raw) + ", not a list");
+        }
+        List<Example> demos = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            if (!(list.get(i) instanceof Map<?, ?> demo)) {
+                throw fail(path, "has 'demos[" + i + "]' that is " + kind(list.get(i)) + ", not an object");
+            }
+            demos.add(Example.of((Map<String, ?>) demo));
+        }
+        return demos;
+    }
+
+    @SuppressWarnings("unchecked")
+    private LM readLm(String path, Object raw) {
+        if (raw == null) {
+            return null;
+        }
+        if (!(raw instanceof Map<?, ?> lmState)) {
+            throw fail(path, "has an 'lm' that is " + kind(raw) + ", not an object or null");
+        }
+        Map<String, Object> settings = new LinkedHashMap<>();
+        ((Map<String, Object>) lmState).forEach((k, v) -> {
+            if (!isSecretKey(k) && !k.equals("_dspy_lm_class")) {
+                settings.put(k, v);
+            }
+        });
+        if (lmResolver == null) {
+            throw fail(path, "sets its own LM (" + settings.get("model") + "); pass an LM resolver to "
+                    + "load(path, settings -> ...) to build it, e.g. from the model name");
+        }
+        LM lm = lmResolver.apply(java.util.Collections.unmodifiableMap(settings));
+        if (lm == null) {
+            throw fail(path, "sets LM " + settings.get("model") + " but the LM resolver returned null");
+        }
+        return lm;
+    }
+
+    private Map<String, String> readMetadata(Object raw) {
+        Map<String, String> versions = new LinkedHashMap<>(ProgramState.DEFAULT_DEPENDENCY_VERSIONS);
+        if (raw instanceof Map<?, ?> metadata && metadata.get("dependency_versions") instanceof Map<?, ?> saved) {
+            versions.clear();
+            saved.forEach((k, v) -> versions.put(String.valueOf(k), String.valueOf(v)));
+            String dspy = versions.get("dspy");
+            if (dspy != null && !majorMinor(dspy).equals("3.3")) {
+                LOG.warn("{} was saved by DSPy {}; dspy4j follows DSPy 3.3's format, so check the loaded prompts",
+                        source, dspy);
+            }
+        }
+        return versions;
+    }
+
+    private static String majorMinor(String version) {
+        String[] parts = version.split("\\.");
+        return parts.length >= 2 ? parts[0] + "." + parts[1] : version;
+    }
+
+    private static String kind(Object value) {
+        if (value == null) {
+            return "null";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof List) {
+            return "a list";
+        }
+        if (value instanceof String) {
+            return "a string";
+        }
+        return value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
+    }
+
+    private StateLoadException fail(String what) {
+        return new StateLoadException("Saved program " + source + " " + what + ".");
+    }
+
+    private StateLoadException fail(String path, String what) {
+        return new StateLoadException("Saved program " + source + ": predictor '" + path + "' " + what + ".");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.dspy4j.module;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns demo values into JSON-ready data, as DSPy dumps pydantic values into saved demos. */
+final class StateValues {
+
+    private StateValues() {}
+
+    static Object toJsonValue(Object value) {
+        if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof Enum<?> e) {
+            return e.toString();
+        }
+        if (value instanceof Optional<?> optional) {
+            return toJsonValue(optional.orElse(null));
+        }
+        if (value instanceof Record record) {
+            return toJsonValue(RecordMapper.toMap(record));
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            map.forEach((k, v) -> out.put(String.valueOf(k), toJsonValue(v)));
+            return out;
+        }
+        if (value instanceof Collection<?> items) {
+            List<Object> out = new ArrayList<>(items.size());
+            items.forEach(item -> out.add(toJsonValue(item)));
+            return out;
+        }
+        if (value instanceof Object[] array) {
+            return toJsonValue(List.of(array));
+        }
+        return value.toString();
+    }
+}

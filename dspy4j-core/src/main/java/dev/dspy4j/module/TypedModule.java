@@ -1,0 +1,103 @@
+package dev.dspy4j.module;
+
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Prediction;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A module with record-typed inputs and outputs: {@code Triage t = classify.call(new Ticket(...))}.
+ * A thin view over a dynamic {@link Module}; both forms share one implementation, and the typed
+ * view adds only the conversion between records and by-name values.
+ *
+ * <p>Record components map to field names as in {@link dev.dspy4j.signature.Signature#fromRecords};
+ * numbers, lists, maps, enums, nested records and {@code Optional} convert to the component types.
+ * Immutable and thread-safe.
+ *
+ * @param <I> the input record
+ * @param <O> the output record
+ */
+public final class TypedModule<I extends Record, O extends Record> {
+
+    private final Module module;
+    private final Class<I> inputType;
+    private final Class<O> outputType;
+
+    /**
+     * A typed view of {@code module}.
+     *
+     * @param module the dynamic module; its inputs and outputs must match the records' fields
+     * @param inputType the input record
+     * @param outputType the output record
+     */
+    public TypedModule(Module module, Class<I> inputType, Class<O> outputType) {
+        this.module = Objects.requireNonNull(module, "module");
+        this.inputType = Objects.requireNonNull(inputType, "inputType");
+        this.outputType = Objects.requireNonNull(outputType, "outputType");
+    }
+
+    /** Runs the module with the bound context and returns the typed outputs. */
+    public O call(I input) {
+        return toOutput(predict(input));
+    }
+
+    /** Runs the module with an explicit context and returns the typed outputs. */
+    public O call(I input, DspyContext context) {
+        return toOutput(predict(input, context));
+    }
+
+    /** Runs the module with the bound context and returns the full prediction (e.g. with reasoning). */
+    public Prediction predict(I input) {
+        return module.call(RecordMapper.toMap(input));
+    }
+
+    /** Runs the module with an explicit context and returns the full prediction. */
+    public Prediction predict(I input, DspyContext context) {
+        return module.call(RecordMapper.toMap(input), context);
+    }
+
+    /** Converts a prediction of this module to the output record. */
+    public O toOutput(Prediction prediction) {
+        return RecordMapper.fromMap(outputType, prediction.toMap());
+    }
+
+    /** The dynamic module behind this view. */
+    public Module module() {
+        return module;
+    }
+
+    /** The input record type. */
+    public Class<I> inputType() {
+        return inputType;
+    }
+
+    /** The output record type. */
+    public Class<O> outputType() {
+        return outputType;
+    }
+
+    /** The learned state (see {@link Module#state()}). */
+    public ProgramState state() {
+        return module.state();
+    }
+
+    /** This view over the module with other learned state. */
+    public TypedModule<I, O> withState(ProgramState state) {
+        return new TypedModule<>(module.withState(state), inputType, outputType);
+    }
+
+    /** Saves the learned state in DSPy's JSON format (see {@link Module#save(Path)}). */
+    public void save(Path file) {
+        module.save(file);
+    }
+
+    /** Loads learned state (see {@link Module#load(Path)}). */
+    public TypedModule<I, O> load(Path file) {
+        return new TypedModule<>(module.load(file), inputType, outputType);
+    }
+
+    @Override
+    public String toString() {
+        return "TypedModule(" + inputType.getSimpleName() + " -> " + outputType.getSimpleName() + ", " + module + ")";
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Modules: programs built from predictors. {@link dev.dspy4j.module.Predict} calls the LM through
+ * the context's adapter; {@link dev.dspy4j.module.ChainOfThought} adds a reasoning step; user
+ * modules extend {@link dev.dspy4j.module.Module} and compose them in plain Java.
+ * {@link dev.dspy4j.module.TypedModule} gives any module record-typed inputs and outputs.
+ *
+ * <p>Learned state (instructions, demos, per-predictor LMs) is data apart from structure:
+ * {@link dev.dspy4j.module.ProgramState}, keyed by DSPy-compatible predictor paths, saved and loaded
+ * in DSPy's JSON format. {@link dev.dspy4j.module.Module#withState} runs a program's structure with
+ * other state without copying or changing it, so optimizers can run many candidates at once.
+ */
+package dev.dspy4j.module;

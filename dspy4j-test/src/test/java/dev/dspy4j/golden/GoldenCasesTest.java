@@ -1,0 +1,257 @@
+package dev.dspy4j.golden;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.dspy4j.adapter.Adapter;
+import dev.dspy4j.adapter.AdapterParseException;
+import dev.dspy4j.adapter.ChatAdapter;
+import dev.dspy4j.adapter.JsonAdapter;
+import dev.dspy4j.adapter.PythonValues;
+import dev.dspy4j.adapter.XmlAdapter;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.Message;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.FieldType;
+import dev.dspy4j.signature.Signature;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Runs every golden case in {@code shared/golden/*.json} (reference §10): one dynamic test per
+ * file, named after it, so cases added later run without code changes.
+ *
+ * <p>Format cases compare the adapter's messages (role and content, byte for byte) and the LM
+ * options it prepares; parse cases compare the parsed outputs (as JSON values, ints and floats
+ * kept apart as in Python) or the exact parse error. Cases that need features not built yet
+ * (tools, multimodal inputs, native reasoning) are reported as skipped with the reason.
+ */
+class GoldenCasesTest {
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Set<FieldType.SpecialType.Kind> NOT_YET_SUPPORTED = Set.of(
+            FieldType.SpecialType.Kind.TOOL, FieldType.SpecialType.Kind.TOOL_CALLS, FieldType.SpecialType.Kind.IMAGE,
+            FieldType.SpecialType.Kind.AUDIO, FieldType.SpecialType.Kind.FILE, FieldType.SpecialType.Kind.DOCUMENT);
+
+    @TestFactory
+    Stream<DynamicTest> goldenCases() throws IOException {
+        Path dir = goldenDirectory();
+        List<Path> files;
+        try (Stream<Path> listing = Files.list(dir)) {
+            files = listing.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            fail("No golden cases (*.json) in " + dir);
+        }
+        return files.stream().map(file -> DynamicTest.dynamicTest(file.getFileName().toString(), file.toUri(),
+                () -> runCase(file)));
+    }
+
+    private static Path goldenDirectory() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getProperty("dspy4j.shared");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured, "golden"));
+        }
+        candidates.add(Path.of("../../shared/golden"));
+        candidates.add(Path.of("../shared/golden"));
+        for (Path candidate : candidates) {
+            if (Files.isDirectory(candidate)) {
+                return candidate.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("Golden cases not found; looked in " + candidates.stream()
+                .map(p -> p.toAbsolutePath().normalize().toString()).toList()
+                + ". Set -Ddspy4j.shared=/path/to/shared.");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void runCase(Path file) throws IOException {
+        Map<String, Object> golden = JSON.readValue(file.toFile(), LinkedHashMap.class);
+        Signature signature = GoldenSignatures.build((Map<String, Object>) golden.get("signature"));
+        Map<String, Object> capabilitiesJson = (Map<String, Object>) golden.getOrDefault("lm_capabilities", Map.of());
+        skipIfUnsupported(signature, capabilitiesJson);
+        Adapter adapter = adapter((String) golden.get("adapter"));
+        LmCapabilities capabilities = capabilities(capabilitiesJson);
+        String method = (String) golden.get("method");
+
+        if (golden.containsKey("lm_response")) {
+            runParseCase(golden, signature, adapter);
+        } else if ("adapter.format_system_message(signature)".equals(method)) {
+            List<Map<String, Object>> expected = (List<Map<String, Object>>) golden.get("expected_messages");
+            assertThat(expected).hasSize(1);
+            assertThat(adapter.formatSystemMessage(signature)).isEqualTo(expected.get(0).get("content"));
+        } else if (method == null) {
+            runFormatCase(golden, signature, adapter, capabilities);
+        } else {
+            fail("Unknown method '" + method + "' in " + file.getFileName());
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void runFormatCase(Map<String, Object> golden, Signature signature, Adapter adapter,
+                                      LmCapabilities capabilities) {
+        List<Example> demos = new ArrayList<>();
+        for (Object demo : (List<Object>) golden.getOrDefault("demos", List.of())) {
+            demos.add(Example.of((Map<String, Object>) demo));
+        }
+        Map<String, Object> inputs = (Map<String, Object>) golden.getOrDefault("inputs", Map.of());
+        List<Map<String, Object>> actual = new ArrayList<>();
+        for (Message message : adapter.format(signature, demos, inputs)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("role", message.role().wireName());
+            m.put("content", message.content());
+            actual.add(m);
+        }
+        List<Map<String, Object>> expected = (List<Map<String, Object>>) golden.get("expected_messages");
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i).get("role")).as("role of message %d", i).isEqualTo(expected.get(i).get("role"));
+            assertThat(actual.get(i).get("content")).as("content of message %d (%s)", i, expected.get(i).get("role"))
+                    .isEqualTo(expected.get(i).get("content"));
+        }
+        if (golden.containsKey("expected_lm_kwargs")) {
+            Map<String, Object> kwargs = adapter.prepareOptions(signature, LmOptions.NONE, capabilities).toWireMap();
+            assertThat(plain(kwargs)).as("LM keyword arguments").isEqualTo(plain(golden.get("expected_lm_kwargs")));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void runParseCase(Map<String, Object> golden, Signature signature, Adapter adapter) {
+        String response = (String) golden.get("lm_response");
+        Map<String, Object> expectedError = (Map<String, Object>) golden.get("expected_error");
+        if (expectedError == null) {
+            Map<String, Object> outputs = adapter.parse(signature, response);
+            Object expected = plain(golden.get("expected_outputs"));
+            Object actual = plain(outputs);
+            assertThat(actual).isEqualTo(expected);
+            assertThat(new ArrayList<>(((Map<String, Object>) actual).keySet()))
+                    .as("output order").isEqualTo(new ArrayList<>(((Map<String, Object>) expected).keySet()));
+            return;
+        }
+        assertThat(expectedError.get("type")).isEqualTo("AdapterParseError");
+        AdapterParseException error = catchThrowableOfType(AdapterParseException.class,
+                () -> adapter.parse(signature, response));
+        assertThat(error).as("expected an AdapterParseException").isNotNull();
+        assertThat(error.getMessage()).isEqualTo(expectedError.get("message"));
+        assertThat(error.adapterName()).isEqualTo(expectedError.get("adapter_name"));
+        assertThat(error.lmResponse()).isEqualTo(expectedError.get("lm_response"));
+        assertThat(plain(error.parsedResult())).isEqualTo(plain(expectedError.get("parsed_result")));
+    }
+
+    private static void skipIfUnsupported(Signature signature, Map<String, Object> capabilities) {
+        for (Field field : signature.fields()) {
+            FieldType.SpecialType.Kind kind = unsupportedKind(field.type());
+            if (kind != null) {
+                Assumptions.abort("needs " + kind + " support (field '" + field.name() + "'), not built yet");
+            }
+            if (field.isOutput() && field.type() instanceof FieldType.SpecialType s
+                    && s.kind() == FieldType.SpecialType.Kind.REASONING
+                    && Boolean.TRUE.equals(capabilities.get("supports_reasoning"))) {
+                Assumptions.abort("needs native reasoning (field '" + field.name() + "'), not built yet");
+            }
+        }
+    }
+
+    private static FieldType.SpecialType.Kind unsupportedKind(FieldType type) {
+        return switch (type) {
+            case FieldType.SpecialType s -> NOT_YET_SUPPORTED.contains(s.kind()) ? s.kind() : null;
+            case FieldType.ListType l -> unsupportedKind(l.element());
+            case FieldType.DictType d -> unsupportedKind(d.value());
+            case FieldType.OptionalType o -> unsupportedKind(o.inner());
+            case FieldType.RecordType r -> r.fields().values().stream().map(GoldenCasesTest::unsupportedKind)
+                    .filter(k -> k != null).findFirst().orElse(null);
+            default -> null;
+        };
+    }
+
+    /** Parses {@code ChatAdapter()}, {@code JSONAdapter(use_native_function_calling=False)}, ... */
+    static Adapter adapter(String spec) {
+        int open = spec.indexOf('(');
+        if (open < 0 || !spec.endsWith(")")) {
+            throw new AssertionError("Cannot read adapter '" + spec + "'");
+        }
+        String name = spec.substring(0, open).trim();
+        Map<String, Boolean> options = new LinkedHashMap<>();
+        String args = spec.substring(open + 1, spec.length() - 1).trim();
+        if (!args.isEmpty()) {
+            for (String arg : args.split(",")) {
+                String[] kv = arg.split("=", 2);
+                String value = kv.length == 2 ? kv[1].trim() : "";
+                if (!value.equals("True") && !value.equals("False")) {
+                    throw new AssertionError("Unsupported option '" + arg.trim() + "' in adapter " + spec);
+                }
+                options.put(kv[0].trim(), value.equals("True"));
+            }
+        }
+        Set<String> allowed = new HashSet<>();
+        Adapter adapter = switch (name) {
+            case "ChatAdapter" -> {
+                allowed.addAll(List.of("use_native_function_calling", "use_json_adapter_fallback"));
+                yield ChatAdapter.DEFAULT
+                        .withNativeFunctionCalling(options.getOrDefault("use_native_function_calling", false))
+                        .withJsonFallback(options.getOrDefault("use_json_adapter_fallback", true));
+            }
+            case "JSONAdapter" -> {
+                allowed.add("use_native_function_calling");
+                yield JsonAdapter.DEFAULT.withNativeFunctionCalling(
+                        options.getOrDefault("use_native_function_calling", true));
+            }
+            case "XMLAdapter" -> {
+                allowed.add("use_json_adapter_fallback");
+                yield options.getOrDefault("use_json_adapter_fallback", true)
+                        ? XmlAdapter.DEFAULT : XmlAdapter.DEFAULT.withoutFallback();
+            }
+            default -> throw new AssertionError("Unknown adapter '" + name + "' in '" + spec + "'");
+        };
+        for (String option : options.keySet()) {
+            if (!allowed.contains(option)) {
+                throw new AssertionError("Unknown option '" + option + "' for " + name + " in '" + spec + "'");
+            }
+        }
+        return adapter;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static LmCapabilities capabilities(Map<String, Object> json) {
+        boolean functionCalling = false;
+        boolean reasoning = false;
+        boolean responseSchema = false;
+        Set<String> params = new HashSet<>();
+        for (Map.Entry<String, Object> e : json.entrySet()) {
+            switch (e.getKey()) {
+                case "supports_function_calling" -> functionCalling = Boolean.TRUE.equals(e.getValue());
+                case "supports_reasoning" -> reasoning = Boolean.TRUE.equals(e.getValue());
+                case "supports_response_schema" -> responseSchema = Boolean.TRUE.equals(e.getValue());
+                case "supported_params" -> params.addAll((List<String>) e.getValue());
+                default -> throw new AssertionError("Unknown lm_capabilities key '" + e.getKey() + "'");
+            }
+        }
+        return new LmCapabilities(functionCalling, reasoning, responseSchema, params);
+    }
+
+    /** A value as Python would compare it after a JSON round trip: integers as Long, floats as Double. */
+    private static Object plain(Object value) {
+        Object jsonable = PythonValues.toJsonable(value);
+        if (jsonable instanceof BigInteger b && b.bitLength() < 64) {
+            return b.longValue();
+        }
+        return jsonable;
+    }
+}

@@ -1,0 +1,369 @@
+package dev.dspy4j.saved;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dspy4j.data.Example;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.Message;
+import dev.dspy4j.module.ChainOfThought;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.FieldType;
+import dev.dspy4j.signature.Signature;
+import dev.dspy4j.signature.TypeRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads the programs DSPy 3.3.1 saved under {@code shared/dspy-saved/} and rebuilds them in Java
+ * from their {@code structure.json}. Shared by the saved-program tests of this package.
+ */
+final class SavedPrograms {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private SavedPrograms() {}
+
+    // ---------------------------------------------------------------- locating and reading files
+
+    /** The {@code dspy-saved} directory: {@code -Ddspy4j.shared}, else {@code ../../shared}, else {@code ../shared}. */
+    static Path directory() {
+        List<Path> candidates = new ArrayList<>();
+        String configured = System.getProperty("dspy4j.shared");
+        if (configured != null && !configured.isBlank()) {
+            candidates.add(Path.of(configured));
+        }
+        candidates.add(Path.of("../../shared"));
+        candidates.add(Path.of("../shared"));
+        for (Path shared : candidates) {
+            Path saved = shared.resolve("dspy-saved");
+            if (Files.isDirectory(saved)) {
+                return saved.toAbsolutePath().normalize();
+            }
+        }
+        throw new IllegalStateException("Cannot find the dspy-saved directory; looked for dspy-saved under "
+                + candidates.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList()
+                + ". Run from the repository with ../shared beside it, or pass -Ddspy4j.shared=/path/to/shared.");
+    }
+
+    /** Every program folder (one per saved program), sorted by name. */
+    static List<Path> folders() {
+        try (Stream<Path> entries = Files.list(directory())) {
+            List<Path> folders = entries.filter(Files::isDirectory).sorted().toList();
+            if (folders.isEmpty()) {
+                throw new IllegalStateException("No saved-program folders in " + directory());
+            }
+            return folders;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Path folder(String name) {
+        Path folder = directory().resolve(name);
+        if (!Files.isDirectory(folder)) {
+            throw new IllegalStateException("No saved-program folder " + folder);
+        }
+        return folder;
+    }
+
+    static String text(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static Object read(Path file) {
+        return JSON.readValue(text(file), Object.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> object(Object value) {
+        return (Map<String, Object>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> list(Object value) {
+        return (List<Object>) value;
+    }
+
+    static List<Map<String, Object>> objects(Object value) {
+        return list(value).stream().map(SavedPrograms::object).toList();
+    }
+
+    static Map<String, Object> readObject(Path file) {
+        return object(read(file));
+    }
+
+    static List<Map<String, Object>> readObjects(Path file) {
+        return objects(read(file));
+    }
+
+    // ---------------------------------------------------------------- signatures
+
+    /**
+     * Builds a signature from the golden-case schema ({@code name}, {@code instructions} (null =
+     * DSPy's default), {@code fields[{name, io, type, desc}]}, {@code types}, and {@code shorthand}
+     * for string signatures, which is then parsed as DSPy parsed it).
+     */
+    static Signature signature(Map<String, Object> schema) {
+        TypeRegistry types = types(schema.get("types"));
+        String instructions = (String) schema.get("instructions");
+        String shorthand = (String) schema.get("shorthand");
+        Signature signature;
+        if (shorthand != null) {
+            signature = Signature.parse(shorthand, types);
+            for (Map<String, Object> field : objects(schema.get("fields"))) {
+                String desc = (String) field.get("desc");
+                if (desc != null) {
+                    signature = signature.withField((String) field.get("name"), f -> f.withDescription(desc));
+                }
+            }
+            if (instructions != null) {
+                signature = signature.withInstructions(instructions);
+            }
+        } else {
+            List<Field> fields = new ArrayList<>();
+            for (Map<String, Object> field : objects(schema.get("fields"))) {
+                String name = (String) field.get("name");
+                FieldType type = types.parseType((String) field.get("type"));
+                Field built = "input".equals(field.get("io")) ? Field.input(name, type) : Field.output(name, type);
+                fields.add(built.withDescription((String) field.get("desc")));
+            }
+            signature = Signature.of(instructions, fields);
+        }
+        String name = (String) schema.get("name");
+        return name == null ? signature : signature.withName(name);
+    }
+
+    /** Named types of the golden-case schema: {@code {"Label": {"enum": {...}}}} or a model's fields. */
+    private static TypeRegistry types(Object raw) {
+        TypeRegistry registry = TypeRegistry.EMPTY;
+        if (raw == null) {
+            return registry;
+        }
+        for (Map.Entry<String, Object> entry : object(raw).entrySet()) {
+            Map<String, Object> spec = object(entry.getValue());
+            if (spec.containsKey("enum") && spec.get("enum") instanceof Map<?, ?> members) {
+                Map<String, String> values = new LinkedHashMap<>();
+                members.forEach((k, v) -> values.put(String.valueOf(k), String.valueOf(v)));
+                registry = registry.with(entry.getKey(), new FieldType.EnumType(entry.getKey(), values, null));
+            } else {
+                Map<String, FieldType> fields = new LinkedHashMap<>();
+                for (Map.Entry<String, Object> field : spec.entrySet()) {
+                    fields.put(field.getKey(), registry.parseType((String) field.getValue()));
+                }
+                registry = registry.with(entry.getKey(), new FieldType.RecordType(entry.getKey(), fields, null));
+            }
+        }
+        return registry;
+    }
+
+    /** What the golden-case schema says about a field; prefixes and the "type declared" flag are not in it. */
+    record FieldView(String name, String io, String type, String desc) {}
+
+    /** What the golden-case schema says about a signature. */
+    record SignatureView(String instructions, List<FieldView> fields) {}
+
+    static SignatureView view(Signature signature) {
+        List<FieldView> fields = signature.fields().stream()
+                .map(f -> new FieldView(f.name(), f.isInput() ? "input" : "output", f.type().pythonName(),
+                        f.description()))
+                .toList();
+        return new SignatureView(signature.instructions(), fields);
+    }
+
+    /** The schema as written, with a null instruction resolved to DSPy's default. */
+    static SignatureView view(Map<String, Object> schema) {
+        List<FieldView> fields = objects(schema.get("fields")).stream()
+                .map(f -> new FieldView((String) f.get("name"), (String) f.get("io"), (String) f.get("type"),
+                        (String) f.get("desc")))
+                .toList();
+        String instructions = (String) schema.get("instructions");
+        return new SignatureView(instructions != null ? instructions : signature(schema).instructions(), fields);
+    }
+
+    // ---------------------------------------------------------------- modules
+
+    /**
+     * Builds the program a {@code structure.json} node describes. Predict and ChainOfThought nodes
+     * become the real classes; a custom node becomes a {@link GenericProgram} declaring its
+     * attributes in order. The code-level signature of every Predict node is checked on the way.
+     */
+    static Module build(Map<String, Object> node) {
+        String type = (String) node.get("type");
+        return switch (type) {
+            case "Predict" -> new Predict(signature(object(node.get("signature"))));
+            case "ChainOfThought" -> {
+                ChainOfThought cot = new ChainOfThought(signature(object(node.get("base_signature"))));
+                Map<String, Object> predictNode = object(object(node.get("children")).get("predict"));
+                assertThat(view(cot.predict().signature()))
+                        .as("ChainOfThought's predict signature for %s", predictNode.get("path"))
+                        .isEqualTo(view(object(predictNode.get("signature"))));
+                yield cot;
+            }
+            case "custom" -> {
+                Map<String, Object> children = new LinkedHashMap<>();
+                object(node.get("children")).forEach((name, child) -> children.put(name, buildChild(child)));
+                yield new GenericProgram((String) node.get("class"), children);
+            }
+            default -> throw new IllegalStateException("Unknown structure node type '" + type + "' in " + node);
+        };
+    }
+
+    private static Object buildChild(Object child) {
+        if (child instanceof List<?> items) {
+            return items.stream().map(SavedPrograms::buildChild).toList();
+        }
+        Map<String, Object> map = object(child);
+        if (map.containsKey("type")) {
+            return build(map);
+        }
+        // a dict attribute: {key: node}
+        Map<String, Object> dict = new LinkedHashMap<>();
+        map.forEach((key, value) -> dict.put(key, buildChild(value)));
+        return dict;
+    }
+
+    /** Every Predict node of a structure tree, by its {@code path}. */
+    static Map<String, Map<String, Object>> predictNodes(Map<String, Object> node) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+        collectPredictNodes(node, out);
+        return out;
+    }
+
+    private static void collectPredictNodes(Object node, Map<String, Map<String, Object>> out) {
+        if (node instanceof List<?> items) {
+            items.forEach(item -> collectPredictNodes(item, out));
+            return;
+        }
+        Map<String, Object> map = object(node);
+        if ("Predict".equals(map.get("type"))) {
+            out.put((String) map.get("path"), map);
+        } else if (map.get("children") instanceof Map<?, ?> children) {
+            children.values().forEach(child -> collectPredictNodes(child, out));
+        } else if (!map.containsKey("type")) {
+            map.values().forEach(child -> collectPredictNodes(child, out));
+        }
+    }
+
+    /**
+     * A custom module built from {@code structure.json}: it declares its attributes through
+     * {@link Module#children()} instead of fields. It has no logic of its own; {@link #forward}
+     * routes a call to the predictor named by the reserved input {@link #ROUTE} (removed before
+     * the call), so a test can replay one LM call of the program through the program itself.
+     */
+    static final class GenericProgram extends Module {
+
+        static final String ROUTE = "__predictor_path__";
+
+        private final String className;
+        private final Map<String, Object> attributes;
+
+        GenericProgram(String className, Map<String, Object> attributes) {
+            this.className = className;
+            this.attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        }
+
+        @Override
+        protected Map<String, ?> children() {
+            return attributes;
+        }
+
+        @Override
+        protected Prediction forward(Example inputs) {
+            String path = inputs.getString(ROUTE);
+            Predict predictor = namedPredictors().get(path);
+            if (predictor == null) {
+                throw new IllegalArgumentException("No predictor " + path + " in " + namedPredictors().keySet());
+            }
+            return predictor.call(inputs.without(ROUTE).toMap());
+        }
+
+        @Override
+        public String toString() {
+            return className + namedPredictors().keySet();
+        }
+    }
+
+    // ---------------------------------------------------------------- requests and replies
+
+    /** A message as the wire sees it. */
+    record WireMessage(String role, String content) {}
+
+    static List<WireMessage> wire(LmRequest request) {
+        List<WireMessage> out = new ArrayList<>();
+        for (Message message : request.messages()) {
+            out.add(new WireMessage(message.role().wireName(), message.content()));
+        }
+        return out;
+    }
+
+    static List<WireMessage> expectedMessages(Map<String, Object> caseEntry) {
+        return objects(caseEntry.get("expected_messages")).stream()
+                .map(m -> new WireMessage((String) m.get("role"), (String) m.get("content")))
+                .toList();
+    }
+
+    private static final Pattern SECTION = Pattern.compile("\\[\\[ ## (\\w+) ## \\]\\]");
+
+    /** The text of each {@code [[ ## field ## ]]} section of a ChatAdapter-format reply. */
+    static Map<String, String> sections(String completion) {
+        Map<String, String> out = new LinkedHashMap<>();
+        Matcher m = SECTION.matcher(completion);
+        String name = null;
+        int start = 0;
+        while (m.find()) {
+            if (name != null) {
+                out.put(name, completion.substring(start, m.start()).strip());
+            }
+            name = m.group(1);
+            start = m.end();
+        }
+        if (name != null) {
+            out.put(name, completion.substring(start).strip());
+        }
+        out.remove("completed");
+        return out;
+    }
+
+    /** What the adapter should parse from a section's text, by the field's type. */
+    static Object expectedValue(FieldType type, String text) {
+        return switch (type) {
+            case FieldType.StrType s -> text;
+            case FieldType.IntType i -> Long.valueOf(text);
+            case FieldType.FloatType f -> Double.valueOf(text);
+            case FieldType.BoolType b -> Boolean.valueOf(text.toLowerCase(java.util.Locale.ROOT));
+            case FieldType.LiteralType l -> l.values().stream().filter(v -> String.valueOf(v).equals(text))
+                    .findFirst().orElse(text);
+            default -> JSON.readValue(text, Object.class);
+        };
+    }
+
+    /** The outputs a reply holds for this signature, typed as the adapter should parse them. */
+    static Map<String, Object> expectedOutputs(Signature signature, String completion) {
+        Map<String, String> sections = sections(completion);
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Field field : signature.outputs()) {
+            String text = sections.get(field.name());
+            assertThat(text).as("the reply's section for output '%s'", field.name()).isNotNull();
+            out.put(field.name(), expectedValue(field.type(), text));
+        }
+        return out;
+    }
+}
