@@ -2,7 +2,7 @@ package dev.dspy4j.module;
 
 import dev.dspy4j.DspyException;
 import dev.dspy4j.data.Example;
-import dev.dspy4j.internal.PrettyJson;
+import dev.dspy4j.adapter.PythonValues;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.signature.Field;
 import java.io.IOException;
@@ -107,7 +107,9 @@ public final class ProgramState {
             predictors.forEach((path, state) -> root.put(path, dump(state)));
         }
         root.put("metadata", Map.of("dependency_versions", dependencyVersions));
-        return PrettyJson.write(root) + "\n";
+        // orjson with OPT_INDENT_2 and Python's json.dumps(indent=2, ensure_ascii=False) agree once
+        // non-finite floats are nulls (see StateValues)
+        return PythonValues.jsonDumpsIndented(root) + "\n";
     }
 
     /**

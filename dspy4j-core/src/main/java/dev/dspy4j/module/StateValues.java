@@ -1,5 +1,6 @@
 package dev.dspy4j.module;
 
+import dev.dspy4j.internal.RecordValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -13,6 +14,10 @@ final class StateValues {
     private StateValues() {}
 
     static Object toJsonValue(Object value) {
+        if (value instanceof Double || value instanceof Float) {
+            // orjson, which writes DSPy's files, turns NaN and infinities into null
+            return Double.isFinite(((Number) value).doubleValue()) ? value : null;
+        }
         if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
         }
@@ -23,7 +28,7 @@ final class StateValues {
             return toJsonValue(optional.orElse(null));
         }
         if (value instanceof Record record) {
-            return toJsonValue(RecordMapper.toMap(record));
+            return toJsonValue(RecordValues.toMap(record));
         }
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> out = new LinkedHashMap<>();

@@ -1,8 +1,12 @@
 package dev.dspy4j.module;
 
+import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
+import dev.dspy4j.internal.RecordValues;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 
 /**
@@ -48,17 +52,32 @@ public final class TypedModule<I extends Record, O extends Record> {
 
     /** Runs the module with the bound context and returns the full prediction (e.g. with reasoning). */
     public Prediction predict(I input) {
-        return module.call(RecordMapper.toMap(input));
+        return module.call(inputs(input));
     }
 
     /** Runs the module with an explicit context and returns the full prediction. */
     public Prediction predict(I input, DspyContext context) {
-        return module.call(RecordMapper.toMap(input), context);
+        return module.call(inputs(input), context);
     }
 
-    /** Converts a prediction of this module to the output record. */
+    /**
+     * Converts a prediction of this module to the output record.
+     *
+     * @throws DspyException naming the record and the values if they do not fit its components
+     */
     public O toOutput(Prediction prediction) {
-        return RecordMapper.fromMap(outputType, prediction.toMap());
+        try {
+            return RecordValues.construct(outputType, prediction.toMap());
+        } catch (IllegalArgumentException e) {
+            throw new DspyException("Cannot build " + outputType.getSimpleName() + " from the prediction "
+                    + prediction.toMap() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Object> inputs(Record input) {
+        Map<String, Object> values = RecordValues.toMap(input);
+        values.replaceAll((name, value) -> value instanceof Optional<?> optional ? optional.orElse(null) : value);
+        return values;
     }
 
     /** The dynamic module behind this view. */

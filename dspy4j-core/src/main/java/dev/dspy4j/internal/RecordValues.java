@@ -1,4 +1,4 @@
-package dev.dspy4j.adapter;
+package dev.dspy4j.internal;
 
 import dev.dspy4j.signature.Name;
 import dev.dspy4j.signature.Names;
@@ -20,9 +20,10 @@ import java.util.Optional;
 
 /**
  * Converts Java records to and from maps keyed by prompt names ({@code @Name}, else snake case),
- * which is how records appear to the LM. Reflection data is computed once per record class.
+ * which is how records appear to the LM and in examples and predictions. Reflection data is
+ * computed once per record class. Not public API.
  */
-final class RecordValues {
+public final class RecordValues {
 
     private RecordValues() {}
 
@@ -63,7 +64,7 @@ final class RecordValues {
     }
 
     /** The record's components as a map from prompt name to value, in declaration order. */
-    static Map<String, Object> toMap(Record value) {
+    public static Map<String, Object> toMap(Record value) {
         Shape shape = SHAPES.get(value.getClass());
         Map<String, Object> out = new LinkedHashMap<>();
         for (int i = 0; i < shape.names.length; i++) {
@@ -81,14 +82,14 @@ final class RecordValues {
      * Builds a record from validated values keyed by prompt name, converting numbers, lists and
      * optionals to the component types.
      */
-    static Object construct(Class<? extends Record> type, Map<String, Object> values) {
+    public static <T extends Record> T construct(Class<T> type, Map<String, ?> values) {
         Shape shape = SHAPES.get(type);
         Object[] args = new Object[shape.names.length];
         for (int i = 0; i < args.length; i++) {
             args[i] = convert(values.get(shape.names[i]), shape.types[i]);
         }
         try {
-            return shape.constructor.newInstance(args);
+            return type.cast(shape.constructor.newInstance(args));
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             throw new IllegalArgumentException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
@@ -98,8 +99,15 @@ final class RecordValues {
         }
     }
 
-    /** Converts a validated plain value (Long, Double, List, Map...) to a Java component type. */
-    static Object convert(Object value, Type target) {
+    /**
+     * Converts a validated plain value (Long, Double, String, List, Map...) to a Java type: numbers
+     * to the numeric type, strings to enum constants (by {@code toString()} or name), maps to
+     * records, collections and maps element by element, and {@code Optional} around any of these.
+     *
+     * @throws IllegalArgumentException if the value cannot become that type
+     */
+    @SuppressWarnings("unchecked")
+    public static Object convert(Object value, Type target) {
         Class<?> raw = rawClass(target);
         if (raw == Optional.class) {
             Type inner = ((ParameterizedType) target).getActualTypeArguments()[0];
@@ -138,17 +146,32 @@ final class RecordValues {
             }
             return n;
         }
+        if (value instanceof Boolean && raw == boolean.class) {
+            return value;
+        }
         if (value instanceof String s && (raw == char.class || raw == Character.class) && s.length() == 1) {
             return s.charAt(0);
         }
-        if (value instanceof List<?> list) {
+        if (raw.isEnum() && value instanceof String text) {
+            for (Object constant : raw.getEnumConstants()) {
+                if (constant.toString().equals(text) || ((Enum<?>) constant).name().equals(text)) {
+                    return constant;
+                }
+            }
+            throw new IllegalArgumentException("'" + text + "' is not one of " + List.of(raw.getEnumConstants()));
+        }
+        if (raw.isRecord() && value instanceof Map<?, ?> map) {
+            return construct((Class<? extends Record>) raw, (Map<String, ?>) map);
+        }
+        if (value instanceof Collection<?> list) {
             Type element = target instanceof ParameterizedType p ? p.getActualTypeArguments()[0] : Object.class;
-            Collection<Object> out = Collection.class.isAssignableFrom(raw) && java.util.Set.class.isAssignableFrom(raw)
+            Collection<Object> out = java.util.Set.class.isAssignableFrom(raw)
                     ? new LinkedHashSet<>() : new ArrayList<>(list.size());
             for (Object item : list) {
                 out.add(convert(item, element));
             }
-            return out instanceof List<?> l ? java.util.Collections.unmodifiableList(l) : out;
+            return out instanceof List<?> l ? java.util.Collections.unmodifiableList(l)
+                    : java.util.Collections.unmodifiableSet((java.util.Set<?>) out);
         }
         if (value instanceof Map<?, ?> map && Map.class.isAssignableFrom(raw)) {
             Type valueType = target instanceof ParameterizedType p ? p.getActualTypeArguments()[1] : Object.class;
@@ -156,7 +179,7 @@ final class RecordValues {
             for (Map.Entry<?, ?> e : map.entrySet()) {
                 out.put(e.getKey(), convert(e.getValue(), valueType));
             }
-            return out;
+            return java.util.Collections.unmodifiableMap(out);
         }
         return value;
     }
