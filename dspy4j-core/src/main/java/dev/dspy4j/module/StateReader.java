@@ -45,8 +45,10 @@ final class StateReader {
         try {
             parsed = JSON.readValue(json, Object.class);
         } catch (JacksonException e) {
-            throw fail("is not valid JSON (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr() + "); restore it from the optimizer's output");
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw fail("is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + where
+                    + "); restore it from the optimizer's output");
         }
         if (!(parsed instanceof Map<?, ?> root)) {
             throw fail("must hold a JSON object at the top level, not " + kind(parsed));
@@ -102,7 +104,8 @@ final class StateReader {
         Signature signature = readSignature(path, entry.get("signature"), base.signature());
         List<Example> demos = readDemos(path, entry.get("demos"));
         LM lm = readLm(path, entry.get("lm"));
-        return new PredictorState(signature, demos, lm != null ? lm : base.lm());
+        // As in DSPy, the file decides: "lm": null clears an LM set in code.
+        return new PredictorState(signature, demos, lm);
     }
 
     private Signature readSignature(String path, Object raw, Signature base) {

@@ -187,7 +187,7 @@ class StateLoadErrorsTest {
         assertThat(received.get())
                 .containsEntry("model", "openai/gpt-4o-mini")
                 .containsEntry("temperature", 0.0)
-                .containsEntry("max_tokens", 4000)
+                .containsEntry("max_tokens", 4000L)
                 .doesNotContainKeys("api_key", "api_base");
         assertThat(draftLm.callCount()).as("calls to the draft predictor's own LM").isEqualTo(1);
         assertThat(contextLm.callCount()).as("calls to the context's LM").isEqualTo(1);
@@ -202,7 +202,8 @@ class StateLoadErrorsTest {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("source", "Zürich ☃ 東京 «quotes» \"escaped\" \\ back\tslash\n🚀");
         meta.put("weights", List.of(0.1, 1.0E-7, 100.0, 1.5E300, -0.0, 2.5));
-        meta.put("nested", List.of(List.of(1, 2), List.of(Map.of("k", "v")), List.of()));
+        // whole numbers are Longs, as the adapters parse them and as loading reads them
+        meta.put("nested", List.of(List.of(1L, 2L), List.of(Map.of("k", "v")), List.of()));
         meta.put("empty", Map.of());
         meta.put("flag", true);
         meta.put("nothing", null);
