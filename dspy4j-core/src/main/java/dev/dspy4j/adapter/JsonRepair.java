@@ -10,7 +10,7 @@ import java.math.BigInteger;
  * digit separators ({@code 123_456.789}), comments, markdown code fences and prose around the
  * value. Several top-level values come back as a list, as json_repair returns them.
  *
- * <p>Values are plain Java data: {@link LinkedHashMap}, {@link ArrayList}, {@link String},
+ * <p>Values are plain Java data: {@link java.util.LinkedHashMap}, {@link java.util.ArrayList}, {@link String},
  * {@link Long} (or {@link BigInteger} when out of range), {@link Double}, {@link Boolean} and
  * {@code null}.
  *
