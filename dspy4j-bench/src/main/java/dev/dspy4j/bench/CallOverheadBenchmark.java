@@ -52,7 +52,7 @@ public class CallOverheadBenchmark {
     /** The typed signature's outputs: an enum, an int and a double. */
     public record Rating(Sentiment sentiment, int stars, double confidence) {}
 
-    /** A closed set of labels; offered to the LM as a {@code Literal}. */
+    /** A closed set of labels; the prompt asks the LM for one of their names. */
     public enum Sentiment { POSITIVE, NEGATIVE, NEUTRAL }
 
     static final String CHAT_ANSWER = """
