@@ -1,6 +1,5 @@
 package dev.dspy4j.lm;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,42 +48,6 @@ public interface LM {
      * model, capabilities and saved state.
      */
     default LM withInterceptors(LmInterceptor... interceptors) {
-        LM target = this;
-        List<LmInterceptor> chain = List.of(interceptors);
-        return new LM() {
-            @Override
-            public LmResponse call(LmRequest request) {
-                return proceed(0, request);
-            }
-
-            private LmResponse proceed(int index, LmRequest request) {
-                if (index == chain.size()) {
-                    return target.call(request);
-                }
-                return chain.get(index).intercept(request, next -> proceed(index + 1, next));
-            }
-
-            @Override
-            public String model() {
-                return target.model();
-            }
-
-            @Override
-            public LmCapabilities capabilities() {
-                return target.capabilities();
-            }
-
-            @Override
-            public Map<String, Object> savedState() {
-                return target.savedState();
-            }
-
-            @Override
-            public String toString() {
-                List<String> names = new ArrayList<>();
-                chain.forEach(i -> names.add(i.getClass().getSimpleName()));
-                return "LM(" + target + " behind " + names + ")";
-            }
-        };
+        return InterceptedLm.of(this, List.of(interceptors));
     }
 }

@@ -20,9 +20,11 @@ public interface LmInterceptor {
     LmResponse intercept(LmRequest request, Chain chain);
 
     /** The rest of an interceptor chain. */
-    @FunctionalInterface
     interface Chain {
         /** Passes the request to the next link (or the LM itself). */
         LmResponse proceed(LmRequest request);
+
+        /** The LM at the end of the chain (its model name, capabilities and saved state). */
+        LM lm();
     }
 }

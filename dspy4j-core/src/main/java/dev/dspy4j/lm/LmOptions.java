@@ -20,6 +20,10 @@ import java.util.Objects;
  * @param stop stop sequences
  * @param seed sampling seed
  * @param responseFormat a provider {@code response_format} object
+ * @param rolloutId distinguishes otherwise identical requests in the cache key (DSPy's
+ *     {@code rollout_id}); never sent to the provider
+ * @param cache {@code false} to bypass caches for this request; {@code null} means the default
+ *     (cached)
  * @param extra other provider parameters by wire name
  */
 public record LmOptions(
@@ -29,10 +33,12 @@ public record LmOptions(
         List<String> stop,
         Long seed,
         Map<String, Object> responseFormat,
+        Integer rolloutId,
+        Boolean cache,
         Map<String, Object> extra) {
 
     /** No options set. */
-    public static final LmOptions NONE = new LmOptions(null, null, null, null, null, null, Map.of());
+    public static final LmOptions NONE = new LmOptions(null, null, null, null, null, null, null, null, Map.of());
 
     public LmOptions {
         if (temperature != null && (temperature < 0 || temperature.isNaN())) {
@@ -51,32 +57,47 @@ public record LmOptions(
 
     /** These options with a temperature. */
     public LmOptions withTemperature(Double value) {
-        return new LmOptions(value, maxTokens, n, stop, seed, responseFormat, extra);
+        return new LmOptions(value, maxTokens, n, stop, seed, responseFormat, rolloutId, cache, extra);
     }
 
     /** These options with a token limit. */
     public LmOptions withMaxTokens(Integer value) {
-        return new LmOptions(temperature, value, n, stop, seed, responseFormat, extra);
+        return new LmOptions(temperature, value, n, stop, seed, responseFormat, rolloutId, cache, extra);
     }
 
     /** These options with a number of completions. */
     public LmOptions withN(Integer value) {
-        return new LmOptions(temperature, maxTokens, value, stop, seed, responseFormat, extra);
+        return new LmOptions(temperature, maxTokens, value, stop, seed, responseFormat, rolloutId, cache, extra);
     }
 
     /** These options with stop sequences. */
     public LmOptions withStop(List<String> value) {
-        return new LmOptions(temperature, maxTokens, n, value, seed, responseFormat, extra);
+        return new LmOptions(temperature, maxTokens, n, value, seed, responseFormat, rolloutId, cache, extra);
     }
 
     /** These options with a seed. */
     public LmOptions withSeed(Long value) {
-        return new LmOptions(temperature, maxTokens, n, stop, value, responseFormat, extra);
+        return new LmOptions(temperature, maxTokens, n, stop, value, responseFormat, rolloutId, cache, extra);
     }
 
     /** These options with a {@code response_format}. */
     public LmOptions withResponseFormat(Map<String, Object> value) {
-        return new LmOptions(temperature, maxTokens, n, stop, seed, value, extra);
+        return new LmOptions(temperature, maxTokens, n, stop, seed, value, rolloutId, cache, extra);
+    }
+
+    /** These options with a rollout id (part of the cache key, never sent). */
+    public LmOptions withRolloutId(Integer value) {
+        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, value, cache, extra);
+    }
+
+    /** These options with caching on ({@code true}), off ({@code false}) or the default ({@code null}). */
+    public LmOptions withCache(Boolean value) {
+        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, rolloutId, value, extra);
+    }
+
+    /** Whether caches may serve or store this request (true unless {@code cache} is {@code false}). */
+    public boolean cacheEnabled() {
+        return cache == null || cache;
     }
 
     /** These options with one extra provider parameter; a {@code null} value removes it. */
@@ -87,7 +108,7 @@ public record LmOptions(
         } else {
             copy.put(Objects.requireNonNull(wireName, "wireName"), value);
         }
-        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, copy);
+        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, rolloutId, cache, copy);
     }
 
     /** Options where every option set in {@code over} replaces the one here. */
@@ -107,6 +128,8 @@ public record LmOptions(
                 over.stop != null ? over.stop : stop,
                 over.seed != null ? over.seed : seed,
                 over.responseFormat != null ? over.responseFormat : responseFormat,
+                over.rolloutId != null ? over.rolloutId : rolloutId,
+                over.cache != null ? over.cache : cache,
                 mergedExtra);
     }
 
@@ -118,7 +141,8 @@ public record LmOptions(
     /**
      * The options as DSPy's keyword arguments (wire names, set options only, in a stable order):
      * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
-     * {@code response_format}, then the extras.
+     * {@code response_format}, then the extras. {@code rollout_id} and {@code cache} are not
+     * included: they steer caching and are never sent to a provider.
      */
     public Map<String, Object> toWireMap() {
         Map<String, Object> out = new LinkedHashMap<>();

@@ -1,0 +1,40 @@
+package dev.dspy4j.lm;
+
+/**
+ * A streaming LM call in progress. Read chunks with {@link #next()} until it returns
+ * {@code null}, then take the complete response (text of every choice and the final usage) from
+ * {@link #response()}. Closing the stream early cancels the call and closes its connection.
+ *
+ * <pre>{@code
+ * try (LmStream stream = lm.stream(request)) {
+ *     for (StreamChunk chunk = stream.next(); chunk != null; chunk = stream.next()) {
+ *         System.out.print(chunk.text());
+ *     }
+ *     Usage usage = stream.response().usage();
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: one thread reads a stream.
+ */
+public interface LmStream extends AutoCloseable {
+
+    /**
+     * Blocks until the next chunk arrives.
+     *
+     * @return the chunk, or {@code null} once the stream has ended normally
+     * @throws LmException if the stream fails or breaks off (a truncated stream is a
+     *     {@link LmException.Transport})
+     */
+    StreamChunk next();
+
+    /**
+     * The complete response, assembled from the chunks, with the provider's final usage.
+     *
+     * @throws IllegalStateException if the stream has not ended yet
+     */
+    LmResponse response();
+
+    /** Cancels the call if it is still running and releases its connection. Idempotent. */
+    @Override
+    void close();
+}
