@@ -79,7 +79,7 @@ public final class AdapterCall {
         }
         for (int i = 0; i < listeners.size(); i++) {
             try {
-                listeners.get(i).onLmCall(request, response);
+                listeners.get(i).onLmCall(lm, request, response);
             } catch (RuntimeException listenerFailure) {
                 LOG.warn("Listener {} failed in onLmCall; ignoring it", listeners.get(i), listenerFailure);
             }

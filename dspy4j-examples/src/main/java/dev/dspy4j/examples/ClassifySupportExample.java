@@ -43,7 +43,7 @@ public final class ClassifySupportExample {
         AtomicReference<LmRequest> lastRequest = new AtomicReference<>();
         DspyContext context = DspyContext.of(keywordLm).withListener(new DspyListener() {
             @Override
-            public void onLmCall(LmRequest request, LmResponse response) {
+            public void onLmCall(LM lm, LmRequest request, LmResponse response) {
                 lastRequest.set(request);
             }
         });

@@ -1,0 +1,311 @@
+package dev.dspy4j.cache.redis;
+
+import dev.dspy4j.cache.CacheFormatException;
+import dev.dspy4j.cache.LmCache;
+import dev.dspy4j.cache.LmResponseCodec;
+import dev.dspy4j.lm.LmResponse;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisPool;
+import redis.clients.jedis.JedisPoolConfig;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisURIHelper;
+
+/**
+ * A cache tier on Redis, shared by every process and machine that points at the same server:
+ * put it last in a {@link dev.dspy4j.cache.TieredCache}, behind memory and disk.
+ *
+ * <pre>{@code
+ * LmCache redis = RedisCache.builder().url("redis://127.0.0.1:6379").ttl(Duration.ofDays(7)).build();
+ * LM lm = client.withInterceptors(new CacheInterceptor(
+ *         TieredCache.of(new MemoryCache(10_000), DiskCache.atDefaultDirectory(), redis)));
+ * }</pre>
+ *
+ * <p>Each response is one Redis string: key {@code <prefix><cache key>}, value the
+ * {@link LmResponseCodec} bytes (a Redis write is atomic, so no further framing is needed), with
+ * an optional expiry. Values that do not decode are deleted and served as misses.
+ *
+ * <p><b>Outages.</b> Connections come from a Jedis pool with short timeouts (2 s by default). If
+ * Redis is down, slow or refuses a command, {@link #get} returns a miss and {@link #put} drops the
+ * entry; the first failure logs one WARN, later ones DEBUG, and the first success afterwards logs
+ * INFO. A Redis outage never fails an LM call.
+ *
+ * <p>Thread-safe. {@link #close()} closes the pool if this cache created it. The URL's password
+ * never appears in logs or {@link #toString()}.
+ */
+public final class RedisCache implements LmCache {
+
+    /** The key prefix unless configured. */
+    public static final String DEFAULT_PREFIX = "dspy4j:lm:";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisCache.class);
+
+    private final JedisPool pool;
+    private final boolean ownsPool;
+    private final String prefix;
+    private final Duration ttl;
+    private final String where;
+    private final AtomicBoolean failing = new AtomicBoolean();
+
+    private RedisCache(Builder b) {
+        this.prefix = b.prefix;
+        this.ttl = b.ttl;
+        if (b.pool != null) {
+            this.pool = b.pool;
+            this.ownsPool = false;
+            this.where = "a caller-supplied pool";
+        } else {
+            JedisPoolConfig config = new JedisPoolConfig();
+            config.setMaxTotal(b.maxConnections);
+            config.setMaxIdle(b.maxConnections);
+            config.setMinIdle(0);
+            config.setBlockWhenExhausted(true);
+            config.setMaxWait(b.timeout);
+            config.setTestOnBorrow(false);
+            config.setJmxEnabled(false);
+            int millis = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
+            this.pool = new JedisPool(config, b.uri, millis, millis);
+            this.ownsPool = true;
+            HostAndPort hostAndPort = JedisURIHelper.getHostAndPort(b.uri);
+            this.where = b.uri.getScheme() + "://" + hostAndPort.getHost() + ":" + hostAndPort.getPort();
+        }
+    }
+
+    /** A builder; {@link Builder#url(String)} or {@link Builder#pool(JedisPool)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A cache on the Redis at {@code url}, with the default prefix, no expiry and 2 s timeouts.
+     *
+     * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+     * @return the cache (no connection is made until first use)
+     * @throws IllegalArgumentException if the URL is not a Redis URL
+     */
+    public static RedisCache at(String url) {
+        return builder().url(url).build();
+    }
+
+    /** The prefix put before every cache key. */
+    public String keyPrefix() {
+        return prefix;
+    }
+
+    /** The expiry of new entries, or empty if they do not expire. */
+    public Optional<Duration> ttl() {
+        return Optional.ofNullable(ttl);
+    }
+
+    @Override
+    public Optional<LmResponse> get(String key) {
+        byte[] redisKey = redisKey(key);
+        byte[] value;
+        try (Jedis jedis = pool.getResource()) {
+            value = jedis.get(redisKey);
+            succeeded();
+        } catch (JedisException | IllegalStateException e) {
+            failed("GET", e);
+            return Optional.empty();
+        }
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LmResponseCodec.decode(value));
+        } catch (CacheFormatException e) {
+            LOG.debug("Dropping unreadable Redis cache entry {}{}: {}", prefix, key, e.getMessage());
+            try (Jedis jedis = pool.getResource()) {
+                jedis.del(redisKey);
+            } catch (JedisException | IllegalStateException ignored) {
+                // it stays a miss either way
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void put(String key, LmResponse response) {
+        byte[] redisKey = redisKey(key);
+        byte[] value = LmResponseCodec.encode(Objects.requireNonNull(response, "response"));
+        try (Jedis jedis = pool.getResource()) {
+            if (ttl == null) {
+                jedis.set(redisKey, value);
+            } else {
+                jedis.set(redisKey, value, SetParams.setParams().px(ttl.toMillis()));
+            }
+            succeeded();
+        } catch (JedisException | IllegalStateException e) {
+            failed("SET", e);
+        }
+    }
+
+    private byte[] redisKey(String key) {
+        return (prefix + Objects.requireNonNull(key, "key")).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private void failed(String command, Exception e) {
+        if (failing.compareAndSet(false, true)) {
+            LOG.warn("Redis cache at {} unavailable ({} failed: {}); serving misses until it recovers",
+                    where, command, e.toString());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("Redis cache at {} still unavailable ({} failed: {})", where, command, e.toString());
+        }
+    }
+
+    private void succeeded() {
+        if (failing.get() && failing.compareAndSet(true, false)) {
+            LOG.info("Redis cache at {} available again", where);
+        }
+    }
+
+    /** Closes the connection pool if this cache created it. */
+    @Override
+    public void close() {
+        if (ownsPool) {
+            pool.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "RedisCache[" + where + ", prefix=" + prefix + (ttl != null ? ", ttl=" + ttl : "") + "]";
+    }
+
+    /** Configures a {@link RedisCache}. Each setting is validated as it is set. Not thread-safe. */
+    public static final class Builder {
+        private URI uri;
+        private JedisPool pool;
+        private String prefix = DEFAULT_PREFIX;
+        private Duration ttl;
+        private Duration timeout = Duration.ofSeconds(2);
+        private int maxConnections = 16;
+
+        private Builder() {
+        }
+
+        /**
+         * The server, as a Redis URL. Exclusive with {@link #pool(JedisPool)}.
+         *
+         * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+         * @return this builder
+         * @throws IllegalArgumentException if it is not a Redis URL, or a pool was set
+         */
+        public Builder url(String url) {
+            Objects.requireNonNull(url, "url");
+            if (pool != null) {
+                throw new IllegalArgumentException("url conflicts with pool: set one of them");
+            }
+            URI parsed;
+            try {
+                parsed = new URI(url);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("url is not a URI: " + e.getReason(), e);
+            }
+            if (!JedisURIHelper.isValid(parsed)
+                    || !(JedisURIHelper.isRedisScheme(parsed) || JedisURIHelper.isRedisSSLScheme(parsed))) {
+                throw new IllegalArgumentException(
+                        "url must look like redis://host:port or rediss://host:port (scheme " + parsed.getScheme() + ")");
+            }
+            this.uri = parsed;
+            return this;
+        }
+
+        /**
+         * A pool owned by the caller, who configures it and closes it. Exclusive with
+         * {@link #url(String)}; {@link #timeout} and {@link #maxConnections} then do not apply.
+         *
+         * @param pool the pool
+         * @return this builder
+         * @throws IllegalArgumentException if a URL was set
+         */
+        public Builder pool(JedisPool pool) {
+            Objects.requireNonNull(pool, "pool");
+            if (uri != null) {
+                throw new IllegalArgumentException("pool conflicts with url: set one of them");
+            }
+            this.pool = pool;
+            return this;
+        }
+
+        /**
+         * The prefix of every Redis key, to share a database with other data or other caches.
+         *
+         * @param prefix any string, may be empty; default {@value RedisCache#DEFAULT_PREFIX}
+         * @return this builder
+         */
+        public Builder keyPrefix(String prefix) {
+            this.prefix = Objects.requireNonNull(prefix, "prefix");
+            return this;
+        }
+
+        /**
+         * Makes entries expire this long after they are written.
+         *
+         * @param ttl at least one millisecond, or {@code null} for no expiry (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if {@code ttl} is shorter than one millisecond
+         */
+        public Builder ttl(Duration ttl) {
+            if (ttl != null && ttl.toMillis() < 1) {
+                throw new IllegalArgumentException("ttl must be at least 1 ms, was " + ttl);
+            }
+            this.ttl = ttl;
+            return this;
+        }
+
+        /**
+         * The connect, read and pool-wait timeout: how long a lookup may stall when Redis is slow
+         * or unreachable before it counts as a miss.
+         *
+         * @param timeout at least one millisecond; default 2 s
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is shorter than one millisecond
+         */
+        public Builder timeout(Duration timeout) {
+            if (Objects.requireNonNull(timeout, "timeout").toMillis() < 1) {
+                throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
+            }
+            this.timeout = timeout;
+            return this;
+        }
+
+        /**
+         * The pool's size; callers beyond it wait up to {@link #timeout}.
+         *
+         * @param maxConnections at least 1; default 16
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxConnections} is below 1
+         */
+        public Builder maxConnections(int maxConnections) {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
+            }
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * The cache. No connection is made until its first use.
+         *
+         * @return the cache
+         * @throws IllegalStateException if neither url nor pool was set
+         */
+        public RedisCache build() {
+            if (uri == null && pool == null) {
+                throw new IllegalStateException("set url(...) or pool(...) before build()");
+            }
+            return new RedisCache(this);
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.dspy4j.cache;
+
+import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.Usage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Turns an {@link LmResponse} into bytes for a cache tier and back: UTF-8 JSON with a format
+ * name and version, written field by field so the format does not drift with the records.
+ *
+ * <pre>{@code
+ * {"format":"dspy4j.lm-response","version":1,"model":"gpt-4o-mini",
+ *  "usage":{"prompt_tokens":12,"completion_tokens":3},
+ *  "choices":[{"text":"Paris","tool_calls":[{"id":"call_1","name":"search","arguments":"{}"}],
+ *              "reasoning_content":null,"finish_reason":"stop"}]}
+ * }</pre>
+ *
+ * <p>Everything in the response is kept except {@link LmResponse#cacheHit()}, which describes a
+ * delivery, not the response: decoded responses have it {@code false}. Readers accept exactly
+ * the versions they know and reject the rest, so a newer dspy4j sharing a Redis or directory
+ * with an older one yields misses, never misread responses.
+ *
+ * <p>Thread-safe and stateless.
+ */
+public final class LmResponseCodec {
+
+    /** The value of the {@code format} field. */
+    public static final String FORMAT = "dspy4j.lm-response";
+
+    /** The format version this class writes and reads. */
+    public static final int VERSION = 1;
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private LmResponseCodec() {
+    }
+
+    /**
+     * Serializes a response.
+     *
+     * @param response the response
+     * @return UTF-8 JSON bytes
+     * @throws NullPointerException if {@code response} is null
+     */
+    public static byte[] encode(LmResponse response) {
+        Objects.requireNonNull(response, "response");
+        ObjectNode root = JSON.createObjectNode();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("model", response.model());
+        ObjectNode usage = root.putObject("usage");
+        usage.put("prompt_tokens", response.usage().promptTokens());
+        usage.put("completion_tokens", response.usage().completionTokens());
+        ArrayNode choices = root.putArray("choices");
+        for (Choice choice : response.choices()) {
+            ObjectNode c = choices.addObject();
+            c.put("text", choice.text());
+            ArrayNode calls = c.putArray("tool_calls");
+            for (ToolCall call : choice.toolCalls()) {
+                ObjectNode t = calls.addObject();
+                t.put("id", call.id());
+                t.put("name", call.name());
+                t.put("arguments", call.argumentsJson());
+            }
+            c.put("reasoning_content", choice.reasoningContent());
+            c.put("finish_reason", choice.finishReason());
+        }
+        return JSON.writeValueAsBytes(root);
+    }
+
+    /**
+     * Reads a response written by {@link #encode(LmResponse)}.
+     *
+     * @param bytes the stored bytes
+     * @return the response, with {@code cacheHit} false
+     * @throws CacheFormatException if the bytes are not a complete response in a known version
+     * @throws NullPointerException if {@code bytes} is null
+     */
+    public static LmResponse decode(byte[] bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        JsonNode root;
+        try {
+            root = JSON.readTree(bytes);
+        } catch (JacksonException e) {
+            throw new CacheFormatException("Stored response is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+        if (root == null || !root.isObject() || !FORMAT.equals(text(root, "format", false))) {
+            throw new CacheFormatException("Stored bytes are not a " + FORMAT + " entry", null);
+        }
+        JsonNode version = root.get("version");
+        if (version == null || !version.isIntegralNumber() || version.longValue() != VERSION) {
+            throw new CacheFormatException("Stored response has format version " + version
+                    + "; this dspy4j reads version " + VERSION + " only", null);
+        }
+        try {
+            JsonNode usage = object(root, "usage");
+            Usage tokens = new Usage(number(usage, "prompt_tokens"), number(usage, "completion_tokens"));
+            JsonNode choiceNodes = root.get("choices");
+            if (choiceNodes == null || !choiceNodes.isArray()) {
+                throw new CacheFormatException("Stored response has no choices array", null);
+            }
+            List<Choice> choices = new ArrayList<>(choiceNodes.size());
+            for (JsonNode c : choiceNodes) {
+                JsonNode callNodes = c.get("tool_calls");
+                if (callNodes == null || !callNodes.isArray()) {
+                    throw new CacheFormatException("Stored choice has no tool_calls array", null);
+                }
+                List<ToolCall> calls = new ArrayList<>(callNodes.size());
+                for (JsonNode t : callNodes) {
+                    calls.add(new ToolCall(text(t, "id", true), text(t, "name", false), text(t, "arguments", false)));
+                }
+                choices.add(new Choice(text(c, "text", false), calls,
+                        text(c, "reasoning_content", true), text(c, "finish_reason", true)));
+            }
+            return new LmResponse(choices, tokens, text(root, "model", true), false);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new CacheFormatException("Stored response is malformed: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode object(JsonNode parent, String name) {
+        JsonNode node = parent.get(name);
+        if (node == null || !node.isObject()) {
+            throw new CacheFormatException("Stored response has no '" + name + "' object", null);
+        }
+        return node;
+    }
+
+    private static long number(JsonNode parent, String name) {
+        JsonNode node = parent.get(name);
+        if (node == null || !node.isIntegralNumber() || !node.canConvertToLong()) {
+            throw new CacheFormatException("Stored response has no integer '" + name + "'", null);
+        }
+        return node.longValue();
+    }
+
+    private static String text(JsonNode parent, String name, boolean nullable) {
+        JsonNode node = parent.get(name);
+        if (node != null && node.isString()) {
+            return node.stringValue();
+        }
+        if (nullable && node != null && node.isNull()) {
+            return null;
+        }
+        throw new CacheFormatException("Stored response has no " + (nullable ? "string or null" : "string")
+                + " '" + name + "'", null);
+    }
+}

@@ -1,0 +1,392 @@
+package dev.dspy4j.lm;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Limits how many calls to a provider are in flight at once, and adapts the limit to what the
+ * provider accepts (AIMD, as TCP does): the limit grows by about {@code additiveIncrease} for every
+ * window of successful calls made while it was at least half used, and is multiplied by
+ * {@code decreaseFactor} when the provider answers 429 ({@link LmException.RateLimited}), and
+ * optionally on {@link LmException.Timeout}. It stays within {@code [minLimit, maxLimit]}.
+ *
+ * <p>Build one per provider account and put it in the chain of the LM that every thread and
+ * program shares (the same instance may sit in several chains to share one limit):
+ *
+ * <pre>{@code
+ * ConcurrencyLimit openAi = ConcurrencyLimit.builder().initialLimit(32).maxLimit(128).build();
+ * LM lm = client.withInterceptors(Retry.defaults(), cache, openAi);
+ * }</pre>
+ *
+ * Put it after {@link Retry} so a call gives its slot back while it waits to retry, and after the
+ * cache so cache hits do not wait for a slot.
+ *
+ * <p>Callers over the limit wait in arrival order (a freed slot is handed to the longest waiter;
+ * newcomers never overtake waiters) without spinning, which suits thousands of virtual threads.
+ * A waiting caller that is interrupted throws at once with its interrupt flag set; one that waits
+ * longer than {@code maxWait} (unbounded by default) gets an {@link LmException.Timeout}.
+ *
+ * <p>One 429 decreases the limit once per "generation": further 429s from calls that started
+ * before that decrease are ignored, so a burst of failures does not collapse the limit to the
+ * minimum.
+ *
+ * <p>Defaults: initial limit 16, minimum 1, maximum 256, additive increase 1, decrease factor 0.5,
+ * no decrease on timeouts, no maximum wait.
+ *
+ * <p>Thread-safe. Uncontended, a call costs two uncontended lock acquisitions and no allocation.
+ */
+public final class ConcurrencyLimit implements LmInterceptor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConcurrencyLimit.class);
+
+    private final int minLimit;
+    private final int maxLimit;
+    private final double additiveIncrease;
+    private final double decreaseFactor;
+    private final boolean decreaseOnTimeout;
+    private final long maxWaitNanos; // <= 0: unbounded
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by lock
+    private double limit;        // guarded by lock
+    private int inFlight;        // guarded by lock
+    private long generation;     // guarded by lock; bumped on each decrease
+
+    private ConcurrencyLimit(Builder b) {
+        this.minLimit = b.minLimit;
+        this.maxLimit = b.maxLimit;
+        this.additiveIncrease = b.additiveIncrease;
+        this.decreaseFactor = b.decreaseFactor;
+        this.decreaseOnTimeout = b.decreaseOnTimeout;
+        this.maxWaitNanos = b.maxWait == null ? 0 : b.maxWait.toNanos();
+        this.limit = b.initialLimit;
+    }
+
+    /** A limit with the defaults (see the class comment). */
+    public static ConcurrencyLimit defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Waits for a slot, calls the rest of the chain, gives the slot back and adapts the limit.
+     *
+     * @throws LmException.Timeout if no slot became free within {@code maxWait}
+     * @throws LmException (not retryable) caused by the {@link InterruptedException} if the thread
+     *     was interrupted while waiting; its interrupt flag is set again
+     * @throws RuntimeException whatever the chain throws, unchanged
+     */
+    @Override
+    public LmResponse intercept(LmRequest request, Chain chain) {
+        long startGeneration = acquire(chain);
+        Outcome outcome = Outcome.OTHER;
+        try {
+            LmResponse response = chain.proceed(request);
+            outcome = response.cacheHit() ? Outcome.OTHER : Outcome.SUCCESS;
+            return response;
+        } catch (LmException.RateLimited e) {
+            outcome = Outcome.OVERLOADED;
+            throw e;
+        } catch (LmException.Timeout e) {
+            outcome = decreaseOnTimeout ? Outcome.OVERLOADED : Outcome.OTHER;
+            throw e;
+        } finally {
+            release(outcome, startGeneration);
+        }
+    }
+
+    private enum Outcome { SUCCESS, OVERLOADED, OTHER }
+
+    /** One blocked caller; {@code granted} is set, under the lock, when a slot is handed to it. */
+    private static final class Waiter {
+        final Condition ready;
+        boolean granted;
+
+        Waiter(Condition ready) {
+            this.ready = ready;
+        }
+    }
+
+    private long acquire(Chain chain) {
+        lock.lock();
+        try {
+            if (waiters.isEmpty() && inFlight < effectiveLimit()) {
+                inFlight++;
+                return generation;
+            }
+            Waiter me = new Waiter(lock.newCondition());
+            waiters.addLast(me);
+            long remaining = maxWaitNanos;
+            try {
+                while (!me.granted) {
+                    if (maxWaitNanos <= 0) {
+                        me.ready.await();
+                    } else {
+                        if (remaining <= 0) {
+                            waiters.remove(me);
+                            throw waitedTooLong(chain);
+                        }
+                        remaining = me.ready.awaitNanos(remaining);
+                    }
+                }
+                return generation;
+            } catch (InterruptedException e) {
+                if (me.granted) {
+                    // the slot was handed over just as we were interrupted: pass it on
+                    inFlight--;
+                    grantWaiting();
+                } else {
+                    waiters.remove(me);
+                }
+                Thread.currentThread().interrupt();
+                throw new LmException("Interrupted while waiting for a free slot in the concurrency limit of "
+                        + chain.lm().model() + "; the call was not sent.", false, provider(chain), 0, null, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void release(Outcome outcome, long startGeneration) {
+        lock.lock();
+        try {
+            switch (outcome) {
+                case SUCCESS -> {
+                    // grow only when the limit is actually being used, so an idle period does not
+                    // inflate it to the maximum
+                    if (inFlight * 2 >= limit && limit < maxLimit) {
+                        limit = Math.min(maxLimit, limit + additiveIncrease / Math.max(1.0, Math.floor(limit)));
+                    }
+                }
+                case OVERLOADED -> {
+                    if (startGeneration == generation) {
+                        double before = limit;
+                        limit = Math.max(minLimit, limit * decreaseFactor);
+                        generation++;
+                        LOG.debug("Provider overloaded; concurrency limit {} -> {}", (int) before, effectiveLimit());
+                    }
+                }
+                case OTHER -> { }
+            }
+            inFlight--;
+            grantWaiting();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Hands free slots to waiters in arrival order. Caller holds the lock. */
+    private void grantWaiting() {
+        int allowed = effectiveLimit();
+        while (inFlight < allowed) {
+            Waiter next = waiters.pollFirst();
+            if (next == null) {
+                return;
+            }
+            next.granted = true;
+            inFlight++;
+            next.ready.signal();
+        }
+    }
+
+    private int effectiveLimit() {
+        return Math.max(minLimit, (int) limit);
+    }
+
+    private LmException.Timeout waitedTooLong(Chain chain) {
+        return new LmException.Timeout("Waited " + Retry.human(maxWaitNanos) + " for a free slot in the concurrency limit of "
+                + chain.lm().model() + " (limit " + effectiveLimit() + ", " + inFlight + " in flight, " + waiters.size()
+                + " waiting); the call was not sent. Lower the program's parallelism, raise maxWait, or raise the "
+                + "provider's rate limit.", provider(chain), 0, null, null);
+    }
+
+    private static String provider(Chain chain) {
+        String model = chain.lm().model();
+        int slash = model.indexOf('/');
+        return slash > 0 ? model.substring(0, slash) : null;
+    }
+
+    /** The current limit: how many calls may be in flight at once now. */
+    public int currentLimit() {
+        lock.lock();
+        try {
+            return effectiveLimit();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many calls hold a slot now. */
+    public int inFlight() {
+        lock.lock();
+        try {
+            return inFlight;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many calls are waiting for a slot now. */
+    public int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        lock.lock();
+        try {
+            return "ConcurrencyLimit[limit=" + effectiveLimit() + " in " + minLimit + ".." + maxLimit + ", inFlight="
+                    + inFlight + ", waiting=" + waiters.size() + "]";
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Configures a {@link ConcurrencyLimit}. Each setter validates its argument and throws
+     * {@link IllegalArgumentException} naming the setting (and the conflicting one). Not
+     * thread-safe; the built limit is.
+     */
+    public static final class Builder {
+        private int initialLimit = 16;
+        private int minLimit = 1;
+        private int maxLimit = 256;
+        private double additiveIncrease = 1.0;
+        private double decreaseFactor = 0.5;
+        private boolean decreaseOnTimeout;
+        private Duration maxWait;
+
+        private Builder() {}
+
+        /**
+         * The limit to start at. Default 16. Must lie within {@code [minLimit, maxLimit]}
+         * (checked by {@link #build()}).
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder initialLimit(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("initialLimit must be >= 1, was " + value);
+            }
+            this.initialLimit = value;
+            return this;
+        }
+
+        /**
+         * The lowest the limit goes. Default 1.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder minLimit(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("minLimit must be >= 1, was " + value);
+            }
+            this.minLimit = value;
+            return this;
+        }
+
+        /**
+         * The highest the limit goes. Default 256.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder maxLimit(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("maxLimit must be >= 1, was " + value);
+            }
+            this.maxLimit = value;
+            return this;
+        }
+
+        /**
+         * A fixed limit: initial, minimum and maximum all {@code value}, so it never adapts.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder fixedLimit(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("fixedLimit must be >= 1, was " + value);
+            }
+            this.initialLimit = value;
+            this.minLimit = value;
+            this.maxLimit = value;
+            return this;
+        }
+
+        /**
+         * How much the limit grows per window of successful calls (a window is as many calls as
+         * the limit). Default 1.
+         *
+         * @throws IllegalArgumentException if not positive and finite
+         */
+        public Builder additiveIncrease(double value) {
+            if (!(value > 0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException("additiveIncrease must be a finite number > 0, was " + value);
+            }
+            this.additiveIncrease = value;
+            return this;
+        }
+
+        /**
+         * What the limit is multiplied by when the provider is overloaded. Default 0.5.
+         *
+         * @throws IllegalArgumentException if not strictly between 0 and 1
+         */
+        public Builder decreaseFactor(double value) {
+            if (!(value > 0 && value < 1)) {
+                throw new IllegalArgumentException("decreaseFactor must be > 0 and < 1, was " + value);
+            }
+            this.decreaseFactor = value;
+            return this;
+        }
+
+        /** Whether a {@link LmException.Timeout} also decreases the limit. Default {@code false}. */
+        public Builder decreaseOnTimeout(boolean value) {
+            this.decreaseOnTimeout = value;
+            return this;
+        }
+
+        /**
+         * The longest a call waits for a slot before failing with {@link LmException.Timeout};
+         * {@code null} (the default) waits as long as it takes.
+         *
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Builder maxWait(Duration value) {
+            if (value != null && !value.isPositive()) {
+                throw new IllegalArgumentException("maxWait must be positive (or null for no limit), was " + value);
+            }
+            this.maxWait = value;
+            return this;
+        }
+
+        /**
+         * A new, independent {@link ConcurrencyLimit} with these settings.
+         *
+         * @throws IllegalArgumentException if {@code minLimit <= initialLimit <= maxLimit} does not
+         *     hold
+         */
+        public ConcurrencyLimit build() {
+            if (minLimit > initialLimit || initialLimit > maxLimit) {
+                throw new IllegalArgumentException("minLimit <= initialLimit <= maxLimit must hold, but minLimit is "
+                        + minLimit + ", initialLimit " + initialLimit + " and maxLimit " + maxLimit);
+            }
+            return new ConcurrencyLimit(this);
+        }
+    }
+}

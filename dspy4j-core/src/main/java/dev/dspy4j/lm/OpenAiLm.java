@@ -1,0 +1,263 @@
+package dev.dspy4j.lm;
+
+import dev.dspy4j.lm.http.ClientSettings;
+import dev.dspy4j.lm.http.OpenAiChat;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An LM behind an OpenAI-compatible Chat Completions endpoint ({@code POST {baseUrl}/chat/completions}):
+ * OpenAI, Azure OpenAI, Ollama, vLLM, llama.cpp server, LM Studio, OpenRouter, Together, Groq,
+ * Gemini's OpenAI endpoint and others. Built on {@code java.net.http}; no SDK.
+ *
+ * <pre>{@code
+ * LM lm = OpenAiLm.builder().model("openai/gpt-4o-mini").build();          // key from OPENAI_API_KEY
+ * LM local = OpenAiLm.builder().model("ollama_chat/llama3.2").build();    // http://localhost:11434/v1
+ * }</pre>
+ *
+ * <h2>Model names</h2>
+ * As in DSPy: {@code <provider>/<model>}; the part after the prefix is sent as {@code model}.
+ * <table>
+ * <caption>Providers</caption>
+ * <tr><th>Prefix</th><th>Default base URL</th><th>Key variable</th><th>Base URL variable</th></tr>
+ * <tr><td>{@code openai/} (or none)</td><td>https://api.openai.com/v1</td><td>OPENAI_API_KEY</td>
+ *     <td>OPENAI_BASE_URL, OPENAI_API_BASE</td></tr>
+ * <tr><td>{@code azure/}</td><td>none: required</td><td>AZURE_API_KEY, AZURE_OPENAI_API_KEY</td>
+ *     <td>AZURE_API_BASE, AZURE_OPENAI_ENDPOINT (api-version from AZURE_API_VERSION, default 2024-10-21)</td></tr>
+ * <tr><td>{@code ollama/}, {@code ollama_chat/}</td><td>http://localhost:11434/v1 (a root without /v1 gets it)</td>
+ *     <td>none needed</td><td>OLLAMA_API_BASE</td></tr>
+ * <tr><td>{@code hosted_vllm/}</td><td>http://localhost:8000/v1</td><td>none needed</td><td>HOSTED_VLLM_API_BASE</td></tr>
+ * <tr><td>{@code lm_studio/}</td><td>http://localhost:1234/v1</td><td>none needed</td><td>LM_STUDIO_API_BASE</td></tr>
+ * <tr><td>{@code llamafile/}</td><td>http://127.0.0.1:8080/v1</td><td>none needed</td><td>LLAMAFILE_API_BASE</td></tr>
+ * <tr><td>{@code openrouter/}</td><td>https://openrouter.ai/api/v1</td><td>OPENROUTER_API_KEY</td>
+ *     <td>OPENROUTER_API_BASE</td></tr>
+ * <tr><td>{@code together_ai/}</td><td>https://api.together.xyz/v1</td><td>TOGETHERAI_API_KEY, TOGETHER_API_KEY</td>
+ *     <td>TOGETHERAI_API_BASE</td></tr>
+ * <tr><td>{@code groq/}</td><td>https://api.groq.com/openai/v1</td><td>GROQ_API_KEY</td><td>GROQ_API_BASE</td></tr>
+ * <tr><td>{@code gemini/}</td><td>https://generativelanguage.googleapis.com/v1beta/openai</td>
+ *     <td>GEMINI_API_KEY, GOOGLE_API_KEY</td><td>GEMINI_API_BASE</td></tr>
+ * <tr><td>{@code deepseek/}, {@code mistral/}, {@code fireworks_ai/}, {@code xai/}, {@code deepinfra/}</td>
+ *     <td>the provider's public endpoint</td><td>{@code <PREFIX>_API_KEY}</td><td>{@code <PREFIX>_API_BASE}</td></tr>
+ * </table>
+ * A llama.cpp server or any other OpenAI-compatible server: {@code openai/<model>} with
+ * {@code OPENAI_BASE_URL} or {@link Builder#baseUrl(URI)}. A hosted provider needs a key only at
+ * its default endpoint; with a configured base URL the key is optional (Azure always needs one,
+ * unless an {@code Authorization} or {@code api-key} header is given).
+ *
+ * <h2>Options on the wire</h2>
+ * The LM's {@link Builder#defaults(LmOptions) defaults} overridden by each request's options:
+ * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
+ * {@code response_format}, then every {@link LmOptions#extra()} entry verbatim ({@code tools},
+ * {@code tool_choice}, {@code reasoning_effort}, ...). {@code rollout_id} and {@code cache} are
+ * never sent. For OpenAI reasoning models ({@code o1/o3/o4/o5*}, {@code gpt-5*} but not
+ * {@code gpt-5-chat}, matched on the last name segment as DSPy does) max tokens go out as
+ * {@code max_completion_tokens}, and temperature must be unset or 1.0 and max tokens unset or at
+ * least 16,000 ({@link LmException.Configuration} otherwise, at build time for the defaults and at
+ * call time for merged options).
+ *
+ * <h2>Capabilities</h2>
+ * <table>
+ * <caption>Capabilities by model name (last segment)</caption>
+ * <tr><th>Model</th><th>Function calling</th><th>Reasoning</th><th>Response schema</th><th>Supported params</th></tr>
+ * <tr><td>reasoning models (above)</td><td>yes</td><td>yes</td><td>yes</td><td>max_completion_tokens, n, seed,
+ *     response_format, tools, tool_choice, parallel_tool_calls, reasoning_effort, ...</td></tr>
+ * <tr><td>gpt-4o*, gpt-4.1*, gpt-5-chat*</td><td>yes</td><td>no</td><td>yes</td><td>temperature, max_tokens, n,
+ *     stop, seed, response_format, tools, tool_choice, logprobs, ...</td></tr>
+ * <tr><td>other gpt-4*, gpt-3.5*</td><td>yes</td><td>no</td><td>no</td><td>as above</td></tr>
+ * <tr><td>gemini-*</td><td>yes</td><td>gemini-2.5*, gemini-3*</td><td>yes</td><td>as above plus reasoning_effort</td></tr>
+ * <tr><td>anything else</td><td>no</td><td>no</td><td>no</td><td>temperature, max_tokens, n, stop, seed, top_p,
+ *     response_format</td></tr>
+ * </table>
+ *
+ * <h2>Transport</h2>
+ * One {@code java.net.http.HttpClient} per instance (HTTP/1.1 to {@code http://} servers, HTTP/2
+ * negotiated for {@code https://}); calls block their thread (cheaply, on virtual threads). The
+ * {@link Builder#timeout(Duration) timeout} (default 10 minutes, like litellm and the OpenAI SDK)
+ * bounds each call up to the complete reply, and for streams up to the response headers;
+ * connecting is bounded by the timeout and at most 10 seconds. Redirects are not followed. No
+ * retries: put interceptors in front ({@link #withInterceptors(LmInterceptor...)}).
+ *
+ * <h2>Errors</h2>
+ * Every failure is an {@link LmException}: 429 {@link LmException.RateLimited} (with
+ * {@code retry-after-ms} or {@code Retry-After}, seconds or HTTP date); 408 and timeouts
+ * {@link LmException.Timeout}; 5xx {@link LmException.ServerError}; broken connections
+ * {@link LmException.Transport}; 401/402/403 and exhausted quota {@link LmException.Authentication};
+ * 404 or "model not found" {@link LmException.UnknownModel}; context overflow
+ * {@link LmException.ContextWindowExceeded}; other 4xx {@link LmException.BadRequest}. A 2xx reply
+ * that is not a chat completion (HTML, wrong JSON) is a non-retryable
+ * {@link LmException.Configuration} naming the problem with an excerpt, since retrying the same
+ * endpoint gives the same page; a JSON body that breaks off mid-way is a retryable
+ * {@link LmException.Transport}. Messages name provider, model, status and request id, quote the
+ * provider's message (up to 300 characters) and never contain the API key.
+ *
+ * <p>Immutable and thread-safe; share one instance. Logs to SLF4J logger {@code dev.dspy4j.lm.http}
+ * at DEBUG only: one line per call (provider, model, message count, status, latency, request id),
+ * never bodies or keys. {@link #toString()} and {@link #savedState()} never contain the key, base
+ * URL or headers.
+ */
+public final class OpenAiLm implements StreamingLm {
+
+    private final OpenAiChat chat;
+    private final LmOptions defaults;
+
+    private OpenAiLm(OpenAiChat chat, LmOptions defaults) {
+        this.chat = chat;
+        this.defaults = defaults;
+    }
+
+    /** A builder; {@link Builder#model(String)} is required. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends the request to {@code /chat/completions}.
+     *
+     * @throws LmException on any failure (see the class documentation)
+     */
+    @Override
+    public LmResponse call(LmRequest request) {
+        return chat.call(request.messages(), defaults.overriddenBy(request.options()));
+    }
+
+    /**
+     * Starts a streaming call ({@code stream: true} with {@code stream_options.include_usage}); the
+     * stream yields text and reasoning deltas and its {@link LmStream#response()} the assembled
+     * choices with the final usage. A stream ending before {@code data: [DONE]} fails with
+     * {@link LmException.Transport}.
+     *
+     * @throws LmException if the call cannot be started
+     */
+    @Override
+    public LmStream stream(LmRequest request) {
+        return chat.stream(request.messages(), defaults.overriddenBy(request.options()));
+    }
+
+    /** The DSPy model name, e.g. {@code openai/gpt-4o-mini}. */
+    @Override
+    public String model() {
+        return chat.endpoint().model();
+    }
+
+    /** The provider, e.g. {@code openai}, {@code ollama}, {@code azure}. */
+    public String provider() {
+        return chat.endpoint().provider();
+    }
+
+    /** The options every request starts from. */
+    public LmOptions defaults() {
+        return defaults;
+    }
+
+    /** From the capability table in the class documentation. */
+    @Override
+    public LmCapabilities capabilities() {
+        return chat.capabilities();
+    }
+
+    /** {@code model}, {@code model_type} and the default options by wire name; never credentials or URLs. */
+    @Override
+    public Map<String, Object> savedState() {
+        return Lms.savedState(model(), defaults);
+    }
+
+    @Override
+    public String toString() {
+        return "OpenAiLm[" + model() + "]";
+    }
+
+    /**
+     * Builds an {@link OpenAiLm}. Each setter validates its argument at once; {@link #build()}
+     * resolves the provider, key and base URL. Not thread-safe.
+     */
+    public static final class Builder {
+
+        private final ClientSettings settings = new ClientSettings();
+        private LmOptions defaults = LmOptions.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * The DSPy model name, e.g. {@code openai/gpt-4o-mini} or {@code ollama_chat/llama3.2}. Required.
+         *
+         * @throws IllegalArgumentException if blank
+         */
+        public Builder model(String model) {
+            settings.model(model);
+            return this;
+        }
+
+        /** The API key; by default it is read from the provider's environment variable. */
+        public Builder apiKey(String apiKey) {
+            settings.apiKey(apiKey);
+            return this;
+        }
+
+        /**
+         * The API root, e.g. {@code http://localhost:8000/v1}; by default from the provider's
+         * environment variable or the provider's public endpoint.
+         *
+         * @throws IllegalArgumentException if not an absolute http(s) URL
+         */
+        public Builder baseUrl(URI baseUrl) {
+            settings.baseUrl(baseUrl);
+            return this;
+        }
+
+        /** {@link #baseUrl(URI)} from a string. */
+        public Builder baseUrl(String baseUrl) {
+            return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl")));
+        }
+
+        /**
+         * The per-request timeout; default 10 minutes.
+         *
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder timeout(Duration timeout) {
+            settings.timeout(timeout);
+            return this;
+        }
+
+        /** Options every request starts from (a request's own options override them). */
+        public Builder defaults(LmOptions defaults) {
+            this.defaults = Objects.requireNonNull(defaults, "defaults");
+            return this;
+        }
+
+        /**
+         * A header sent with every request, replacing a default one of the same name (e.g. a
+         * proxy's {@code Authorization}).
+         *
+         * @throws IllegalArgumentException if the JDK does not allow setting it (e.g. {@code Host})
+         */
+        public Builder header(String name, String value) {
+            settings.header(name, value);
+            return this;
+        }
+
+        /** Where environment variables are read from; default {@link System#getenv()}. */
+        public Builder environment(Map<String, String> environment) {
+            settings.environment(environment);
+            return this;
+        }
+
+        /**
+         * Builds the LM.
+         *
+         * @throws IllegalStateException if no model was set
+         * @throws LmException.Configuration if the provider prefix is unknown, a needed key or base
+         *     URL is missing (the message names the variable to set), or the defaults break the
+         *     reasoning-model rule
+         */
+        public OpenAiLm build() {
+            OpenAiChat chat = new OpenAiChat(settings.resolveOpenAiCompatible());
+            chat.check(defaults);
+            return new OpenAiLm(chat, defaults);
+        }
+    }
+}

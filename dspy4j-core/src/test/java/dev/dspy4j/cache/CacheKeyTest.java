@@ -1,0 +1,169 @@
+package dev.dspy4j.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.Message;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Test;
+
+class CacheKeyTest {
+
+    private static final String MODEL = "openai/gpt-4o-mini";
+    private static final LmRequest BASE = new LmRequest(
+            List.of(Message.system("You are terse."), Message.user("What is the capital of France?")),
+            LmOptions.NONE.withTemperature(0.7).withMaxTokens(256));
+
+    @Test
+    void keyOfAFixedRequestIsPinned() {
+        // given a request with messages, typed options, an extra and a rollout id
+        LmRequest request = BASE.withOptions(BASE.options()
+                .withN(2)
+                .withStop(List.of("\n\n"))
+                .withSeed(42L)
+                .withResponseFormat(Map.of("type", "json_object"))
+                .withExtra("tool_choice", "auto")
+                .withRolloutId(3));
+
+        // then the canonical text and its hash are fixed, on every JVM and every run (Python's
+        // sha256(json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
+        // gives the same hex for the same params)
+        assertThat(CacheKey.canonicalJson(MODEL, request)).isEqualTo(
+                "{\"_dspy4j_key\":1,\"max_tokens\":256,\"messages\":[{\"content\":\"You are terse.\",\"role\":\"system\"},"
+                        + "{\"content\":\"What is the capital of France?\",\"role\":\"user\"}],\"model\":\"openai/gpt-4o-mini\","
+                        + "\"n\":2,\"response_format\":{\"type\":\"json_object\"},\"rollout_id\":3,\"seed\":42,"
+                        + "\"stop\":[\"\\n\\n\"],\"temperature\":0.7,\"tool_choice\":\"auto\"}");
+        assertThat(CacheKey.of(MODEL, request))
+                .isEqualTo("bacd199fc42e0087cc24943b49bc7c9826cdf9e7c10643e53ac46826512507c1");
+    }
+
+    @Test
+    void keyIsSixtyFourLowerCaseHexDigitsAndRepeatable() {
+        assertThat(CacheKey.of(MODEL, BASE)).matches("[0-9a-f]{64}").isEqualTo(CacheKey.of(MODEL, BASE));
+    }
+
+    @Test
+    void keyChangesWithModel() {
+        assertThat(CacheKey.of("openai/gpt-4o", BASE)).isNotEqualTo(CacheKey.of(MODEL, BASE));
+    }
+
+    @Test
+    void keyChangesWithMessageContentRoleAndOrder() {
+        String key = CacheKey.of(MODEL, BASE);
+        assertThat(CacheKey.of(MODEL, new LmRequest(
+                List.of(Message.system("You are terse."), Message.user("What is the capital of Spain?")), BASE.options())))
+                .isNotEqualTo(key);
+        assertThat(CacheKey.of(MODEL, new LmRequest(
+                List.of(Message.user("You are terse."), Message.user("What is the capital of France?")), BASE.options())))
+                .isNotEqualTo(key);
+        assertThat(CacheKey.of(MODEL, new LmRequest(
+                List.of(Message.user("What is the capital of France?"), Message.system("You are terse.")), BASE.options())))
+                .isNotEqualTo(key);
+        assertThat(CacheKey.of(MODEL, new LmRequest(List.of(Message.user("What is the capital of France?")), BASE.options())))
+                .isNotEqualTo(key);
+    }
+
+    @Test
+    void keyChangesWithEverySentOption() {
+        List<UnaryOperator<LmOptions>> changes = List.of(
+                o -> o.withTemperature(0.0),
+                o -> o.withTemperature(null),
+                o -> o.withMaxTokens(257),
+                o -> o.withN(3),
+                o -> o.withStop(List.of("END")),
+                o -> o.withSeed(7L),
+                o -> o.withResponseFormat(Map.of("type", "json_schema", "json_schema", Map.of("name", "answer"))),
+                o -> o.withExtra("tools", List.of(Map.of("type", "function", "function", Map.of("name", "search")))),
+                o -> o.withExtra("tool_choice", "required"),
+                o -> o.withExtra("reasoning_effort", "low"),
+                o -> o.withRolloutId(1));
+        String key = CacheKey.of(MODEL, BASE);
+        List<String> keys = new ArrayList<>();
+        for (UnaryOperator<LmOptions> change : changes) {
+            keys.add(CacheKey.of(MODEL, BASE.withOptions(change.apply(BASE.options()))));
+        }
+        assertThat(keys).doesNotContain(key).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void differentRolloutIdsGiveDifferentKeys() {
+        assertThat(CacheKey.of(MODEL, BASE.withOptions(BASE.options().withRolloutId(1))))
+                .isNotEqualTo(CacheKey.of(MODEL, BASE.withOptions(BASE.options().withRolloutId(2))));
+    }
+
+    @Test
+    void cacheFlagIsNotPartOfTheKey() {
+        String key = CacheKey.of(MODEL, BASE);
+        assertThat(CacheKey.of(MODEL, BASE.withOptions(BASE.options().withCache(true)))).isEqualTo(key);
+        assertThat(CacheKey.of(MODEL, BASE.withOptions(BASE.options().withCache(false)))).isEqualTo(key);
+    }
+
+    @Test
+    void mapInsertionOrderDoesNotMatter() {
+        Map<String, Object> ab = new LinkedHashMap<>();
+        ab.put("type", "json_schema");
+        ab.put("json_schema", Map.of("name", "answer", "strict", true));
+        Map<String, Object> ba = new LinkedHashMap<>();
+        ba.put("json_schema", Map.of("strict", true, "name", "answer"));
+        ba.put("type", "json_schema");
+
+        LmRequest first = BASE.withOptions(BASE.options().withResponseFormat(ab).withExtra("x", 1).withExtra("y", 2));
+        LmRequest second = BASE.withOptions(BASE.options().withExtra("y", 2).withExtra("x", 1).withResponseFormat(ba));
+
+        assertThat(CacheKey.of(MODEL, first)).isEqualTo(CacheKey.of(MODEL, second));
+    }
+
+    @Test
+    void credentialAndEndpointExtrasAreLeftOutAsInDspy() {
+        LmRequest withSecrets = BASE.withOptions(BASE.options()
+                .withExtra("api_key", "sk-canary-123")
+                .withExtra("api_base", "http://10.0.0.1:8000")
+                .withExtra("base_url", "http://10.0.0.2:8000"));
+
+        assertThat(CacheKey.of(MODEL, withSecrets)).isEqualTo(CacheKey.of(MODEL, BASE));
+        assertThat(CacheKey.canonicalJson(MODEL, withSecrets)).doesNotContain("sk-canary", "10.0.0.");
+    }
+
+    @Test
+    void clientCredentialsAndHeadersCannotReachTheKey() {
+        // given two clients of one model that differ only in credentials and transport settings
+        List<String> seenKeys = new ArrayList<>();
+        LmCache recording = new LmCache() {
+            @Override
+            public Optional<LmResponse> get(String key) {
+                seenKeys.add(key);
+                return Optional.empty();
+            }
+
+            @Override
+            public void put(String key, LmResponse response) {
+            }
+        };
+        LM alice = new FakeClient(MODEL, "sk-alice-secret", Map.of("Authorization", "Bearer sk-alice-secret"));
+        LM bob = new FakeClient(MODEL, "sk-bob-secret", Map.of("X-Org", "bob"));
+
+        // when both send the same request through a cache
+        alice.withInterceptors(new CacheInterceptor(recording)).call(BASE);
+        bob.withInterceptors(new CacheInterceptor(recording)).call(BASE);
+
+        // then they look up the same key, which is the key of model + request alone
+        assertThat(seenKeys).containsExactly(CacheKey.of(MODEL, BASE), CacheKey.of(MODEL, BASE));
+        assertThat(CacheKey.canonicalJson(MODEL, BASE)).doesNotContain("secret", "Authorization", "X-Org");
+    }
+
+    /** Stands in for an HTTP client: credentials and headers live in the client, not the request. */
+    private record FakeClient(String model, String apiKey, Map<String, String> headers) implements LM {
+        @Override
+        public LmResponse call(LmRequest request) {
+            return LmResponse.of("Paris");
+        }
+    }
+}
