@@ -380,8 +380,9 @@ public abstract class LmCompatibilityKit {
     void truncatedStreamIsARetryableTransportFailure() {
         server.respondWith(Responder.fixed("one two three four five six seven eight nine ten"));
         server.faults().next(Fault.truncatedStream());
+        StreamingLm streaming = streaming();
 
-        LmException e = failureOf(() -> drain(streaming(), QUESTION));
+        LmException e = failureOf(() -> drain(streaming, QUESTION));
 
         assertFailure(e, server, apiKey, LmException.Transport.class, true, -1);
     }
@@ -390,16 +391,18 @@ public abstract class LmCompatibilityKit {
     void connectionResetMidStreamIsARetryableTransportFailure() {
         server.respondWith(Responder.fixed("one two three four five six seven eight nine ten"));
         server.faults().next(Fault.connectionReset());
+        StreamingLm streaming = streaming();
 
-        assertFailure(failureOf(() -> drain(streaming(), QUESTION)), server, apiKey, LmException.Transport.class,
+        assertFailure(failureOf(() -> drain(streaming, QUESTION)), server, apiKey, LmException.Transport.class,
                 true, -1);
     }
 
     @Test
     void rateLimitOnAStreamingCallIsReportedAsSuch() {
         server.faults().next(Fault.rateLimited(Duration.ofSeconds(1)));
+        StreamingLm streaming = streaming();
 
-        assertFailure(failureOf(() -> drain(streaming(), QUESTION)), server, apiKey, LmException.RateLimited.class,
+        assertFailure(failureOf(() -> drain(streaming, QUESTION)), server, apiKey, LmException.RateLimited.class,
                 true, 429);
     }
 

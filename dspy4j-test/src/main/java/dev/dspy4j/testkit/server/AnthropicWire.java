@@ -5,6 +5,7 @@ import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -29,8 +30,8 @@ final class AnthropicWire implements ProviderWire {
     }
 
     @Override
-    public boolean hasApiKey(RecordedRequest request, String apiKey) {
-        return apiKey.equals(request.header("x-api-key"));
+    public boolean hasApiKey(Map<String, List<String>> headers, String apiKey) {
+        return headers.getOrDefault("x-api-key", List.of()).contains(apiKey);
     }
 
     @Override

@@ -63,7 +63,7 @@ final class Exchange {
         }
         Reply reply;
         try {
-            reply = server.responder().respond(request);
+            reply = java.util.Objects.requireNonNull(server.responder().respond(request), "the responder returned null");
         } catch (RuntimeException e) {
             return fixed(500, wire.error(request, 500, Fault.HttpError.SERVER_ERROR), Map.of());
         }

@@ -3,6 +3,7 @@ package dev.dspy4j.testkit.server;
 import dev.dspy4j.lm.Usage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import tools.jackson.databind.json.JsonMapper;
 
 /** One provider's wire format: routes, success bodies, SSE events and error bodies. */
@@ -21,8 +22,8 @@ interface ProviderWire {
     /** A fresh request id in the provider's style. */
     String requestId(long sequence);
 
-    /** Whether the request carries this API key where the provider expects it. */
-    boolean hasApiKey(RecordedRequest request, String apiKey);
+    /** Whether the request headers (lower-case names) carry this API key where the provider expects it. */
+    boolean hasApiKey(Map<String, List<String>> headers, String apiKey);
 
     /** The JSON body of a successful non-streaming completion. */
     String completion(RecordedRequest request, Reply reply, Usage usage);

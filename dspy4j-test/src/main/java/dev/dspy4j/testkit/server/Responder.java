@@ -7,8 +7,8 @@ import java.util.function.Function;
  * Computes a {@link FakeLmServer}'s answer to a request that no fault applies to.
  *
  * <p>Called concurrently from the server's threads: implementations must be thread-safe. An
- * exception thrown here is answered with HTTP 500 and its message, so a broken responder shows up
- * as a server error in the client, not a hang.
+ * exception thrown here is answered with HTTP 500 (the provider's internal-error body), so a broken
+ * responder shows up as a server error in the client, not a hang.
  */
 @FunctionalInterface
 public interface Responder {
