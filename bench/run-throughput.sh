@@ -16,8 +16,8 @@ fi
 jar=dspy4j-bench/target/benchmarks.jar
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-echo "| latency | concurrency | calls | wall | examples/s | ratio to ideal | client CPU per call | client peak RSS | failures |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| latency | concurrency | calls | wall | examples/s | ratio to ideal | client CPU/call | client CPU/call, Java threads only | server CPU/call | client peak RSS | failures |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 run() { "$java" -Xmx1g -cp "$jar" dev.dspy4j.bench.ThroughputHarness "$1" "$2" "${CALLS:-2000}"; }
 if [ $# -ge 2 ]; then
   run "$1" "$2"

@@ -32,9 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * concurrency limit, a memory cache (every question is distinct, so every call misses) and a usage
  * tracker, driven by a fixed number of virtual threads.
  *
+ * <p>Before measuring, 20,000 calls (system property {@code warmup}) to a second, zero-latency
+ * server let the JIT compile the hot path, and one round of calls opens the connections.
+ *
  * <p>Usage: {@code ThroughputHarness <latency-ms> <concurrency> [calls=2000]}. Prints one markdown
  * table row: latency, concurrency, calls, wall time, examples/s, the ratio to the ideal
- * (concurrency / latency), client CPU time per call, and the client's peak RSS. The server runs in
+ * (concurrency / latency), client CPU time per call (the whole process, then its Java threads
+ * only, i.e. without the JIT compiler and GC), the server's CPU time per call, and the client's
+ * peak RSS. The server runs in
  * a child JVM ({@link LatencyServer}) so that CPU and memory are the client's alone.
  */
 public final class ThroughputHarness {
@@ -47,44 +52,87 @@ public final class ThroughputHarness {
         int concurrency = Integer.parseInt(args[1]);
         int calls = args.length > 2 ? Integer.parseInt(args[2]) : 2_000;
 
+        Process warmUpServer = startServer(0);
         Process server = startServer(latencyMillis);
         try {
-            URI baseUrl = URI.create(new BufferedReader(new InputStreamReader(server.getInputStream(),
-                    StandardCharsets.UTF_8)).readLine());
-            System.out.println(run(baseUrl, latencyMillis, concurrency, calls));
+            System.out.println(run(baseUrl(warmUpServer), baseUrl(server), server.toHandle(), latencyMillis,
+                    concurrency, calls));
         } finally {
-            server.getOutputStream().close();
-            server.waitFor();
+            for (Process p : List.of(warmUpServer, server)) {
+                p.getOutputStream().close();
+                p.waitFor();
+            }
         }
     }
 
-    static String run(URI baseUrl, long latencyMillis, int concurrency, int calls) throws Exception {
+    private static URI baseUrl(Process server) throws IOException {
+        return URI.create(new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8))
+                .readLine());
+    }
+
+    private static LM chain(URI baseUrl, int concurrency) {
         LM client = OpenAiLm.builder().model("openai/bench-model").apiKey("sk-bench").baseUrl(baseUrl)
                 .timeout(Duration.ofSeconds(60)).build();
         // -Dchain=bare measures the HTTP client alone, for comparison
-        LM lm = "bare".equals(System.getProperty("chain")) ? client : client.withInterceptors(Retry.defaults(),
+        return "bare".equals(System.getProperty("chain")) ? client : client.withInterceptors(Retry.defaults(),
                 ConcurrencyLimit.builder().fixedLimit(concurrency).build(),
                 new CacheInterceptor(new MemoryCache(100_000)));
-        UsageTracker usage = UsageTracker.create();
-        DspyContext context = DspyContext.of(lm).withListener(usage);
-        Predict predict = Predict.of("question -> answer");
+    }
 
-        // warm up the JIT and the connection pool on other questions, at the same concurrency
-        drive(predict, context, concurrency, Integer.getInteger("warmup", calls), "warm-up ");
+    static String run(URI warmUpUrl, URI baseUrl, ProcessHandle server, long latencyMillis, int concurrency,
+                      int calls) throws Exception {
+        Predict predict = Predict.of("question -> answer");
+        // Steady state, as a long-running service would be: compile the hot path first with calls
+        // to a server that answers at once, then open the connections to the measured server with
+        // one round of calls. Neither is measured.
+        drive(predict, DspyContext.of(chain(warmUpUrl, concurrency)), Math.min(concurrency, 64),
+                Integer.getInteger("warmup", 20_000), "warm-up ");
+        UsageTracker usage = UsageTracker.create();
+        DspyContext context = DspyContext.of(chain(baseUrl, concurrency)).withListener(usage);
+        drive(predict, context, concurrency, concurrency, "connect ");
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        for (int extra = Integer.getInteger("rounds", 1); extra > 1; extra--) {
+            drive(predict, context, concurrency, calls, "round" + extra + " ");
+        }
         long cpuBefore = os.getProcessCpuTime();
+        long appBefore = applicationThreadsCpuNanos();
+        long serverBefore = cpuNanos(server);
         long start = System.nanoTime();
         int failures = drive(predict, context, concurrency, calls, "q");
         long wallNanos = System.nanoTime() - start;
         long cpuNanos = os.getProcessCpuTime() - cpuBefore;
+        long appNanos = applicationThreadsCpuNanos() - appBefore;
+        long serverNanos = cpuNanos(server) - serverBefore;
 
         double seconds = wallNanos / 1e9;
         double throughput = calls / seconds;
         double ideal = concurrency / (latencyMillis / 1000.0);
-        return String.format("| %d ms | %d | %d | %.2f s | %.1f | %.3f | %.3f ms | %d MB | %d |",
+        return String.format("| %d ms | %d | %d | %.2f s | %.1f | %.3f | %.3f ms | %.3f ms | %.3f ms | %d MB | %d |",
                 latencyMillis, concurrency, calls, seconds, throughput, throughput / ideal,
-                cpuNanos / 1e6 / calls, peakRssMegabytes(), failures);
+                cpuNanos / 1e6 / calls, appNanos / 1e6 / calls, serverNanos / 1e6 / calls,
+                peakRssMegabytes(), failures);
+    }
+
+    /**
+     * CPU time of the JVM's Java platform threads: the virtual threads' carriers, the HTTP client's
+     * selector and the harness itself, but not the JIT compiler or GC threads (which are not Java
+     * threads). Threads that end during the run are missed; the measured ones live throughout.
+     */
+    private static long applicationThreadsCpuNanos() {
+        var threads = ManagementFactory.getThreadMXBean();
+        long total = 0;
+        for (long id : threads.getAllThreadIds()) {
+            long cpu = threads.getThreadCpuTime(id);
+            if (cpu > 0) {
+                total += cpu;
+            }
+        }
+        return total;
+    }
+
+    private static long cpuNanos(ProcessHandle process) {
+        return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private static int drive(Predict predict, DspyContext context, int concurrency, int calls, String prefix)
@@ -116,7 +164,8 @@ public final class ThroughputHarness {
 
     private static Process startServer(long latencyMillis) throws IOException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+        // the server is test equipment: C1 only and the serial collector keep its CPU use low
+        return new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 LatencyServer.class.getName(), Long.toString(latencyMillis))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
