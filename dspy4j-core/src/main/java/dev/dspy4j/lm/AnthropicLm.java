@@ -1,11 +1,6 @@
 package dev.dspy4j.lm;
 
 import dev.dspy4j.lm.http.AnthropicChat;
-import dev.dspy4j.lm.http.ClientSettings;
-import java.net.URI;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * An LM behind Anthropic's native Messages API ({@code POST {baseUrl}/v1/messages}, headers
@@ -19,7 +14,7 @@ import java.util.Objects;
  * <ul>
  * <li>Model {@code anthropic/<model>} (or a bare {@code claude-...}); key from
  *     {@code ANTHROPIC_API_KEY}; base URL {@code https://api.anthropic.com}, overridden by
- *     {@code ANTHROPIC_BASE_URL} or {@link Builder#baseUrl(URI)}.</li>
+ *     {@code ANTHROPIC_BASE_URL} or the {@link Builder}'s {@code baseUrl(URI)}.</li>
  * <li>System messages are joined (blank line between) into {@code system}; tool-role messages are
  *     sent as user text.</li>
  * <li>{@code max_tokens} is required by the API: when unset it is {@value AnthropicChat#DEFAULT_MAX_TOKENS}
@@ -56,147 +51,30 @@ import java.util.Objects;
  *
  * <p>Errors, timeouts, logging and thread-safety are as for {@link OpenAiLm}; in addition
  * Anthropic's 529 "overloaded" is a {@link LmException.ServerError} and "prompt is too long" a
- * {@link LmException.ContextWindowExceeded}. Streams end at {@code message_stop}; one that breaks
- * off earlier fails with {@link LmException.Transport}.
+ * {@link LmException.ContextWindowExceeded}. Streams take their usage from {@code message_start}
+ * and {@code message_delta} and end at {@code message_stop}; one that breaks off earlier fails
+ * with {@link LmException.Transport}.
  */
-public final class AnthropicLm implements StreamingLm {
-
-    private final AnthropicChat chat;
-    private final LmOptions defaults;
+public final class AnthropicLm extends HttpChatLm implements StreamingLm {
 
     private AnthropicLm(AnthropicChat chat, LmOptions defaults) {
-        this.chat = chat;
-        this.defaults = defaults;
+        super(chat, defaults);
     }
 
-    /** A builder; {@link Builder#model(String)} is required. */
+    /** A {@link Builder}; its {@code model(String)} is required. */
     public static Builder builder() {
         return new Builder();
     }
 
     /**
-     * Sends the request to {@code /v1/messages} ({@code n} sequential calls when {@code n > 1}).
-     *
-     * @throws LmException on any failure
+     * Builds an {@link AnthropicLm}; the same settings as {@link OpenAiLm.Builder}. The model is
+     * {@code anthropic/<model>} (or a bare {@code claude-...}); the key is by default from
+     * {@code ANTHROPIC_API_KEY}; the base URL is the API root without {@code /v1}, by default
+     * {@code ANTHROPIC_BASE_URL} or {@code https://api.anthropic.com}. Not thread-safe.
      */
-    @Override
-    public LmResponse call(LmRequest request) {
-        return chat.call(request.messages(), defaults.overriddenBy(request.options()));
-    }
-
-    /**
-     * Starts a streaming call; usage comes from {@code message_start} and {@code message_delta}.
-     *
-     * @throws LmException.Configuration if {@code n > 1}
-     * @throws LmException if the call cannot be started
-     */
-    @Override
-    public LmStream stream(LmRequest request) {
-        return chat.stream(request.messages(), defaults.overriddenBy(request.options()));
-    }
-
-    /** The DSPy model name, e.g. {@code anthropic/claude-sonnet-4-5}. */
-    @Override
-    public String model() {
-        return chat.endpoint().model();
-    }
-
-    /** The options every request starts from. */
-    public LmOptions defaults() {
-        return defaults;
-    }
-
-    /** See the class documentation. */
-    @Override
-    public LmCapabilities capabilities() {
-        return chat.capabilities();
-    }
-
-    /** {@code model}, {@code model_type} and the default options by wire name; never credentials or URLs. */
-    @Override
-    public Map<String, Object> savedState() {
-        return Lms.savedState(model(), defaults);
-    }
-
-    @Override
-    public String toString() {
-        return "AnthropicLm[" + model() + "]";
-    }
-
-    /**
-     * Builds an {@link AnthropicLm}; the same settings as {@link OpenAiLm.Builder}. Not thread-safe.
-     */
-    public static final class Builder {
-
-        private final ClientSettings settings = new ClientSettings();
-        private LmOptions defaults = LmOptions.NONE;
+    public static final class Builder extends LmBuilder<Builder> {
 
         private Builder() {
-        }
-
-        /**
-         * The model, {@code anthropic/<model>}. Required.
-         *
-         * @throws IllegalArgumentException if blank
-         */
-        public Builder model(String model) {
-            settings.model(model);
-            return this;
-        }
-
-        /** The API key; by default from {@code ANTHROPIC_API_KEY}. */
-        public Builder apiKey(String apiKey) {
-            settings.apiKey(apiKey);
-            return this;
-        }
-
-        /**
-         * The API root (without {@code /v1}); by default {@code ANTHROPIC_BASE_URL} or
-         * {@code https://api.anthropic.com}.
-         *
-         * @throws IllegalArgumentException if not an absolute http(s) URL
-         */
-        public Builder baseUrl(URI baseUrl) {
-            settings.baseUrl(baseUrl);
-            return this;
-        }
-
-        /** {@link #baseUrl(URI)} from a string. */
-        public Builder baseUrl(String baseUrl) {
-            return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl")));
-        }
-
-        /**
-         * The per-request timeout; default 10 minutes.
-         *
-         * @throws IllegalArgumentException if not positive
-         */
-        public Builder timeout(Duration timeout) {
-            settings.timeout(timeout);
-            return this;
-        }
-
-        /** Options every request starts from (a request's own options override them). */
-        public Builder defaults(LmOptions defaults) {
-            this.defaults = Objects.requireNonNull(defaults, "defaults");
-            return this;
-        }
-
-        /**
-         * A header sent with every request, replacing a default one of the same name (e.g.
-         * {@code anthropic-beta}, or another {@code anthropic-version}).
-         *
-         * @throws IllegalArgumentException if the JDK does not allow setting it
-         */
-        public Builder header(String name, String value) {
-            settings.header(name, value);
-            return this;
-        }
-
-        /** Where environment variables are read from; default {@link System#getenv()}. */
-        public Builder environment(Map<String, String> environment) {
-            settings.environment(environment);
-            return this;
         }
 
         /**
@@ -207,9 +85,7 @@ public final class AnthropicLm implements StreamingLm {
          *     (naming {@code ANTHROPIC_API_KEY}), or the defaults cannot be expressed in the API
          */
         public AnthropicLm build() {
-            AnthropicChat chat = new AnthropicChat(settings.resolveAnthropic());
-            chat.check(defaults);
-            return new AnthropicLm(chat, defaults);
+            return new AnthropicLm(new AnthropicChat(settings.resolveAnthropic()), defaults);
         }
     }
 }

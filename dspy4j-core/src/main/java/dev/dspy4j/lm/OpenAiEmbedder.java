@@ -1,11 +1,7 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.lm.http.ClientSettings;
 import dev.dspy4j.lm.http.OpenAiEmbeddings;
-import java.net.URI;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -37,7 +33,7 @@ public final class OpenAiEmbedder implements Embedder {
         this.embeddings = embeddings;
     }
 
-    /** A builder; {@link Builder#model(String)} is required. */
+    /** A {@link Builder}; its {@code model(String)} is required. */
     public static Builder builder() {
         return new Builder();
     }
@@ -64,70 +60,15 @@ public final class OpenAiEmbedder implements Embedder {
         return "OpenAiEmbedder[" + model() + "]";
     }
 
-    /** Builds an {@link OpenAiEmbedder}; settings as for {@link OpenAiLm.Builder}. Not thread-safe. */
-    public static final class Builder {
+    /**
+     * Builds an {@link OpenAiEmbedder}; settings as for {@link OpenAiLm.Builder}, with models such
+     * as {@code openai/text-embedding-3-small}, plus {@link #batchSize(int)}. Not thread-safe.
+     */
+    public static final class Builder extends HttpClientBuilder<Builder> {
 
-        private final ClientSettings settings = new ClientSettings();
         private int batchSize = DEFAULT_BATCH_SIZE;
 
         private Builder() {
-        }
-
-        /**
-         * The DSPy model name, e.g. {@code openai/text-embedding-3-small}. Required.
-         *
-         * @throws IllegalArgumentException if blank
-         */
-        public Builder model(String model) {
-            settings.model(model);
-            return this;
-        }
-
-        /** The API key; by default from the provider's environment variable. */
-        public Builder apiKey(String apiKey) {
-            settings.apiKey(apiKey);
-            return this;
-        }
-
-        /**
-         * The API root, e.g. {@code http://localhost:8000/v1}.
-         *
-         * @throws IllegalArgumentException if not an absolute http(s) URL
-         */
-        public Builder baseUrl(URI baseUrl) {
-            settings.baseUrl(baseUrl);
-            return this;
-        }
-
-        /** {@link #baseUrl(URI)} from a string. */
-        public Builder baseUrl(String baseUrl) {
-            return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl")));
-        }
-
-        /**
-         * The per-request timeout; default 10 minutes.
-         *
-         * @throws IllegalArgumentException if not positive
-         */
-        public Builder timeout(Duration timeout) {
-            settings.timeout(timeout);
-            return this;
-        }
-
-        /**
-         * A header sent with every request.
-         *
-         * @throws IllegalArgumentException if the JDK does not allow setting it
-         */
-        public Builder header(String name, String value) {
-            settings.header(name, value);
-            return this;
-        }
-
-        /** Where environment variables are read from; default {@link System#getenv()}. */
-        public Builder environment(Map<String, String> environment) {
-            settings.environment(environment);
-            return this;
         }
 
         /**

@@ -1,12 +1,7 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.lm.http.ClientSettings;
 import dev.dspy4j.lm.http.OpenAiChat;
-import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * An LM behind an OpenAI-compatible Chat Completions endpoint ({@code POST {baseUrl}/chat/completions}):
@@ -43,7 +38,7 @@ import java.util.Objects;
  *     <td>the provider's public endpoint</td><td>{@code <PREFIX>_API_KEY}</td><td>{@code <PREFIX>_API_BASE}</td></tr>
  * </table>
  * A llama.cpp server or any other OpenAI-compatible server: {@code openai/<model>} with
- * {@code OPENAI_BASE_URL} or {@link Builder#baseUrl(URI)}. A hosted provider needs a key only at
+ * {@code OPENAI_BASE_URL} or the {@link Builder}'s {@code baseUrl(URI)}. A hosted provider needs a key only at
  * its default endpoint; with a configured base URL the key is optional (Azure always needs one,
  * unless an {@code Authorization} or {@code api-key} header is given).
  *
@@ -80,6 +75,11 @@ import java.util.Objects;
  * connecting is bounded by the timeout and at most 10 seconds. Redirects are not followed. No
  * retries: put interceptors in front ({@link #withInterceptors(LmInterceptor...)}).
  *
+ * <p>{@link #stream(LmRequest)} sends {@code stream: true} with
+ * {@code stream_options.include_usage}; the stream yields text and reasoning deltas and its
+ * {@link LmStream#response()} the assembled choices with the final usage. A stream ending before
+ * {@code data: [DONE]} fails with {@link LmException.Transport}.
+ *
  * <h2>Errors</h2>
  * Every failure is an {@link LmException}: 429 {@link LmException.RateLimited} (with
  * {@code retry-after-ms} or {@code Retry-After}, seconds or HTTP date); 408 and timeouts
@@ -98,48 +98,15 @@ import java.util.Objects;
  * never bodies or keys. {@link #toString()} and {@link #savedState()} never contain the key, base
  * URL or headers.
  */
-public final class OpenAiLm implements StreamingLm {
-
-    private final OpenAiChat chat;
-    private final LmOptions defaults;
+public final class OpenAiLm extends HttpChatLm implements StreamingLm {
 
     private OpenAiLm(OpenAiChat chat, LmOptions defaults) {
-        this.chat = chat;
-        this.defaults = defaults;
+        super(chat, defaults);
     }
 
-    /** A builder; {@link Builder#model(String)} is required. */
+    /** A {@link Builder}; its {@code model(String)} is required. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * Sends the request to {@code /chat/completions}.
-     *
-     * @throws LmException on any failure (see the class documentation)
-     */
-    @Override
-    public LmResponse call(LmRequest request) {
-        return chat.call(request.messages(), defaults.overriddenBy(request.options()));
-    }
-
-    /**
-     * Starts a streaming call ({@code stream: true} with {@code stream_options.include_usage}); the
-     * stream yields text and reasoning deltas and its {@link LmStream#response()} the assembled
-     * choices with the final usage. A stream ending before {@code data: [DONE]} fails with
-     * {@link LmException.Transport}.
-     *
-     * @throws LmException if the call cannot be started
-     */
-    @Override
-    public LmStream stream(LmRequest request) {
-        return chat.stream(request.messages(), defaults.overriddenBy(request.options()));
-    }
-
-    /** The DSPy model name, e.g. {@code openai/gpt-4o-mini}. */
-    @Override
-    public String model() {
-        return chat.endpoint().model();
     }
 
     /** The provider, e.g. {@code openai}, {@code ollama}, {@code azure}. */
@@ -147,103 +114,14 @@ public final class OpenAiLm implements StreamingLm {
         return chat.endpoint().provider();
     }
 
-    /** The options every request starts from. */
-    public LmOptions defaults() {
-        return defaults;
-    }
-
-    /** From the capability table in the class documentation. */
-    @Override
-    public LmCapabilities capabilities() {
-        return chat.capabilities();
-    }
-
-    /** {@code model}, {@code model_type} and the default options by wire name; never credentials or URLs. */
-    @Override
-    public Map<String, Object> savedState() {
-        return Lms.savedState(model(), defaults);
-    }
-
-    @Override
-    public String toString() {
-        return "OpenAiLm[" + model() + "]";
-    }
-
     /**
      * Builds an {@link OpenAiLm}. Each setter validates its argument at once; {@link #build()}
-     * resolves the provider, key and base URL. Not thread-safe.
+     * resolves the provider, key and base URL (by default from the provider's environment variables
+     * or its public endpoint, as in the table of the class documentation). Not thread-safe.
      */
-    public static final class Builder {
-
-        private final ClientSettings settings = new ClientSettings();
-        private LmOptions defaults = LmOptions.NONE;
+    public static final class Builder extends LmBuilder<Builder> {
 
         private Builder() {
-        }
-
-        /**
-         * The DSPy model name, e.g. {@code openai/gpt-4o-mini} or {@code ollama_chat/llama3.2}. Required.
-         *
-         * @throws IllegalArgumentException if blank
-         */
-        public Builder model(String model) {
-            settings.model(model);
-            return this;
-        }
-
-        /** The API key; by default it is read from the provider's environment variable. */
-        public Builder apiKey(String apiKey) {
-            settings.apiKey(apiKey);
-            return this;
-        }
-
-        /**
-         * The API root, e.g. {@code http://localhost:8000/v1}; by default from the provider's
-         * environment variable or the provider's public endpoint.
-         *
-         * @throws IllegalArgumentException if not an absolute http(s) URL
-         */
-        public Builder baseUrl(URI baseUrl) {
-            settings.baseUrl(baseUrl);
-            return this;
-        }
-
-        /** {@link #baseUrl(URI)} from a string. */
-        public Builder baseUrl(String baseUrl) {
-            return baseUrl(URI.create(Objects.requireNonNull(baseUrl, "baseUrl")));
-        }
-
-        /**
-         * The per-request timeout; default 10 minutes.
-         *
-         * @throws IllegalArgumentException if not positive
-         */
-        public Builder timeout(Duration timeout) {
-            settings.timeout(timeout);
-            return this;
-        }
-
-        /** Options every request starts from (a request's own options override them). */
-        public Builder defaults(LmOptions defaults) {
-            this.defaults = Objects.requireNonNull(defaults, "defaults");
-            return this;
-        }
-
-        /**
-         * A header sent with every request, replacing a default one of the same name (e.g. a
-         * proxy's {@code Authorization}).
-         *
-         * @throws IllegalArgumentException if the JDK does not allow setting it (e.g. {@code Host})
-         */
-        public Builder header(String name, String value) {
-            settings.header(name, value);
-            return this;
-        }
-
-        /** Where environment variables are read from; default {@link System#getenv()}. */
-        public Builder environment(Map<String, String> environment) {
-            settings.environment(environment);
-            return this;
         }
 
         /**
@@ -255,9 +133,7 @@ public final class OpenAiLm implements StreamingLm {
          *     reasoning-model rule
          */
         public OpenAiLm build() {
-            OpenAiChat chat = new OpenAiChat(settings.resolveOpenAiCompatible());
-            chat.check(defaults);
-            return new OpenAiLm(chat, defaults);
+            return new OpenAiLm(new OpenAiChat(settings.resolveOpenAiCompatible()), defaults);
         }
     }
 }

@@ -8,9 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AnthropicLmTest {
 
@@ -19,21 +18,8 @@ class AnthropicLmTest {
              "content":[{"type":"text","text":"Paris"}],"stop_reason":"end_turn",
              "usage":{"input_tokens":20,"output_tokens":4}}""";
 
+    @RegisterExtension
     static final LoopbackServer server = LoopbackServer.start();
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    AnthropicLm lm() {
-        return AnthropicLm.builder().model("anthropic/claude-sonnet-4-5").apiKey(KEY).baseUrl(server.base()).build();
-    }
 
     static LmRequest request(LmOptions options) {
         return new LmRequest(List.of(Message.system("Be brief."), Message.system("Answer in English."),
@@ -44,7 +30,7 @@ class AnthropicLmTest {
     void postsMessagesWithSystemSplitOutDefaultMaxTokensAndAnthropicHeaders() {
         server.respond(200, OK);
 
-        LmResponse response = lm().call(request(LmOptions.NONE));
+        LmResponse response = server.anthropic().call(request(LmOptions.NONE));
 
         LoopbackServer.Recorded sent = server.last();
         assertThat(sent.path()).isEqualTo("/v1/messages");
@@ -72,7 +58,7 @@ class AnthropicLmTest {
                 .withExtra("tool_choice", Map.of("type", "function", "function", Map.of("name", "search")))
                 .withExtra("top_k", 5);
 
-        lm().call(new LmRequest(List.of(Message.user("hi")), options));
+        server.anthropic().call(new LmRequest(List.of(Message.user("hi")), options));
 
         assertJson(server.last().body(), """
                 {"model":"claude-sonnet-4-5","max_tokens":1000,"messages":[{"role":"user","content":"hi"}],
@@ -86,13 +72,13 @@ class AnthropicLmTest {
     void mapsReasoningEffortToAThinkingBudget() {
         server.respond(200, OK);
 
-        lm().call(new LmRequest(List.of(Message.user("hi")), LmOptions.NONE.withExtra("reasoning_effort", "medium")
+        server.anthropic().call(new LmRequest(List.of(Message.user("hi")), LmOptions.NONE.withExtra("reasoning_effort", "medium")
                 .withExtra("tool_choice", "required")));
 
         assertJson(server.last().body(), """
                 {"model":"claude-sonnet-4-5","max_tokens":6144,"messages":[{"role":"user","content":"hi"}],
                  "thinking":{"type":"enabled","budget_tokens":2048},"tool_choice":{"type":"any"}}""");
-        assertThatThrownBy(() -> lm().call(new LmRequest(List.of(Message.user("hi")),
+        assertThatThrownBy(() -> server.anthropic().call(new LmRequest(List.of(Message.user("hi")),
                 LmOptions.NONE.withExtra("reasoning_effort", "high").withMaxTokens(1000))))
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("thinking budget");
     }
@@ -106,7 +92,7 @@ class AnthropicLmTest {
                  "stop_reason":"tool_use",
                  "usage":{"input_tokens":10,"cache_read_input_tokens":5,"cache_creation_input_tokens":1,"output_tokens":9}}""");
 
-        LmResponse response = lm().call(request(LmOptions.NONE));
+        LmResponse response = server.anthropic().call(request(LmOptions.NONE));
 
         Choice choice = response.choices().get(0);
         assertThat(choice.text()).isEqualTo("Searching now.");
@@ -123,7 +109,7 @@ class AnthropicLmTest {
                 {"model":"claude","content":[{"type":"text","text":"answer %d"}],"stop_reason":"max_tokens",
                  "usage":{"input_tokens":10,"output_tokens":2}}""".formatted(calls.incrementAndGet())));
 
-        LmResponse response = lm().call(request(LmOptions.NONE.withN(3)));
+        LmResponse response = server.anthropic().call(request(LmOptions.NONE.withN(3)));
 
         assertThat(server.requests()).hasSize(3);
         assertThat(server.requests()).allSatisfy(r -> assertThat(r.body()).doesNotContain("\"n\""));
@@ -134,14 +120,14 @@ class AnthropicLmTest {
 
     @Test
     void rejectsResponseFormatAndNonAnthropicModelsClearly() {
-        assertThatThrownBy(() -> lm().call(request(LmOptions.NONE.withResponseFormat(Map.of("type", "json_object")))))
+        assertThatThrownBy(() -> server.anthropic().call(request(LmOptions.NONE.withResponseFormat(Map.of("type", "json_object")))))
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("response_format");
         assertThatThrownBy(() -> AnthropicLm.builder().model("openai/gpt-4o").apiKey(KEY).build())
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("not an Anthropic model");
         assertThat(server.requests()).isEmpty();
-        assertThat(lm().capabilities().supports("response_format")).isFalse();
-        assertThat(lm().capabilities().functionCalling()).isTrue();
-        assertThat(lm().capabilities().reasoning()).isTrue();
+        assertThat(server.anthropic().capabilities().supports("response_format")).isFalse();
+        assertThat(server.anthropic().capabilities().functionCalling()).isTrue();
+        assertThat(server.anthropic().capabilities().reasoning()).isTrue();
     }
 
     @Test

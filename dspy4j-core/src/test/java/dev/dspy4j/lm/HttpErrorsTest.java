@@ -15,43 +15,25 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class HttpErrorsTest {
 
+    @RegisterExtension
     static final LoopbackServer server = LoopbackServer.start();
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    OpenAiLm openAi() {
-        return OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(KEY).baseUrl(server.v1()).build();
-    }
-
-    AnthropicLm anthropic() {
-        return AnthropicLm.builder().model("anthropic/claude-sonnet-4-5").apiKey(KEY).baseUrl(server.base()).build();
-    }
 
     static final LmRequest REQUEST = LmRequest.of(List.of(Message.user("hi")));
 
     LmException openAiFails() {
-        LmException e = catchThrowableOfType(LmException.class, () -> openAi().call(REQUEST));
+        LmException e = catchThrowableOfType(LmException.class, () -> server.openAi().call(REQUEST));
         assertThat(e).as("the call should fail").isNotNull();
         assertThat(e.getMessage()).doesNotContain(KEY);
         return e;
     }
 
     LmException anthropicFails() {
-        LmException e = catchThrowableOfType(LmException.class, () -> anthropic().call(REQUEST));
+        LmException e = catchThrowableOfType(LmException.class, () -> server.anthropic().call(REQUEST));
         assertThat(e).as("the call should fail").isNotNull();
         assertThat(e.getMessage()).doesNotContain(KEY);
         return e;

@@ -14,9 +14,18 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real HTTP server on 127.0.0.1 for the clients' tests: records requests, answers as scripted. */
-final class LoopbackServer implements AutoCloseable {
+/**
+ * A real HTTP server on 127.0.0.1 for the clients' tests: records requests, answers as scripted.
+ *
+ * <p>As a JUnit extension, one server serves a whole test class: {@code @RegisterExtension static
+ * final LoopbackServer server = LoopbackServer.start();} resets it before each test and closes it
+ * after the last.
+ */
+final class LoopbackServer implements AutoCloseable, BeforeEachCallback, AfterAllCallback {
 
     /** A recorded request. */
     record Recorded(String method, String path, String query, Headers headers, String body) {
@@ -72,6 +81,22 @@ final class LoopbackServer implements AutoCloseable {
         return URI.create(base() + "/v1");
     }
 
+    /** An {@link OpenAiLm} for {@code openai/gpt-4o-mini} against this server. */
+    OpenAiLm openAi() {
+        return openAi("openai/gpt-4o-mini");
+    }
+
+    /** An {@link OpenAiLm} for the model against this server's {@link #v1()}. */
+    OpenAiLm openAi(String model) {
+        return OpenAiLm.builder().model(model).apiKey(OpenAiLmTest.KEY).baseUrl(v1()).build();
+    }
+
+    /** An {@link AnthropicLm} for {@code anthropic/claude-sonnet-4-5} against this server. */
+    AnthropicLm anthropic() {
+        return AnthropicLm.builder().model("anthropic/claude-sonnet-4-5").apiKey(OpenAiLmTest.KEY).baseUrl(base())
+                .build();
+    }
+
     void handler(Handler value) {
         handler = value;
     }
@@ -114,6 +139,16 @@ final class LoopbackServer implements AutoCloseable {
                 out.write(bytes);
             }
         }
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     @Override

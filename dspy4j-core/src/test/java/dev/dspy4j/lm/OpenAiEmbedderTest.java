@@ -7,24 +7,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 class OpenAiEmbedderTest {
 
+    @RegisterExtension
     static final LoopbackServer server = LoopbackServer.start();
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
 
     /** Answers each input text with the vector [length, position], listing the items in reverse order. */
     static void reversedEmbeddings() {

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 class OpenAiLmTest {
@@ -19,21 +18,8 @@ class OpenAiLmTest {
              "message":{"role":"assistant","content":"Paris"},"finish_reason":"stop"}],
              "usage":{"prompt_tokens":12,"completion_tokens":3,"total_tokens":15}}""";
 
+    @RegisterExtension
     static final LoopbackServer server = LoopbackServer.start();
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    OpenAiLm lm(String model) {
-        return OpenAiLm.builder().model(model).apiKey(KEY).baseUrl(server.v1()).build();
-    }
 
     static void assertJson(String actual, String expected) {
         assertThat(JSON.readTree(actual)).isEqualTo(JSON.readTree(expected));
@@ -47,7 +33,7 @@ class OpenAiLmTest {
     void postsChatCompletionsWithBearerKeyAndTheWireModel() {
         server.respond(200, OK);
 
-        LmResponse response = lm("openai/gpt-4o-mini").call(request(LmOptions.NONE));
+        LmResponse response = server.openAi("openai/gpt-4o-mini").call(request(LmOptions.NONE));
 
         LoopbackServer.Recorded sent = server.last();
         assertThat(sent.method()).isEqualTo("POST");
@@ -91,7 +77,7 @@ class OpenAiLmTest {
     void reasoningModelsGetMaxCompletionTokens() {
         server.respond(200, OK);
 
-        lm("openai/o3-mini").call(request(LmOptions.NONE.withMaxTokens(20_000).withTemperature(1.0)
+        server.openAi("openai/o3-mini").call(request(LmOptions.NONE.withMaxTokens(20_000).withTemperature(1.0)
                 .withExtra("reasoning_effort", "low")));
 
         assertJson(server.last().body(), """
@@ -106,12 +92,12 @@ class OpenAiLmTest {
                 .defaults(LmOptions.NONE.withTemperature(0.7)).build())
                 .isInstanceOf(LmException.Configuration.class)
                 .hasMessageContaining("temperature 0.7").hasMessageContaining("16000");
-        OpenAiLm lm = lm("openai/o1");
+        OpenAiLm lm = server.openAi("openai/o1");
         assertThatThrownBy(() -> lm.call(request(LmOptions.NONE.withMaxTokens(1000))))
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("max tokens 1000");
         assertThat(server.requests()).isEmpty();
         server.respond(200, OK);
-        lm("openai/gpt-5-chat-latest").call(request(LmOptions.NONE.withTemperature(0.0).withMaxTokens(100)));
+        server.openAi("openai/gpt-5-chat-latest").call(request(LmOptions.NONE.withTemperature(0.0).withMaxTokens(100)));
         assertThat(server.last().body()).contains("\"max_tokens\":100");
     }
 
@@ -126,7 +112,7 @@ class OpenAiLmTest {
                   "finish_reason":"tool_calls"}],
                  "usage":{"prompt_tokens":5,"completion_tokens":7}}""");
 
-        LmResponse response = lm("openai/gpt-4o").call(request(LmOptions.NONE.withN(2)));
+        LmResponse response = server.openAi("openai/gpt-4o").call(request(LmOptions.NONE.withN(2)));
 
         assertThat(response.choices()).hasSize(2);
         Choice first = response.choices().get(0);
@@ -144,7 +130,7 @@ class OpenAiLmTest {
                 {"choices":[{"message":{"content":[{"type":"text","text":"a"},{"type":"text","text":"b"}],
                  "reasoning":"why"}}]}""");
 
-        LmResponse response = lm("openrouter/deepseek/deepseek-r1").call(request(LmOptions.NONE));
+        LmResponse response = server.openAi("openrouter/deepseek/deepseek-r1").call(request(LmOptions.NONE));
 
         assertThat(response.text()).isEqualTo("ab");
         assertThat(response.choices().get(0).reasoningContent()).isEqualTo("why");
@@ -183,18 +169,18 @@ class OpenAiLmTest {
 
     @Test
     void capabilitiesFollowTheModelTable() {
-        assertThat(lm("openai/gpt-4o-mini").capabilities())
+        assertThat(server.openAi("openai/gpt-4o-mini").capabilities())
                 .satisfies(c -> assertThat(c.functionCalling()).isTrue())
                 .satisfies(c -> assertThat(c.responseSchema()).isTrue())
                 .satisfies(c -> assertThat(c.reasoning()).isFalse())
                 .satisfies(c -> assertThat(c.supportedParams()).contains("response_format", "tools", "tool_choice"));
-        assertThat(lm("openai/o4-mini").capabilities().reasoning()).isTrue();
-        assertThat(lm("openai/gpt-3.5-turbo").capabilities().responseSchema()).isFalse();
-        LmCapabilities local = lm("ollama_chat/llama3.2").capabilities();
+        assertThat(server.openAi("openai/o4-mini").capabilities().reasoning()).isTrue();
+        assertThat(server.openAi("openai/gpt-3.5-turbo").capabilities().responseSchema()).isFalse();
+        LmCapabilities local = server.openAi("ollama_chat/llama3.2").capabilities();
         assertThat(local.functionCalling()).isFalse();
         assertThat(local.responseSchema()).isFalse();
         assertThat(local.supports("response_format")).isTrue();
-        assertThat(lm("gemini/gemini-2.5-flash").capabilities().reasoning()).isTrue();
+        assertThat(server.openAi("gemini/gemini-2.5-flash").capabilities().reasoning()).isTrue();
     }
 
     @Test
@@ -214,7 +200,7 @@ class OpenAiLmTest {
     @Test
     void worksBehindInterceptorsAndReusesOneClientAcrossThreads() throws Exception {
         server.respond(200, OK);
-        LM lm = lm("openai/gpt-4o-mini").withInterceptors((request, chain) -> chain.proceed(request));
+        LM lm = server.openAi("openai/gpt-4o-mini").withInterceptors((request, chain) -> chain.proceed(request));
         List<Thread> threads = new java.util.ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < 50; i++) {

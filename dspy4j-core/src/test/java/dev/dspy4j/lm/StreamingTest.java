@@ -1,6 +1,5 @@
 package dev.dspy4j.lm;
 
-import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -13,32 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class StreamingTest {
 
+    @RegisterExtension
     static final LoopbackServer server = LoopbackServer.start();
     static final LmRequest REQUEST = LmRequest.of(List.of(Message.user("hi")));
-
-    @BeforeEach
-    void reset() {
-        server.reset();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
-    OpenAiLm openAi() {
-        return OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(KEY).baseUrl(server.v1()).build();
-    }
-
-    AnthropicLm anthropic() {
-        return AnthropicLm.builder().model("anthropic/claude-sonnet-4-5").apiKey(KEY).baseUrl(server.base()).build();
-    }
 
     static OutputStream startSse(HttpExchange exchange) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
@@ -75,7 +56,7 @@ class StreamingTest {
             out.close();
         });
 
-        try (LmStream stream = openAi().stream(REQUEST)) {
+        try (LmStream stream = server.openAi().stream(REQUEST)) {
             StreamChunk first = stream.next();
             assertThat(first).isEqualTo(new StreamChunk(0, "Hel", ""));
             assertThatThrownBy(stream::response).isInstanceOf(IllegalStateException.class);
@@ -112,7 +93,7 @@ class StreamingTest {
             out.close();
         });
 
-        try (LmStream stream = openAi().stream(REQUEST.withOptions(LmOptions.NONE.withN(2)))) {
+        try (LmStream stream = server.openAi().stream(REQUEST.withOptions(LmOptions.NONE.withN(2)))) {
             assertThat(drain(stream)).containsExactly(new StreamChunk(0, "", "hmm"), new StreamChunk(1, "B", ""));
             LmResponse response = stream.response();
             assertThat(response.choices()).hasSize(2);
@@ -132,7 +113,7 @@ class StreamingTest {
             out.close();
         });
 
-        try (LmStream stream = openAi().stream(REQUEST)) {
+        try (LmStream stream = server.openAi().stream(REQUEST)) {
             assertThat(stream.next().text()).isEqualTo("Hel");
             LmException e = catchThrowableOfType(LmException.class, stream::next);
             assertThat(e).isInstanceOf(LmException.Transport.class).hasMessageContaining("truncated")
@@ -158,7 +139,7 @@ class StreamingTest {
             }
         });
 
-        LmStream stream = openAi().stream(REQUEST);
+        LmStream stream = server.openAi().stream(REQUEST);
         assertThat(stream.next().text()).isEqualTo("tok0 ");
         stream.close();
         stream.close(); // idempotent
@@ -170,7 +151,7 @@ class StreamingTest {
     @Test
     void errorsBeforeAndDuringTheStreamAreMapped() {
         server.respond(429, "{\"error\":{\"message\":\"slow down\",\"type\":\"requests\"}}", "Retry-After", "2");
-        assertThatThrownBy(() -> openAi().stream(REQUEST)).isInstanceOf(LmException.RateLimited.class)
+        assertThatThrownBy(() -> server.openAi().stream(REQUEST)).isInstanceOf(LmException.RateLimited.class)
                 .hasMessageContaining("slow down");
 
         server.handler((request, exchange) -> {
@@ -179,7 +160,7 @@ class StreamingTest {
                     + "data: {\"error\":{\"message\":\"upstream failed\",\"type\":\"server_error\"}}\n\n");
             out.close();
         });
-        try (LmStream stream = openAi().stream(REQUEST)) {
+        try (LmStream stream = server.openAi().stream(REQUEST)) {
             stream.next();
             assertThatThrownBy(stream::next).isInstanceOf(LmException.ServerError.class)
                     .hasMessageContaining("upstream failed");
@@ -190,7 +171,7 @@ class StreamingTest {
             send(out, "data: {\"choices\": nonsense}\n\n");
             out.close();
         });
-        try (LmStream stream = openAi().stream(REQUEST)) {
+        try (LmStream stream = server.openAi().stream(REQUEST)) {
             assertThatThrownBy(stream::next).isInstanceOf(LmException.Configuration.class)
                     .hasMessageContaining("not valid JSON").hasMessageContaining("nonsense");
         }
@@ -200,7 +181,7 @@ class StreamingTest {
             send(out, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"a\"}}]");
             out.close();
         });
-        try (LmStream stream = openAi().stream(REQUEST)) {
+        try (LmStream stream = server.openAi().stream(REQUEST)) {
             assertThatThrownBy(stream::next).isInstanceOf(LmException.Transport.class)
                     .hasMessageContaining("cut off");
         }
@@ -256,7 +237,7 @@ class StreamingTest {
             out.close();
         });
 
-        try (LmStream stream = anthropic().stream(REQUEST)) {
+        try (LmStream stream = server.anthropic().stream(REQUEST)) {
             assertThat(drain(stream)).containsExactly(new StreamChunk(0, "", "Check."), new StreamChunk(0, "Rome", ""),
                     new StreamChunk(0, " it is.", ""));
             LmResponse response = stream.response();
@@ -278,7 +259,7 @@ class StreamingTest {
             send(out, ANTHROPIC_EVENTS);
             out.close();
         });
-        try (LmStream stream = anthropic().stream(REQUEST)) {
+        try (LmStream stream = server.anthropic().stream(REQUEST)) {
             LmException e = catchThrowableOfType(LmException.class, () -> drain(stream));
             assertThat(e).isInstanceOf(LmException.Transport.class).hasMessageContaining("message_stop");
         }
@@ -289,12 +270,12 @@ class StreamingTest {
                     + "\"message\":\"Overloaded\"}}\n\n");
             out.close();
         });
-        try (LmStream stream = anthropic().stream(REQUEST)) {
+        try (LmStream stream = server.anthropic().stream(REQUEST)) {
             assertThatThrownBy(stream::next).isInstanceOf(LmException.ServerError.class)
                     .hasMessageContaining("Overloaded");
         }
 
-        assertThatThrownBy(() -> anthropic().stream(REQUEST.withOptions(LmOptions.NONE.withN(2))))
+        assertThatThrownBy(() -> server.anthropic().stream(REQUEST.withOptions(LmOptions.NONE.withN(2))))
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("n = 2");
     }
 }

@@ -1,5 +1,6 @@
 package dev.dspy4j.trace;
 
+import static dev.dspy4j.lm.FakeLms.named;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,20 +60,6 @@ class LmHistoryTest {
         public Instant instant() {
             return now;
         }
-    }
-
-    private static LM named(String model, LmResponse reply) {
-        return new LM() {
-            @Override
-            public LmResponse call(LmRequest request) {
-                return reply;
-            }
-
-            @Override
-            public String model() {
-                return model;
-            }
-        };
     }
 
     private static LmResponse reply(String model, List<String> texts, Usage usage, boolean cacheHit) {

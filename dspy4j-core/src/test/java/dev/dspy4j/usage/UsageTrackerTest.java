@@ -1,5 +1,6 @@
 package dev.dspy4j.usage;
 
+import static dev.dspy4j.lm.FakeLms.named;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.context.DspyContext;
@@ -24,20 +25,6 @@ class UsageTrackerTest {
     private static LmResponse response(String model, long prompt, long completion, boolean cacheHit) {
         return new LmResponse(List.of(Choice.of("[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]")),
                 new Usage(prompt, completion), model, cacheHit);
-    }
-
-    private static LM named(String model, LmResponse reply) {
-        return new LM() {
-            @Override
-            public LmResponse call(LmRequest request) {
-                return reply;
-            }
-
-            @Override
-            public String model() {
-                return model;
-            }
-        };
     }
 
     @Test

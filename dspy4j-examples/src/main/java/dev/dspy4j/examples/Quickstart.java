@@ -6,7 +6,6 @@ import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.Lms;
 import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.TypedModule;
@@ -15,6 +14,7 @@ import dev.dspy4j.usage.UsageTracker;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The README's quickstart: triages support tickets with a typed ChainOfThought against a real LM,
@@ -32,16 +32,6 @@ public final class Quickstart {
             "The app crashes every time I open the settings page.",
             "I forgot my password and the reset email never arrives.");
 
-    static final String HOW_TO_CONFIGURE = """
-            No model configured. Set DSPY4J_MODEL and the provider's variables, then run again:
-
-              OpenAI:              export DSPY4J_MODEL=openai/gpt-4o-mini OPENAI_API_KEY=sk-...
-              Anthropic:           export DSPY4J_MODEL=anthropic/claude-3-5-haiku-latest ANTHROPIC_API_KEY=sk-ant-...
-              Ollama (local):      export DSPY4J_MODEL=ollama_chat/llama3.2        (ollama serve on localhost:11434)
-              llama.cpp server:    export DSPY4J_MODEL=openai/local OPENAI_BASE_URL=http://localhost:8080/v1 OPENAI_API_KEY=none
-              Any OpenAI-compatible server (vLLM, LM Studio, ...): DSPY4J_MODEL=openai/<model> and OPENAI_BASE_URL=<url>/v1
-            """;
-
     private Quickstart() {}
 
     /** Entry point; exits with the status described in the class comment. */
@@ -58,20 +48,11 @@ public final class Quickstart {
      * @return the exit status
      */
     public static int run(Map<String, String> environment, PrintStream out, PrintStream err) {
-        String model = environment.get("DSPY4J_MODEL");
-        if (model == null || model.isBlank()) {
-            err.print(HOW_TO_CONFIGURE);
+        Optional<LM> configured = ExampleLm.fromEnvironment(environment, err);
+        if (configured.isEmpty()) {
             return 2;
         }
-        LM client;
-        try {
-            client = Lms.of(model.strip(), environment);
-        } catch (LmException e) {
-            err.println(e.getMessage());
-            err.println();
-            err.print(HOW_TO_CONFIGURE);
-            return 2;
-        }
+        LM client = configured.get();
         LmHistory history = LmHistory.create();
         UsageTracker usage = UsageTracker.create();
         LM lm = client.withInterceptors(Retry.defaults(), history);

@@ -27,7 +27,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Immutable and thread-safe.
  */
-public final class AnthropicChat {
+public final class AnthropicChat implements Chat {
 
     /** {@code max_tokens} when the options set none (the Messages API requires one). */
     public static final int DEFAULT_MAX_TOKENS = 4096;

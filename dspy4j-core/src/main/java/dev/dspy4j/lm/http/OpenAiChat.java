@@ -29,7 +29,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Immutable and thread-safe.
  */
-public final class OpenAiChat {
+public final class OpenAiChat implements Chat {
 
     private final Endpoint endpoint;
     private final HttpCaller caller;
