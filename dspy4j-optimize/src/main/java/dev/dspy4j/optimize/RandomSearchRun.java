@@ -1,0 +1,180 @@
+package dev.dspy4j.optimize;
+
+import dev.dspy4j.DspyException;
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.evaluate.Evaluate;
+import dev.dspy4j.evaluate.EvaluationResult;
+import dev.dspy4j.module.Module;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One random search: candidates built and scored concurrently, results applied in seed order. */
+final class RandomSearchRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RandomSearchRun.class);
+
+    /** A finished slot: a scored candidate, or {@code null} when the budget ran out during it. */
+    private record Slot(int index, Candidate candidate) {}
+
+    private final BootstrapFewShotWithRandomSearch config;
+    private final Module program;
+    private final List<Example> trainset;
+    private final List<Example> valset;
+    private final DspyContext context;
+    private final BudgetMeter meter;
+
+    RandomSearchRun(BootstrapFewShotWithRandomSearch config, Module program, List<Example> trainset,
+                    List<Example> valset, DspyContext context) {
+        this.config = config;
+        this.program = program;
+        this.trainset = trainset;
+        this.valset = valset;
+        this.context = context;
+        this.meter = config.budget.isLimited() ? new BudgetMeter(config.budget) : null;
+    }
+
+    OptimizationResult execute() {
+        int total = config.numCandidatePrograms + 3;
+        Slot[] slots = new Slot[total];
+        List<Future<Slot>> futures = new ArrayList<>();
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        CompletionService<Slot> done = new ExecutorCompletionService<>(pool);
+        int stopIndex = total;
+        boolean budgetStop = false;
+        try {
+            int inFlight = 0;
+            while (futures.size() < Math.min(config.concurrency, total)) {
+                int index = futures.size();
+                futures.add(done.submit(() -> new Slot(index, candidate(index - 3))));
+                inFlight++;
+            }
+            int next = 0;
+            while (inFlight > 0 && stopIndex == total) {
+                Slot slot = take(done);
+                inFlight--;
+                slots[slot.index()] = slot;
+                for (; next < total && slots[next] != null; next++) {
+                    Candidate c = slots[next].candidate();
+                    if (c != null && config.stopAtScore != null && c.score() >= config.stopAtScore) {
+                        stopIndex = next;
+                        break;
+                    }
+                }
+                if (stopIndex == total && futures.size() < total) {
+                    if (meter != null && meter.exhausted()) {
+                        budgetStop = true;
+                    } else {
+                        int index = futures.size();
+                        futures.add(done.submit(() -> new Slot(index, candidate(index - 3))));
+                        inFlight++;
+                    }
+                }
+            }
+        } finally {
+            futures.forEach(f -> f.cancel(true));
+            pool.shutdownNow();
+        }
+        return result(slots, stopIndex, budgetStop);
+    }
+
+    private OptimizationResult result(Slot[] slots, int stopIndex, boolean budgetStop) {
+        List<Candidate> scored = new ArrayList<>();
+        Candidate best = null;
+        boolean budgetExhausted = budgetStop;
+        int last = Math.min(stopIndex, slots.length - 1);
+        for (int i = 0; i <= last; i++) {
+            if (slots[i] == null || slots[i].candidate() == null) {
+                budgetExhausted = true; // never started, or cut short by the budget
+                continue;
+            }
+            Candidate c = slots[i].candidate();
+            scored.add(c);
+            if (best == null || c.score() > best.score()) {
+                best = c;
+            }
+        }
+        scored.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        boolean stopped = stopIndex < slots.length;
+        if (best == null) {
+            return new OptimizationResult(program.mapState((path, s) -> s.withDemos(List.of())), Double.NaN,
+                    scored, budgetExhausted, false);
+        }
+        return new OptimizationResult(best.program(), best.score(), scored, budgetExhausted, stopped);
+    }
+
+    /** Builds and scores the candidate for {@code seed}; {@code null} if the budget ran out. */
+    private Candidate candidate(int seed) {
+        if (meter != null && meter.exhausted()) {
+            return null;
+        }
+        AtomicBoolean refused = new AtomicBoolean();
+        DspyContext metered = meter == null ? context : meter.meter(context, refused);
+        Module built = switch (seed) {
+            case -3 -> program.mapState((path, s) -> s.withDemos(List.of()));
+            case -2 -> LabeledFewShot.of(config.bootstrap.maxLabeledDemos).withSeed(config.seed)
+                    .compile(program, trainset);
+            case -1 -> bootstrap(config.bootstrap, trainset, refused);
+            default -> {
+                List<Example> shuffled = SeededSampling.shuffled(trainset, new Random(config.seed + seed));
+                int max = config.bootstrap.maxBootstrappedDemos;
+                int size = max <= 1 ? max : 1 + new Random(config.seed + seed).nextInt(max);
+                yield bootstrap(config.bootstrap.toBuilder().maxBootstrappedDemos(size).build(), shuffled, refused);
+            }
+        };
+        if (built == null) {
+            return null;
+        }
+        EvaluationResult evaluation;
+        try {
+            evaluation = Evaluate.builder().devset(valset).metric(config.metric)
+                    .concurrency(config.evaluationConcurrency).maxErrors(config.bootstrap.maxErrors)
+                    .progress(false).build().run(built, metered);
+        } catch (RuntimeException e) {
+            if (refused.get() || BootstrapRun.isBudget(e)) {
+                return null;
+            }
+            throw e;
+        }
+        if (refused.get()) {
+            return null; // some examples failed for want of budget: the score would be unfair
+        }
+        LOG.debug("Candidate {} scored {}", seed, evaluation.score());
+        return new Candidate(seed, built, evaluation.score(), evaluation);
+    }
+
+    private Module bootstrap(BootstrapFewShot optimizer, List<Example> train, AtomicBoolean refused) {
+        BootstrapRun.Outcome outcome = new BootstrapRun(optimizer, program, train, context, meter, refused).execute();
+        return outcome.budgetExhausted() ? null : outcome.program();
+    }
+
+    private static Slot take(CompletionService<Slot> done) {
+        try {
+            return done.take().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DspyException("Interrupted during the random search.", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new DspyException("A candidate failed: " + e.getCause(), e.getCause());
+        }
+    }
+}

@@ -1,0 +1,25 @@
+/**
+ * Optimizers: learn few-shot demos for a program from examples, DSPy's teleprompters.
+ *
+ * <p>An {@link dev.dspy4j.optimize.Optimizer} takes a program, a trainset (and optionally a
+ * valset) and returns a <em>new</em> program with learned state; the program given is never
+ * changed, and the result can run beside it on other threads.
+ *
+ * <ul>
+ *   <li>{@link dev.dspy4j.optimize.LabeledFewShot}: labelled examples as demos, no LM calls.</li>
+ *   <li>{@link dev.dspy4j.optimize.BootstrapFewShot}: demos from the traces of a teacher's runs
+ *       that pass a {@link dev.dspy4j.evaluate.Metric}.</li>
+ *   <li>{@link dev.dspy4j.optimize.BootstrapFewShotWithRandomSearch}: several bootstrapped
+ *       candidates, scored concurrently with {@link dev.dspy4j.evaluate.Evaluate}; the best wins,
+ *       see {@link dev.dspy4j.optimize.OptimizationResult}.</li>
+ *   <li>{@link dev.dspy4j.optimize.KnnFewShot}: bootstraps on the nearest examples at each call.</li>
+ *   <li>{@link dev.dspy4j.optimize.Ensemble}: several programs, one reduced answer.</li>
+ * </ul>
+ *
+ * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
+ * {@link dev.dspy4j.optimize.Budget} stops a search cleanly when its limit is reached.
+ * Randomness is seeded ({@code seed}, default 0): the same seed, data and LM responses give the
+ * same demos. {@link java.util.Random} draws differ from Python's, so the examples chosen differ
+ * from DSPy's for the same seed.
+ */
+package dev.dspy4j.optimize;
