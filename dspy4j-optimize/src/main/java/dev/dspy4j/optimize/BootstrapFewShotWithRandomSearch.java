@@ -14,10 +14,11 @@ import java.util.Objects;
  *
  * <p>Candidates by seed: −3 the program without demos; −2 {@link LabeledFewShot}
  * {@code (maxLabeledDemos)}; −1 {@link BootstrapFewShot} on the trainset in order; then seeds
- * {@code 0…numCandidatePrograms−1} bootstrap on the trainset shuffled with
- * {@code Random(seed + s)}, with {@code 1 + Random(seed + s).nextInt(maxBootstrappedDemos)}
- * bootstrapped demos (DSPy's {@code randint(1, max)}; {@link java.util.Random}, so not the same
- * draws as Python's). Each candidate is scored with a full {@link dev.dspy4j.evaluate.Evaluate}
+ * {@code 0…numCandidatePrograms−1} bootstrap on the trainset shuffled with a generator seeded
+ * from {@code (seed, s)}, with {@code 1 + nextInt(maxBootstrappedDemos)} bootstrapped demos from
+ * another generator seeded the same way (DSPy's {@code randint(1, max)}; not the same draws as
+ * Python's, and the seed is mixed first because {@link java.util.Random}'s first draws from
+ * consecutive seeds are nearly equal). Each candidate is scored with a full {@link dev.dspy4j.evaluate.Evaluate}
  * on the valset (the trainset if none is given). Unlike DSPy, candidates are built and scored
  * {@code concurrency} at a time, all sharing the context's LM (its rate limit and cache).
  *

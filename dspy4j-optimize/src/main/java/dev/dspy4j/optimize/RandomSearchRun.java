@@ -129,9 +129,9 @@ final class RandomSearchRun {
                     .compile(program, trainset);
             case -1 -> bootstrap(config.bootstrap, trainset, refused);
             default -> {
-                List<Example> shuffled = SeededSampling.shuffled(trainset, new Random(config.seed + seed));
+                List<Example> shuffled = SeededSampling.shuffled(trainset, candidateRandom(seed));
                 int max = config.bootstrap.maxBootstrappedDemos;
-                int size = max <= 1 ? max : 1 + new Random(config.seed + seed).nextInt(max);
+                int size = max <= 1 ? max : 1 + candidateRandom(seed).nextInt(max);
                 yield bootstrap(config.bootstrap.toBuilder().maxBootstrappedDemos(size).build(), shuffled, refused);
             }
         };
@@ -154,6 +154,15 @@ final class RandomSearchRun {
         }
         LOG.debug("Candidate {} scored {}", seed, evaluation.score());
         return new Candidate(seed, built, evaluation.score(), evaluation);
+    }
+
+    /**
+     * The generator for one candidate. java.util.Random's first draws from consecutive small seeds
+     * are nearly equal (seeds 0..7 all give the same nextInt(4)), which would give every candidate
+     * the same number of demos; mixing the seed first spreads them.
+     */
+    private Random candidateRandom(int candidateSeed) {
+        return new Random(new java.util.SplittableRandom(config.seed * 1_000_003L + candidateSeed).nextLong());
     }
 
     private Module bootstrap(BootstrapFewShot optimizer, List<Example> train, AtomicBoolean refused) {

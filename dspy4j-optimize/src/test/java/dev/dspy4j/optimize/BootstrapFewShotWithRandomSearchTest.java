@@ -114,6 +114,24 @@ class BootstrapFewShotWithRandomSearchTest {
     }
 
     @Test
+    void shuffledCandidatesDrawDifferentNumbersOfBootstrappedDemos() {
+        // every teacher run succeeds, so a candidate's augmented demos are exactly its drawn size
+        OptimizationResult result = BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT)
+                .numCandidatePrograms(8).maxBootstrappedDemos(4).maxLabeledDemos(0).build()
+                .search(Predict.of("question -> answer"), Fixtures.trainset(12), Fixtures.trainset(2),
+                        DspyContext.of(Fixtures.answering(request -> true)));
+
+        java.util.Set<Integer> sizes = new java.util.TreeSet<>();
+        for (Candidate candidate : result.candidates()) {
+            if (candidate.seed() >= 0) {
+                sizes.add(candidate.program().state().predictor("self").demos().size());
+            }
+        }
+        assertThat(sizes).as("demo counts of the 8 shuffled candidates").hasSizeGreaterThan(1)
+                .allSatisfy(size -> assertThat(size).isBetween(1, 4));
+    }
+
+    @Test
     void estimatesTeacherRunsForEveryBootstrappedCandidateAndAnEvaluationEach() {
         LmCallEstimate estimate = BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT)
                 .numCandidatePrograms(2).build()
