@@ -54,7 +54,7 @@ public final class Evaluate {
         this.maxErrors = builder.maxErrors;
         this.failureScore = builder.failureScore;
         this.perExampleTimeout = builder.perExampleTimeout;
-        this.progress = builder.progress != null ? builder.progress : ProgressDisplay.isTerminal();
+        this.progress = builder.progress != null ? builder.progress : dev.dspy4j.internal.Terminal.isInteractive();
         this.progressOutput = builder.progressOutput;
     }
 

@@ -1,7 +1,6 @@
 package dev.dspy4j.evaluate;
 
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.util.concurrent.atomic.DoubleAdder;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -28,23 +27,6 @@ class ProgressDisplay implements AutoCloseable {
 
     @Override
     public void close() {}
-
-    /**
-     * Whether the JVM is attached to an interactive terminal. On JDK 22+ {@code System.console()} is
-     * non-null even when output is redirected, so {@code Console.isTerminal()} decides when present.
-     */
-    static boolean isTerminal() {
-        java.io.Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            Method isTerminal = console.getClass().getMethod("isTerminal");
-            return (Boolean) isTerminal.invoke(console);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return true;   // JDK 21: a console exists only for a terminal
-        }
-    }
 
     private static final class Bar extends ProgressDisplay {
         private final ProgressBar bar;

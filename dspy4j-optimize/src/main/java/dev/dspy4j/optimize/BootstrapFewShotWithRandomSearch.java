@@ -38,6 +38,8 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
     final int evaluationConcurrency;
     final Budget budget;
     final long seed;
+    final boolean progress;
+    final java.io.PrintStream progressOutput;
 
     private BootstrapFewShotWithRandomSearch(Builder b) {
         if (b.metric == null) {
@@ -51,6 +53,8 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         this.evaluationConcurrency = b.evaluationConcurrency;
         this.budget = b.budget;
         this.seed = b.seed;
+        this.progress = b.progress != null ? b.progress : dev.dspy4j.internal.Terminal.isInteractive();
+        this.progressOutput = b.progressOutput;
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: 16 candidates, 4 bootstrapped, 16 labelled demos. */
@@ -116,6 +120,8 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         private int evaluationConcurrency = 8;
         private Budget budget = Budget.unlimited();
         private long seed;
+        private Boolean progress;
+        private java.io.PrintStream progressOutput = System.err;
 
         private Builder() {}
 
@@ -204,7 +210,22 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
             return this;
         }
 
-        /** The base seed: shuffles use {@code seed + s}, labelled sampling uses {@code seed} (default 0). */
+        /**
+         * Whether to show a progress bar (candidates scored, ETA, best score so far, LM calls).
+         * Default: only when the JVM is attached to an interactive terminal.
+         */
+        public Builder progress(boolean show) {
+            this.progress = show;
+            return this;
+        }
+
+        /** Where the progress bar is drawn (default {@code System.err}). */
+        public Builder progressOutput(java.io.PrintStream out) {
+            this.progressOutput = Objects.requireNonNull(out, "out");
+            return this;
+        }
+
+        /** The base seed: candidate {@code s} mixes {@code seed} and {@code s}; labelled sampling uses {@code seed} (default 0). */
         public Builder seed(long s) {
             this.seed = s;
             return this;

@@ -13,7 +13,12 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.trace.DspyListener;
 import java.util.Random;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -36,6 +41,7 @@ final class RandomSearchRun {
     private final List<Example> valset;
     private final DspyContext context;
     private final BudgetMeter meter;
+    private final LongAdder lmCalls = new LongAdder();
 
     RandomSearchRun(BootstrapFewShotWithRandomSearch config, Module program, List<Example> trainset,
                     List<Example> valset, DspyContext context) {
@@ -43,8 +49,13 @@ final class RandomSearchRun {
         this.program = program;
         this.trainset = trainset;
         this.valset = valset;
-        this.context = context;
         this.meter = config.budget.isLimited() ? new BudgetMeter(config.budget) : null;
+        this.context = config.progress ? context.withListener(new DspyListener() {
+            @Override
+            public void onLmCall(LM lm, LmRequest request, LmResponse response) {
+                lmCalls.increment();
+            }
+        }) : context;
     }
 
     OptimizationResult execute() {
@@ -55,7 +66,9 @@ final class RandomSearchRun {
         CompletionService<Slot> done = new ExecutorCompletionService<>(pool);
         int stopIndex = total;
         boolean budgetStop = false;
-        try {
+        double best = Double.NaN;
+        try (SearchProgress progress = config.progress
+                ? SearchProgress.start(config.progressOutput, total) : SearchProgress.NONE) {
             int inFlight = 0;
             while (futures.size() < Math.min(config.concurrency, total)) {
                 int index = futures.size();
@@ -67,6 +80,11 @@ final class RandomSearchRun {
                 Slot slot = take(done);
                 inFlight--;
                 slots[slot.index()] = slot;
+                Candidate scored = slot.candidate();
+                if (scored != null && (Double.isNaN(best) || scored.score() > best)) {
+                    best = scored.score();
+                }
+                progress.candidateDone(best, lmCalls.sum());
                 for (; next < total && slots[next] != null; next++) {
                     Candidate c = slots[next].candidate();
                     if (c != null && config.stopAtScore != null && c.score() >= config.stopAtScore) {

@@ -114,6 +114,20 @@ class BootstrapFewShotWithRandomSearchTest {
     }
 
     @Test
+    void showsProgressWithTheBestScoreAndLmCallsWhenAskedTo() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT).numCandidatePrograms(2)
+                .progress(true).progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8))
+                .build()
+                .search(Predict.of("question -> answer"), Fixtures.trainset(4), Fixtures.trainset(2),
+                        DspyContext.of(Fixtures.answering(request -> true)));
+
+        String shown = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shown).contains("Random search", "5/5", "best: 100.00", "LM calls:");
+    }
+
+    @Test
     void shuffledCandidatesDrawDifferentNumbersOfBootstrappedDemos() {
         // every teacher run succeeds, so a candidate's augmented demos are exactly its drawn size
         OptimizationResult result = BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT)
