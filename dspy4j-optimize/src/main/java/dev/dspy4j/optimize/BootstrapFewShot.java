@@ -3,10 +3,13 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.internal.Terminal;
 import dev.dspy4j.module.Module;
 
+import java.io.PrintStream;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bootstraps few-shot demos from a teacher's successful runs: DSPy's {@code BootstrapFewShot}.
@@ -28,7 +31,15 @@ import java.util.Objects;
  * <p>Teacher runs go {@code concurrency} at a time on virtual threads, but their outcomes are
  * applied in trainset order, so the same seed, data and LM responses always give the same demos.
  * Runs started ahead of the point where enough demos were found are discarded (their LM calls
- * are spent). Immutable and thread-safe.
+ * are spent).
+ *
+ * <p>A {@link Budget} stops the walk cleanly at the first teacher run whose LM call it refuses:
+ * the program is compiled from the demos bootstrapped before that run (in trainset order), then
+ * labelled demos as usual, and {@link #bootstrap} reports {@link BootstrapResult#budgetExhausted()}.
+ * Where a budget cuts is deterministic with {@code concurrency(1)}; with more runs in flight it
+ * depends on which calls got in first. A progress bar (trainset examples tried out of the
+ * trainset, demos bootstrapped, LM calls) shows on an interactive terminal or when forced with
+ * {@code progress(true)}. Immutable and thread-safe.
  */
 public final class BootstrapFewShot implements Optimizer {
 
@@ -42,6 +53,9 @@ public final class BootstrapFewShot implements Optimizer {
     final int maxErrors;
     final int concurrency;
     final long seed;
+    final Budget budget;
+    final Boolean progress;
+    final PrintStream progressOutput;
 
     private BootstrapFewShot(Builder b) {
         this.metric = b.metric;
@@ -54,6 +68,9 @@ public final class BootstrapFewShot implements Optimizer {
         this.maxErrors = b.maxErrors;
         this.concurrency = b.concurrency;
         this.seed = b.seed;
+        this.budget = b.budget;
+        this.progress = b.progress;
+        this.progressOutput = b.progressOutput;
     }
 
     /** A builder with DSPy's defaults: 4 bootstrapped, 16 labelled, 1 round, 10 errors, seed 0. */
@@ -74,6 +91,9 @@ public final class BootstrapFewShot implements Optimizer {
         b.maxErrors = maxErrors;
         b.concurrency = concurrency;
         b.seed = seed;
+        b.budget = budget;
+        b.progress = progress;
+        b.progressOutput = progressOutput;
         return b;
     }
 
@@ -85,7 +105,28 @@ public final class BootstrapFewShot implements Optimizer {
      */
     @Override
     public Module compile(Module program, List<Example> trainset, List<Example> valset, DspyContext context) {
-        return new BootstrapRun(this, program, trainset, context, null, null).execute().program();
+        return bootstrap(program, trainset, context).program();
+    }
+
+    /**
+     * Bootstraps demos like {@link #compile} and also says how the walk ended: use it with a
+     * {@link Budget} to tell a complete bootstrap from one the budget cut short.
+     *
+     * @param program the student; unchanged
+     * @param trainset examples to bootstrap from, in order
+     * @param context the LM, adapter and listeners (teacher runs use {@code teacherContext} if set)
+     * @return the compiled program, whether the budget ran out, and the counts of bootstrapped
+     *     examples and skipped errors
+     * @throws dev.dspy4j.DspyException if the teacher's predictor paths differ from the
+     *     program's, or the {@code maxErrors}-th teacher run fails (that failure is rethrown)
+     */
+    public BootstrapResult bootstrap(Module program, List<Example> trainset, DspyContext context) {
+        BudgetMeter meter = budget.isLimited() ? new BudgetMeter(budget) : null;
+        int examples = Objects.requireNonNull(trainset, "trainset").size();
+        boolean show = progress != null ? progress : Terminal.isInteractive();
+        try (SearchProgress bar = show ? SearchProgress.start(progressOutput, "Bootstrap", examples) : SearchProgress.NONE) {
+            return new BootstrapRun(this, program, trainset, context, meter, new AtomicBoolean(), bar).execute();
+        }
     }
 
     /** At most {@code |train| × maxRounds} teacher runs. */
@@ -98,7 +139,7 @@ public final class BootstrapFewShot implements Optimizer {
     public String toString() {
         return "BootstrapFewShot(maxBootstrappedDemos=" + maxBootstrappedDemos + ", maxLabeledDemos="
                 + maxLabeledDemos + ", maxRounds=" + maxRounds + ", metricThreshold=" + metricThreshold
-                + ", seed=" + seed + ")";
+                + ", seed=" + seed + (budget.isLimited() ? ", budget=" + budget : "") + ")";
     }
 
     /** Settings for {@link BootstrapFewShot}; each is validated as it is set. Not thread-safe. */
@@ -114,6 +155,9 @@ public final class BootstrapFewShot implements Optimizer {
         private int maxErrors = 10;
         private int concurrency = 8;
         private long seed;
+        private Budget budget = Budget.unlimited();
+        private Boolean progress;
+        private PrintStream progressOutput = System.err;
 
         private Builder() {}
 
@@ -174,6 +218,30 @@ public final class BootstrapFewShot implements Optimizer {
         /** The seed for shuffling, sampling labelled demos and choosing among repeated steps (default 0). */
         public Builder seed(long s) {
             this.seed = s;
+            return this;
+        }
+
+        /**
+         * A hard limit on the teacher runs' spend (default none). Once spent, the bootstrap stops
+         * and compiles the demos found so far; see {@link BootstrapFewShot#bootstrap}.
+         */
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Whether to show a progress bar (trainset examples tried, demos bootstrapped, LM calls).
+         * Default: only when the JVM is attached to an interactive terminal.
+         */
+        public Builder progress(boolean show) {
+            this.progress = show;
+            return this;
+        }
+
+        /** Where the progress bar is drawn (default {@code System.err}). */
+        public Builder progressOutput(PrintStream out) {
+            this.progressOutput = Objects.requireNonNull(out, "out");
             return this;
         }
 

@@ -51,10 +51,11 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         this.stopAtScore = b.stopAtScore;
         this.concurrency = b.concurrency;
         this.evaluationConcurrency = b.evaluationConcurrency;
-        this.budget = b.budget;
+        // the search meters and draws for the whole run; the bootstrap builder only holds the settings
+        this.budget = bootstrap.budget;
         this.seed = b.seed;
-        this.progress = b.progress != null ? b.progress : dev.dspy4j.internal.Terminal.isInteractive();
-        this.progressOutput = b.progressOutput;
+        this.progress = bootstrap.progress != null ? bootstrap.progress : dev.dspy4j.internal.Terminal.isInteractive();
+        this.progressOutput = bootstrap.progressOutput;
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: 16 candidates, 4 bootstrapped, 16 labelled demos. */
@@ -118,10 +119,7 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         private Double stopAtScore;
         private int concurrency = 16;
         private int evaluationConcurrency = 8;
-        private Budget budget = Budget.unlimited();
         private long seed;
-        private Boolean progress;
-        private java.io.PrintStream progressOutput = System.err;
 
         private Builder() {}
 
@@ -204,9 +202,9 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
             return this;
         }
 
-        /** A hard limit on spend (default none). */
+        /** A hard limit on the whole search's spend, teacher and evaluation runs (default none). */
         public Builder budget(Budget b) {
-            this.budget = Objects.requireNonNull(b, "budget");
+            bootstrap.budget(b);
             return this;
         }
 
@@ -215,13 +213,13 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
          * Default: only when the JVM is attached to an interactive terminal.
          */
         public Builder progress(boolean show) {
-            this.progress = show;
+            bootstrap.progress(show);
             return this;
         }
 
         /** Where the progress bar is drawn (default {@code System.err}). */
         public Builder progressOutput(java.io.PrintStream out) {
-            this.progressOutput = Objects.requireNonNull(out, "out");
+            bootstrap.progressOutput(out);
             return this;
         }
 

@@ -31,9 +31,6 @@ final class BootstrapRun {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapRun.class);
 
-    /** The compiled program and whether the budget cut the walk short. */
-    record Outcome(Module program, boolean budgetExhausted, int bootstrapped, int errors) {}
-
     /** One attempt at one example: success with its trace, failure, or an error. */
     private record Attempt(boolean success, List<TraceStep> trace, RuntimeException error, boolean budget) {}
 
@@ -42,11 +39,17 @@ final class BootstrapRun {
     private final Module teacher;
     private final List<Example> trainset;
     private final DspyContext teacherContext;
+    private final SearchProgress progress;
     private final Map<Predict, String> pathOf = new IdentityHashMap<>();
 
+    /**
+     * With a {@code meter}, teacher calls count into it and are refused once it is spent (setting
+     * {@code refused}); {@code progress} steps once per trainset example walked.
+     */
     BootstrapRun(BootstrapFewShot config, Module program, List<Example> trainset, DspyContext context,
-                 BudgetMeter meter, AtomicBoolean refused) {
+                 BudgetMeter meter, AtomicBoolean refused, SearchProgress progress) {
         this.config = config;
+        this.progress = progress;
         this.trainset = List.copyOf(Objects.requireNonNull(trainset, "trainset"));
         this.student = Objects.requireNonNull(program, "program").mapState((path, s) -> s.withDemos(List.of()));
         Module chosen = config.teacher != null ? config.teacher : program;
@@ -62,10 +65,10 @@ final class BootstrapRun {
         teacher.namedPredictors().forEach((path, predictor) -> pathOf.put(predictor, path));
         DspyContext base = config.teacherContext != null ? config.teacherContext
                 : Objects.requireNonNull(context, "context");
-        this.teacherContext = meter == null ? base : meter.meter(base, refused);
+        this.teacherContext = progress.counting(meter == null ? base : meter.meter(base, refused));
     }
 
-    Outcome execute() {
+    BootstrapResult execute() {
         Map<String, List<Example>> traces = new LinkedHashMap<>();
         student.namedPredictors().keySet().forEach(path -> traces.put(path, new ArrayList<>()));
         Set<Integer> bootstrapped = new HashSet<>();
@@ -96,11 +99,12 @@ final class BootstrapRun {
                         bootstrapped.add(i);
                     }
                 }
+                progress.step("demos: " + bootstrapped.size() + "/" + config.maxBootstrappedDemos);
             }
         } finally {
             pool.shutdownNow();
         }
-        return new Outcome(train(traces, bootstrapped), budgetStop, bootstrapped.size(), errors);
+        return new BootstrapResult(train(traces, bootstrapped), budgetStop, bootstrapped.size(), errors);
     }
 
     /** Runs one example for up to maxRounds rounds, stopping at the first success. */

@@ -13,12 +13,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.LmRequest;
-import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.trace.DspyListener;
+import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -41,7 +37,6 @@ final class RandomSearchRun {
     private final List<Example> valset;
     private final DspyContext context;
     private final BudgetMeter meter;
-    private final LongAdder lmCalls = new LongAdder();
 
     RandomSearchRun(BootstrapFewShotWithRandomSearch config, Module program, List<Example> trainset,
                     List<Example> valset, DspyContext context) {
@@ -50,12 +45,7 @@ final class RandomSearchRun {
         this.trainset = trainset;
         this.valset = valset;
         this.meter = config.budget.isLimited() ? new BudgetMeter(config.budget) : null;
-        this.context = config.progress ? context.withListener(new DspyListener() {
-            @Override
-            public void onLmCall(LM lm, LmRequest request, LmResponse response) {
-                lmCalls.increment();
-            }
-        }) : context;
+        this.context = context;
     }
 
     OptimizationResult execute() {
@@ -68,11 +58,12 @@ final class RandomSearchRun {
         boolean budgetStop = false;
         double best = Double.NaN;
         try (SearchProgress progress = config.progress
-                ? SearchProgress.start(config.progressOutput, total) : SearchProgress.NONE) {
+                ? SearchProgress.start(config.progressOutput, "Random search", total) : SearchProgress.NONE) {
+            DspyContext counted = progress.counting(context);
             int inFlight = 0;
             while (futures.size() < Math.min(config.concurrency, total)) {
                 int index = futures.size();
-                futures.add(done.submit(() -> new Slot(index, candidate(index - 3))));
+                futures.add(done.submit(() -> new Slot(index, candidate(index - 3, counted))));
                 inFlight++;
             }
             int next = 0;
@@ -84,7 +75,7 @@ final class RandomSearchRun {
                 if (scored != null && (Double.isNaN(best) || scored.score() > best)) {
                     best = scored.score();
                 }
-                progress.candidateDone(best, lmCalls.sum());
+                progress.step("best: " + (Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.2f", best)));
                 for (; next < total && slots[next] != null; next++) {
                     Candidate c = slots[next].candidate();
                     if (c != null && config.stopAtScore != null && c.score() >= config.stopAtScore) {
@@ -97,7 +88,7 @@ final class RandomSearchRun {
                         budgetStop = true;
                     } else {
                         int index = futures.size();
-                        futures.add(done.submit(() -> new Slot(index, candidate(index - 3))));
+                        futures.add(done.submit(() -> new Slot(index, candidate(index - 3, counted))));
                         inFlight++;
                     }
                 }
@@ -134,8 +125,8 @@ final class RandomSearchRun {
         return new OptimizationResult(best.program(), best.score(), scored, budgetExhausted, stopped);
     }
 
-    /** Builds and scores the candidate for {@code seed}; {@code null} if the budget ran out. */
-    private Candidate candidate(int seed) {
+    /** Builds and scores the candidate for {@code seed} in {@code context}; {@code null} if the budget ran out. */
+    private Candidate candidate(int seed, DspyContext context) {
         if (meter != null && meter.exhausted()) {
             return null;
         }
@@ -145,12 +136,13 @@ final class RandomSearchRun {
             case -3 -> program.mapState((path, s) -> s.withDemos(List.of()));
             case -2 -> LabeledFewShot.of(config.bootstrap.maxLabeledDemos).withSeed(config.seed)
                     .compile(program, trainset);
-            case -1 -> bootstrap(config.bootstrap, trainset, refused);
+            case -1 -> bootstrap(config.bootstrap, trainset, context, refused);
             default -> {
                 List<Example> shuffled = SeededSampling.shuffled(trainset, candidateRandom(seed));
                 int max = config.bootstrap.maxBootstrappedDemos;
                 int size = max <= 1 ? max : 1 + candidateRandom(seed).nextInt(max);
-                yield bootstrap(config.bootstrap.toBuilder().maxBootstrappedDemos(size).build(), shuffled, refused);
+                yield bootstrap(config.bootstrap.toBuilder().maxBootstrappedDemos(size).build(), shuffled, context,
+                        refused);
             }
         };
         if (built == null) {
@@ -183,8 +175,10 @@ final class RandomSearchRun {
         return new Random(new java.util.SplittableRandom(config.seed * 1_000_003L + candidateSeed).nextLong());
     }
 
-    private Module bootstrap(BootstrapFewShot optimizer, List<Example> train, AtomicBoolean refused) {
-        BootstrapRun.Outcome outcome = new BootstrapRun(optimizer, program, train, context, meter, refused).execute();
+    private Module bootstrap(BootstrapFewShot optimizer, List<Example> train, DspyContext context,
+                             AtomicBoolean refused) {
+        BootstrapResult outcome = new BootstrapRun(optimizer, program, train, context, meter, refused,
+                SearchProgress.NONE).execute();
         return outcome.budgetExhausted() ? null : outcome.program();
     }
 

@@ -17,7 +17,8 @@
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
- * {@link dev.dspy4j.optimize.Budget} stops a search cleanly when its limit is reached.
+ * {@link dev.dspy4j.optimize.Budget} stops a bootstrap or a search cleanly when its limit is
+ * reached, returning the best program found so far.
  * Randomness is seeded ({@code seed}, default 0): the same seed, data and LM responses give the
  * same demos. {@link java.util.Random} draws differ from Python's, so the examples chosen differ
  * from DSPy's for the same seed.

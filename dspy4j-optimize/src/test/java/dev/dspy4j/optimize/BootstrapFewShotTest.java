@@ -186,6 +186,39 @@ class BootstrapFewShotTest {
     }
 
     @Test
+    void showsProgressWithDemosAndLmCallsWhenAskedTo() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+
+        BootstrapFewShot.builder().metric(Fixtures.EXACT).maxBootstrappedDemos(2).concurrency(1)
+                .progress(true).progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8))
+                .build()
+                .compile(Predict.of("question -> answer"), Fixtures.trainset(4), DspyContext.of(Fixtures.answering(r -> true)));
+
+        String shown = bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(shown).contains("Bootstrap", "2/4", "demos: 2/2", "LM calls: 2");
+    }
+
+    @Test
+    void withoutBudgetOrProgressBootstrapReportsAFullRunAndDrawsNothing() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        BootstrapFewShot optimizer = BootstrapFewShot.builder().metric(Fixtures.EXACT)
+                .maxBootstrappedDemos(2).maxLabeledDemos(4).progress(false)
+                .progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)).build();
+
+        BootstrapResult result = optimizer.bootstrap(Predict.of("question -> answer"), Fixtures.trainset(6),
+                DspyContext.of(Fixtures.oddCorrect()));
+        Module compiled = BootstrapFewShot.builder().metric(Fixtures.EXACT).maxBootstrappedDemos(2).maxLabeledDemos(4)
+                .build().compile(Predict.of("question -> answer"), Fixtures.trainset(6), DspyContext.of(Fixtures.oddCorrect()));
+
+        assertThat(result.budgetExhausted()).isFalse();
+        assertThat(result.bootstrapped()).isEqualTo(2);
+        assertThat(result.errors()).isZero();
+        assertThat(result.program().state()).isEqualTo(compiled.state());
+        assertThat(bytes.size()).isZero();
+        assertThat(optimizer.toBuilder().build().toString()).doesNotContain("budget");
+    }
+
+    @Test
     void estimatesTrainTimesRoundsRuns() {
         LmCallEstimate estimate = BootstrapFewShot.builder().maxRounds(2).build()
                 .estimate(new Twice(), Fixtures.trainset(6), List.of());

@@ -1,6 +1,7 @@
 package dev.dspy4j.optimize;
 
 import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
@@ -54,6 +55,47 @@ class BudgetTest {
         assertThat(result.candidates()).isEmpty();
         assertThat(result.bestScore()).isNaN();
         assertThat(result.bestProgram().state().predictor("self").demos()).isEmpty();
+    }
+
+    @Test
+    void aBudgetStopsABootstrapCleanlyWithTheDemosFoundSoFarThenLabeledOnes() {
+        ScriptedLm lm = Fixtures.oddCorrect();
+        List<Example> train = Fixtures.trainset(6);
+        BootstrapFewShot optimizer = BootstrapFewShot.builder().metric(Fixtures.EXACT)
+                .maxBootstrappedDemos(4).maxLabeledDemos(4).concurrency(1).budget(Budget.ofLmCalls(3)).build();
+
+        BootstrapResult result = optimizer.bootstrap(Predict.of("question -> answer"), train, DspyContext.of(lm));
+
+        assertThat(result.budgetExhausted()).isTrue();
+        assertThat(result.bootstrapped()).isEqualTo(2);
+        assertThat(result.errors()).isZero();
+        assertThat(lm.callCount()).isEqualTo(3);
+        List<Example> demos = result.program().state().predictor("self").demos();
+        assertThat(demos).hasSize(4);
+        assertThat(demos.subList(0, 2)).containsExactly(Fixtures.demo(1), Fixtures.demo(3));
+        assertThat(demos.subList(2, 4)).doesNotHaveDuplicates()
+                .isSubsetOf(train.get(1), train.get(3), train.get(4), train.get(5));
+        Module again = optimizer.compile(Predict.of("question -> answer"), train, DspyContext.of(Fixtures.oddCorrect()));
+        assertThat(again.state()).isEqualTo(result.program().state());
+    }
+
+    @Test
+    void aBootstrapWithinItsBudgetIsNotFlaggedAndMatchesOneWithoutABudget() {
+        BootstrapFewShot.Builder builder = BootstrapFewShot.builder().metric(Fixtures.EXACT)
+                .maxBootstrappedDemos(2).maxLabeledDemos(4).seed(7);
+
+        BootstrapResult limited = builder.budget(Budget.ofLmCalls(100)).build()
+                .bootstrap(Predict.of("question -> answer"), Fixtures.trainset(6), DspyContext.of(Fixtures.oddCorrect()));
+        BootstrapResult unlimited = builder.budget(Budget.unlimited()).build()
+                .bootstrap(Predict.of("question -> answer"), Fixtures.trainset(6), DspyContext.of(Fixtures.oddCorrect()));
+
+        assertThat(limited.budgetExhausted()).isFalse();
+        assertThat(unlimited.budgetExhausted()).isFalse();
+        assertThat(limited.bootstrapped()).isEqualTo(2);
+        assertThat(limited.program().state()).isEqualTo(unlimited.program().state());
+        assertThat(builder.build()).hasToString(
+                "BootstrapFewShot(maxBootstrappedDemos=2, maxLabeledDemos=4, maxRounds=1, metricThreshold=null, seed=7)");
+        assertThat(builder.budget(Budget.ofLmCalls(3)).build().toString()).endsWith(", budget=Budget[maxLmCalls=3])");
     }
 
     @Test
