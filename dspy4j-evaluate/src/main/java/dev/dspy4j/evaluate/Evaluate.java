@@ -39,7 +39,7 @@ import java.util.Objects;
 public final class Evaluate {
 
     final List<Example> devset;
-    final Map<String, Metric> metrics;
+    final Map<String, CostAwareMetric> metrics;
     final int concurrency;
     final int maxErrors;
     final double failureScore;
@@ -92,7 +92,7 @@ public final class Evaluate {
      */
     public static final class Builder {
         private List<Example> devset;
-        private final Map<String, Metric> metrics = new LinkedHashMap<>();
+        private final Map<String, CostAwareMetric> metrics = new LinkedHashMap<>();
         private int concurrency = 8;
         private int maxErrors = 10;
         private double failureScore = 0.0;
@@ -129,6 +129,19 @@ public final class Evaluate {
          * @throws IllegalStateException if a metric with this name was already added
          */
         public Builder metric(String name, Metric metric) {
+            Objects.requireNonNull(metric, "metric");
+            return costAwareMetric(name, (example, prediction, usage) -> metric.score(example, prediction, null));
+        }
+
+        /**
+         * Adds a metric that also sees the example's usage and cost (e.g.
+         * {@link CostAwareMetric#costWeighted(Metric, double)}), under a name, for a per-metric
+         * breakdown. Ordered with the other metrics: the first metric added is the primary one.
+         *
+         * @throws IllegalArgumentException if the name is blank
+         * @throws IllegalStateException if a metric with this name was already added
+         */
+        public Builder costAwareMetric(String name, CostAwareMetric metric) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(metric, "metric");
             if (name.isBlank()) {

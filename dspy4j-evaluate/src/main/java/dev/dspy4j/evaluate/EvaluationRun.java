@@ -5,6 +5,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.usage.UsageReport;
 import dev.dspy4j.usage.UsageTracker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,8 +117,8 @@ final class EvaluationRun {
         Throwable error = null;
         try {
             Outcome outcome = config.perExampleTimeout == null
-                    ? score(example, exampleContext)
-                    : scoreWithin(example, exampleContext, exec);
+                    ? score(example, exampleContext, exampleUsage)
+                    : scoreWithin(example, exampleContext, exampleUsage, exec);
             prediction = outcome.prediction();
             scores = outcome.scores();
         } catch (InterruptedException e) {
@@ -149,22 +150,24 @@ final class EvaluationRun {
         }
     }
 
-    private Outcome score(Example example, DspyContext exampleContext) {
+    private Outcome score(Example example, DspyContext exampleContext, UsageTracker exampleUsage) {
         Prediction prediction = program.call(example.inputs().toMap(), exampleContext);
+        UsageReport programUsage = exampleUsage.snapshot();   // before any LM judge runs
         // bound, so LM-judge metrics using the current context count in this example's usage
         Map<String, Double> scores = exampleContext.get(() -> {
             Map<String, Double> byMetric = new LinkedHashMap<>();
-            for (Map.Entry<String, Metric> metric : config.metrics.entrySet()) {
-                byMetric.put(metric.getKey(), metric.getValue().score(example, prediction, null));
+            for (Map.Entry<String, CostAwareMetric> metric : config.metrics.entrySet()) {
+                byMetric.put(metric.getKey(), metric.getValue().score(example, prediction, programUsage));
             }
             return byMetric;
         });
         return new Outcome(prediction, scores);
     }
 
-    private Outcome scoreWithin(Example example, DspyContext exampleContext, ExecutorService exec)
+    private Outcome scoreWithin(Example example, DspyContext exampleContext, UsageTracker exampleUsage,
+                                ExecutorService exec)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Future<Outcome> future = exec.submit(() -> score(example, exampleContext));
+        Future<Outcome> future = exec.submit(() -> score(example, exampleContext, exampleUsage));
         try {
             return future.get(config.perExampleTimeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
