@@ -28,10 +28,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * up to {@code maxLabeledDemos} in all. An exception in a run counts as an error; the
  * {@code maxErrors}-th is rethrown.
  *
- * <p>Teacher runs go {@code concurrency} at a time on virtual threads, but their outcomes are
- * applied in trainset order, so the same seed, data and LM responses always give the same demos.
- * Runs started ahead of the point where enough demos were found are discarded (their LM calls
- * are spent).
+ * <p>Teacher runs go up to {@code concurrency} at a time on virtual threads, never more than the
+ * demos still needed, and their outcomes are applied in trainset order, so the same seed, data and
+ * LM responses always give the same demos. A run started ahead is discarded (its LM calls spent)
+ * only when enough earlier runs succeeded.
  *
  * <p>A {@link Budget} stops the walk cleanly at the first teacher run whose LM call it refuses:
  * the program is compiled from the demos bootstrapped before that run (in trainset order), then

@@ -79,7 +79,11 @@ final class BootstrapRun {
         try {
             walk:
             for (int i = 0; i < trainset.size() && bootstrapped.size() < config.maxBootstrappedDemos; i++) {
-                while (started.size() < trainset.size() && started.size() < i + config.concurrency) {
+                // Runs in flight beyond the demos still needed would be wasted if they all succeed,
+                // so at most that many run ahead (and at most `concurrency`).
+                int needed = config.maxBootstrappedDemos - bootstrapped.size();
+                while (started.size() < trainset.size()
+                        && started.size() - i < Math.max(1, Math.min(config.concurrency, needed))) {
                     Example example = trainset.get(started.size());
                     started.add(pool.submit(() -> attempts(example)));
                 }

@@ -9,9 +9,7 @@ import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,8 +111,8 @@ public final class AnthropicChat implements Chat {
                     + " was requested for model " + endpoint.model() + ". Stream with n unset, or use call() "
                     + "(which makes n sequential calls)", endpoint.provider());
         }
-        HttpResponse<InputStream> response = caller.open(uri, body(messages, options, true), messages.size());
-        return new AnthropicStream(endpoint, ErrorMapper.requestId(response.headers()), response.body());
+        HttpCaller.Opened opened = caller.open(uri, body(messages, options, true), messages.size());
+        return new AnthropicStream(endpoint, opened.requestId(), opened.body());
     }
 
     byte[] body(List<Message> messages, LmOptions options, boolean stream) {

@@ -35,12 +35,16 @@ final class HttpCaller {
 
     HttpCaller(Endpoint endpoint) {
         this.endpoint = endpoint;
-        this.client = HttpClient.newBuilder()
+        this.client = newClient(endpoint);
+        this.timeoutNanos = endpoint.timeout().toNanos();
+    }
+
+    private static HttpClient newClient(Endpoint endpoint) {
+        return HttpClient.newBuilder()
                 .connectTimeout(endpoint.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .executor(EXECUTOR)
                 .build();
-        this.timeoutNanos = endpoint.timeout().toNanos();
     }
 
     Endpoint endpoint() {
@@ -70,30 +74,54 @@ final class HttpCaller {
         return new Reply(status, requestId, response.body());
     }
 
+    /** A streaming reply: its request id and its body, whose close() drops the connection. */
+    record Opened(String requestId, InputStream body) {
+    }
+
     /**
      * POSTs a JSON body and returns as soon as a 2xx status and headers arrive, with the body to
      * read as a stream (the caller closes it).
      *
+     * <p>Each stream gets its own HTTP client, shut down when the body is closed: cancelling an
+     * HTTP/1.1 body in the JDK's client stops reading but does not always close the connection, so
+     * a server could go on generating (and billing) a stream nobody reads. Stream connections are
+     * not reused anyway.
+     *
      * @throws LmException for non-2xx replies and failed exchanges
      */
-    HttpResponse<InputStream> open(URI uri, byte[] body, int messages) {
-        HttpRequest request = endpoint.post(uri, body);
-        long start = System.nanoTime();
-        HttpResponse<InputStream> response = await(
-                client.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()), start, messages);
-        String requestId = ErrorMapper.requestId(response.headers());
-        int status = response.statusCode();
-        log(status, requestId, start, messages);
-        if (status / 100 != 2) {
-            byte[] error;
-            try (InputStream in = response.body()) {
-                error = in.readNBytes(MAX_ERROR_BODY);
-            } catch (IOException e) {
-                error = new byte[0];
+    Opened open(URI uri, byte[] body, int messages) {
+        HttpClient streamClient = newClient(endpoint);
+        try {
+            HttpRequest request = endpoint.post(uri, body);
+            long start = System.nanoTime();
+            HttpResponse<InputStream> response = await(
+                    streamClient.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()), start, messages);
+            String requestId = ErrorMapper.requestId(response.headers());
+            int status = response.statusCode();
+            log(status, requestId, start, messages);
+            if (status / 100 != 2) {
+                byte[] error;
+                try (InputStream in = response.body()) {
+                    error = in.readNBytes(MAX_ERROR_BODY);
+                } catch (IOException e) {
+                    error = new byte[0];
+                }
+                throw ErrorMapper.fromStatus(endpoint, status, response.headers(), error);
             }
-            throw ErrorMapper.fromStatus(endpoint, status, response.headers(), error);
+            return new Opened(requestId, new java.io.FilterInputStream(response.body()) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        streamClient.shutdownNow();
+                    }
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            streamClient.shutdownNow();
+            throw e;
         }
-        return response;
     }
 
     private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future, long start, int messages) {

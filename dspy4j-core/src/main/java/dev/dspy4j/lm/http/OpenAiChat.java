@@ -10,9 +10,7 @@ import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
-import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -87,8 +85,8 @@ public final class OpenAiChat implements Chat {
      * @throws LmException if the call cannot be started
      */
     public LmStream stream(List<Message> messages, LmOptions options) {
-        HttpResponse<InputStream> response = caller.open(uri, body(messages, options, true), messages.size());
-        return new OpenAiStream(endpoint, ErrorMapper.requestId(response.headers()), response.body());
+        HttpCaller.Opened opened = caller.open(uri, body(messages, options, true), messages.size());
+        return new OpenAiStream(endpoint, opened.requestId(), opened.body());
     }
 
     byte[] body(List<Message> messages, LmOptions options, boolean stream) {

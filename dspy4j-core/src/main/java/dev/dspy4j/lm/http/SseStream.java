@@ -12,8 +12,8 @@ import tools.jackson.core.JacksonException;
 /**
  * The common part of both providers' streams: reads SSE events, hands them to the provider's
  * handler, queues the chunks it produces, and detects a stream that ends before its terminator.
- * Closing it closes the body stream, which makes the JDK cancel the exchange and close the
- * connection.
+ * Closing it closes the body stream, which shuts down the stream's own HTTP client and so drops
+ * the connection (see {@link HttpCaller#open}).
  */
 abstract class SseStream implements LmStream {
 
