@@ -4,8 +4,9 @@
 # OpenAI-compatible server with 100 ms latency. Prints wall time, LM calls and the best score,
 # for a first run in a fresh JVM and a second one (new cache) after the JIT has warmed up.
 #
-#   bench/run-random-search.sh                  sequential teacher runs (fewest LM calls)
-#   TEACHERS=4 bench/run-random-search.sh       4 teacher runs at once per candidate
+#   bench/run-random-search.sh                  up to 8 teacher runs at once per candidate
+#   TEACHERS=1 bench/run-random-search.sh       sequential teacher runs, as DSPy
+#   FAILING=0.4 bench/run-random-search.sh      40 % of the examples fail the metric
 #   SKIP_BUILD=1 bench/run-random-search.sh     reuse the last build
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,5 +18,5 @@ fi
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 echo "| run | wall | candidates | LM calls | cache hits | best dev score |"
 echo "|---|---|---|---|---|---|"
-"$java" -Dteachers="${TEACHERS:-1}" -Xmx1g -cp dspy4j-bench/target/benchmarks.jar \
+"$java" -Dteachers="${TEACHERS:-8}" -Dfailing="${FAILING:-0}" -Xmx1g -cp dspy4j-bench/target/benchmarks.jar \
   dev.dspy4j.bench.RandomSearchHarness "${LATENCY_MS:-100}" "${EVAL_CONCURRENCY:-50}" 2>/dev/null

@@ -30,12 +30,14 @@ import java.util.List;
  * ({@link LatencyServer}, its own JVM) that answers every call after 100 ms. Prints wall time, LM
  * calls (cache hits separately) and the best dev score.
  *
- * <p>The server always answers {@code 42}, and 60 % of the examples are labelled {@code 42}, so
- * every trace bootstraps and every candidate scores 60: the harness measures the search's
- * scheduling, not the model. All 11 candidates are built and scored at once; the second argument
+ * <p>The server always answers {@code 42}. By default every example is labelled {@code 42}, so
+ * every teacher run bootstraps, as in the DSPy measurement this is compared with (its 573 calls
+ * are 550 evaluation calls and 23 bootstrap calls); {@code -Dfailing=0.4} labels 40 % of the
+ * examples otherwise, so that teacher runs fail too. The harness measures the search's
+ * scheduling, not a model. All 11 candidates are built and scored at once; the second argument
  * is each candidate's evaluation concurrency; the LM's concurrency limit is fixed at 256; teacher
- * runs are sequential (system property {@code teachers}, default 1) so that no LM call is spent
- * beyond what the bootstrap needs; more parallel teachers finish sooner at the cost of a few calls. The search runs
+ * runs go up to 8 at once (system property {@code teachers}), never further ahead than the
+ * demos still needed. The search runs
  * twice (a fresh cache each time): the first run includes the JIT's warm-up.
  * Usage: {@code RandomSearchHarness [latency-ms=100] [evaluation-concurrency=50]}.
  */
@@ -74,7 +76,7 @@ public final class RandomSearchHarness {
         Metric exact = Metric.of((example, prediction) -> example.get("answer").equals(prediction.get("answer")));
         BootstrapFewShotWithRandomSearch search = BootstrapFewShotWithRandomSearch.builder()
                 .metric(exact).numCandidatePrograms(8).maxBootstrappedDemos(4).maxLabeledDemos(4)
-                .concurrency(16).evaluationConcurrency(concurrency).teacherConcurrency(Integer.getInteger("teachers", 1)).seed(0).build();
+                .concurrency(16).evaluationConcurrency(concurrency).teacherConcurrency(Integer.getInteger("teachers", 8)).seed(0).build();
 
         UsageTracker usage = UsageTracker.create();
         long start = System.nanoTime();
@@ -89,7 +91,8 @@ public final class RandomSearchHarness {
     private static List<Example> examples(String prefix, int count) {
         List<Example> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            out.add(Example.of("question", prefix + " question " + i, "answer", i % 5 < 3 ? "42" : "7")
+            boolean failing = i % 5 < Math.round(5 * Double.parseDouble(System.getProperty("failing", "0")));
+            out.add(Example.of("question", prefix + " question " + i, "answer", failing ? "7" : "42")
                     .withInputs("question"));
         }
         return out;

@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code maxRounds} rounds; round {@code r > 0} runs with {@code rollout_id = r} and temperature
  * 1.0, which bypasses the cache. Each predictor's demos are then its bootstrapped demos followed
  * by labelled examples sampled from the examples that did not bootstrap (shuffled with the seed),
- * up to {@code maxLabeledDemos} in all. An exception in a run counts as an error; the
+ * up to {@code maxLabeledDemos} in all. The shuffle and the samples come from Python's
+ * {@code random.Random(seed)} (a port of CPython's Mersenne Twister), so with the default seed 0
+ * they are DSPy's; only the choice among repeated steps of one predictor, which DSPy seeds with a
+ * hash of the pickled demos, draws differently. An exception in a run counts as an error; the
  * {@code maxErrors}-th is rethrown.
  *
  * <p>Teacher runs go up to {@code concurrency} at a time on virtual threads, never more than the

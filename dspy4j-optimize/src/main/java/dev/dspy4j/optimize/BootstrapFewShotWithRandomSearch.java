@@ -14,11 +14,12 @@ import java.util.Objects;
  *
  * <p>Candidates by seed: −3 the program without demos; −2 {@link LabeledFewShot}
  * {@code (maxLabeledDemos)}; −1 {@link BootstrapFewShot} on the trainset in order; then seeds
- * {@code 0…numCandidatePrograms−1} bootstrap on the trainset shuffled with a generator seeded
- * from {@code (seed, s)}, with {@code 1 + nextInt(maxBootstrappedDemos)} bootstrapped demos from
- * another generator seeded the same way (DSPy's {@code randint(1, max)}; not the same draws as
- * Python's, and the seed is mixed first because {@link java.util.Random}'s first draws from
- * consecutive seeds are nearly equal). Each candidate is scored with a full {@link dev.dspy4j.evaluate.Evaluate}
+ * {@code s = 0…numCandidatePrograms−1} bootstrap on the trainset shuffled by Python's
+ * {@code random.Random(s).shuffle}, with {@code random.Random(s).randint(1, maxBootstrappedDemos)}
+ * bootstrapped demos from a fresh generator, as in DSPy. The generators are a port of CPython's
+ * Mersenne Twister, so with the default seed 0 the shuffles and demo counts are DSPy's; a non-zero
+ * {@code seed} makes candidate {@code s} use {@code random.Random(s + seed * 2**32)} instead (and
+ * the labelled and bootstrap candidates use {@code seed} where DSPy uses 0). Each candidate is scored with a full {@link dev.dspy4j.evaluate.Evaluate}
  * on the valset (the trainset if none is given). Unlike DSPy, candidates are built and scored
  * {@code concurrency} at a time, all sharing the context's LM (its rate limit and cache).
  *
@@ -223,7 +224,10 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
             return this;
         }
 
-        /** The base seed: candidate {@code s} mixes {@code seed} and {@code s}; labelled sampling uses {@code seed} (default 0). */
+        /**
+         * The base seed (default 0, DSPy's draws): candidate {@code s} uses Python's
+         * {@code random.Random(s + seed * 2**32)}; labelled sampling and bootstrapping use {@code seed}.
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;

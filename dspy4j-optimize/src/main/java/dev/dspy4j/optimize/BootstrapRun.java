@@ -170,7 +170,8 @@ final class BootstrapRun {
         }
         byPath.forEach((path, demos) -> {
             if (demos.size() > 1) {
-                // DSPy seeds this choice with a hash of the demos; a string hash is stable across JVMs
+                // DSPy seeds this choice with a SHA-256 of the pickled demos, which Java cannot
+                // reproduce; a string hash keeps the choice stable across JVMs
                 Random rng = new Random(config.seed * 31 + demos.toString().hashCode());
                 demos = List.of(rng.nextDouble() < 0.5
                         ? demos.get(rng.nextInt(demos.size() - 1))
@@ -188,8 +189,9 @@ final class BootstrapRun {
                 rest.add(trainset.get(i));
             }
         }
-        List<Example> raw = SeededSampling.shuffled(rest, new Random(config.seed));
-        Random rng = new Random(config.seed);
+        // DSPy: random.Random(0).shuffle(validation), then rng = random.Random(0) for the samples
+        List<Example> raw = SeededSampling.shuffled(rest, new PythonRandom(config.seed));
+        PythonRandom rng = new PythonRandom(config.seed);
         Map<String, List<Example>> demos = new LinkedHashMap<>();
         for (String path : student.namedPredictors().keySet()) {
             List<Example> augmented = traces.get(path);

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Random;
 import java.util.function.Function;
 
 /**
@@ -20,8 +19,9 @@ import java.util.function.Function;
  *
  * <p>Each call runs a sample of {@code size} programs (all of them by default), one after
  * another, in the sampled order, and passes their predictions to the reduce function (by default
- * {@link #majority(List)}). The sample comes from one {@code Random(seed)} per compiled program,
- * so sequential calls are reproducible; concurrent calls draw in arrival order. Immutable and
+ * {@link #majority(List)}). The sample is Python's {@code random.sample} from one
+ * {@code random.Random(seed)} per compiled program (DSPy uses the unseeded global generator), so
+ * sequential calls are reproducible; concurrent calls draw in arrival order. Immutable and
  * thread-safe; so is the compiled program.
  */
 public final class Ensemble {
@@ -72,7 +72,7 @@ public final class Ensemble {
             throw new IllegalArgumentException("Ensemble needs at least " + (size == null ? 1 : size)
                     + " programs; got " + all.size() + ".");
         }
-        return new EnsembledProgram(all, new Random(seed));
+        return new EnsembledProgram(all, new PythonRandom(seed));
     }
 
     /**
@@ -121,9 +121,9 @@ public final class Ensemble {
     private final class EnsembledProgram extends Module {
 
         private final List<Module> programs;
-        private final Random rng;
+        private final PythonRandom rng;
 
-        EnsembledProgram(List<Module> programs, Random rng) {
+        EnsembledProgram(List<Module> programs, PythonRandom rng) {
             this.programs = programs;
             this.rng = rng;
         }

@@ -6,15 +6,15 @@ import dev.dspy4j.module.Module;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Random;
 
 /**
  * Gives every predictor {@code min(k, |train|)} trainset examples as demos, without calling an LM:
  * DSPy's {@code LabeledFewShot}.
  *
- * <p>With sampling (the default) one {@code Random(seed)} is shared across predictors in path
- * order, as DSPy's {@code Random(0).sample} is; dspy4j uses {@link java.util.Random}, so the
- * examples picked differ from DSPy's but are the same for the same seed. Without sampling every
+ * <p>With sampling (the default) one Python {@code random.Random(seed)} (a port of CPython's
+ * Mersenne Twister) is shared across predictors in path order and draws
+ * {@code rng.sample(trainset, min(k, |train|))} for each, as DSPy's {@code Random(0).sample} does:
+ * with the default seed 0 the examples picked, and their order, are DSPy's. Without sampling every
  * predictor gets the first {@code k}. Immutable and thread-safe.
  */
 public final class LabeledFewShot implements Optimizer {
@@ -62,7 +62,7 @@ public final class LabeledFewShot implements Optimizer {
         Objects.requireNonNull(program, "program");
         List<Example> train = List.copyOf(trainset);
         int size = Math.min(k, train.size());
-        Random rng = new Random(seed);
+        PythonRandom rng = new PythonRandom(seed);
         return program.mapState((path, state) -> state.withDemos(
                 sample ? SeededSampling.sample(train, size, rng) : train.subList(0, size)));
     }

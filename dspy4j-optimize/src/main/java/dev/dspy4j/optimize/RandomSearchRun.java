@@ -10,11 +10,11 @@ import dev.dspy4j.module.Module;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Random;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -138,9 +138,11 @@ final class RandomSearchRun {
                     .compile(program, trainset);
             case -1 -> bootstrap(config.bootstrap, trainset, context, refused);
             default -> {
+                // DSPy: random.Random(seed).shuffle(trainset_copy), then a fresh
+                // random.Random(seed).randint(1, max_bootstrapped_demos)
                 List<Example> shuffled = SeededSampling.shuffled(trainset, candidateRandom(seed));
                 int max = config.bootstrap.maxBootstrappedDemos;
-                int size = max <= 1 ? max : 1 + candidateRandom(seed).nextInt(max);
+                int size = max < 1 ? max : candidateRandom(seed).randint(1, max);
                 yield bootstrap(config.bootstrap.toBuilder().maxBootstrappedDemos(size).build(), shuffled, context,
                         refused);
             }
@@ -167,12 +169,13 @@ final class RandomSearchRun {
     }
 
     /**
-     * The generator for one candidate. java.util.Random's first draws from consecutive small seeds
-     * are nearly equal (seeds 0..7 all give the same nextInt(4)), which would give every candidate
-     * the same number of demos; mixing the seed first spreads them.
+     * The generator for one candidate: Python's {@code random.Random(s + seed * 2**32)}, so with
+     * the default seed 0 it is DSPy's {@code random.Random(s)} and draws exactly its numbers, and
+     * another seed gives every candidate a generator distinct from those of seed 0 (and from each
+     * other, for {@code numCandidatePrograms} below 2<sup>32</sup>).
      */
-    private Random candidateRandom(int candidateSeed) {
-        return new Random(new java.util.SplittableRandom(config.seed * 1_000_003L + candidateSeed).nextLong());
+    private PythonRandom candidateRandom(int candidateSeed) {
+        return new PythonRandom(BigInteger.valueOf(config.seed).shiftLeft(32).add(BigInteger.valueOf(candidateSeed)));
     }
 
     private Module bootstrap(BootstrapFewShot optimizer, List<Example> train, DspyContext context,

@@ -20,7 +20,7 @@
  * {@link dev.dspy4j.optimize.Budget} stops a bootstrap or a search cleanly when its limit is
  * reached, returning the best program found so far.
  * Randomness is seeded ({@code seed}, default 0): the same seed, data and LM responses give the
- * same demos. {@link java.util.Random} draws differ from Python's, so the examples chosen differ
- * from DSPy's for the same seed.
+ * same demos. The draws come from a port of CPython's {@code random.Random}, so with seed 0 the
+ * shuffles, demo counts and labelled samples are DSPy's.
  */
 package dev.dspy4j.optimize;

@@ -146,6 +146,23 @@ class BootstrapFewShotWithRandomSearchTest {
     }
 
     @Test
+    void shuffledCandidatesDrawDspysDemoCountsForSeedZero() {
+        // python3: [random.Random(s).randint(1, 4) for s in range(8)]
+        OptimizationResult result = BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT)
+                .numCandidatePrograms(8).maxBootstrappedDemos(4).maxLabeledDemos(0).build()
+                .search(Predict.of("question -> answer"), Fixtures.trainset(12), Fixtures.trainset(2),
+                        DspyContext.of(Fixtures.answering(request -> true)));
+
+        java.util.Map<Integer, Integer> sizes = new java.util.TreeMap<>();
+        for (Candidate candidate : result.candidates()) {
+            if (candidate.seed() >= 0) {
+                sizes.put(candidate.seed(), candidate.program().state().predictor("self").demos().size());
+            }
+        }
+        assertThat(sizes.values()).containsExactly(4, 2, 1, 2, 2, 3, 1, 3);
+    }
+
+    @Test
     void estimatesTeacherRunsForEveryBootstrappedCandidateAndAnEvaluationEach() {
         LmCallEstimate estimate = BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT)
                 .numCandidatePrograms(2).build()

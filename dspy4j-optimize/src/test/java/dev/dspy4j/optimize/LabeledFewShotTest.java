@@ -60,6 +60,18 @@ class LabeledFewShotTest {
     }
 
     @Test
+    void withSeedZeroPicksTheSameExamplesAsDspy() {
+        // python3: r = random.Random(0); r.sample(range(20), 4), r.sample(range(20), 4)
+        List<Example> train = Fixtures.trainset(20);
+        Module compiled = LabeledFewShot.of(4).compile(new TwoStep(), train);
+
+        assertThat(compiled.state().predictor("first").demos())
+                .containsExactly(train.get(12), train.get(13), train.get(1), train.get(8));
+        assertThat(compiled.state().predictor("second").demos())
+                .containsExactly(train.get(16), train.get(15), train.get(12), train.get(9));
+    }
+
+    @Test
     void makesNoLmCalls() {
         assertThat(LabeledFewShot.of(4).estimate(new TwoStep(), Fixtures.trainset(5), List.of()).lmCalls()).isZero();
     }
