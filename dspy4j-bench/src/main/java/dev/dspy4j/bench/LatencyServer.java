@@ -89,13 +89,11 @@ public final class LatencyServer {
     private static long readHeaders(InputStream in) throws IOException {
         StringBuilder line = new StringBuilder(128);
         long length = 0;
-        boolean any = false;
         while (true) {
             int c = in.read();
             if (c < 0) {
                 return -1;
             }
-            any = true;
             if (c == '\n') {
                 int end = line.length() > 0 && line.charAt(line.length() - 1) == '\r' ? line.length() - 1 : line.length();
                 if (end == 0) {
@@ -108,9 +106,6 @@ public final class LatencyServer {
                 line.setLength(0);
             } else {
                 line.append((char) c);
-            }
-            if (!any) {
-                return -1;
             }
         }
     }

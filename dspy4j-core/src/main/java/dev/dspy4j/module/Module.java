@@ -151,8 +151,9 @@ public abstract class Module {
      */
     public Module mapState(java.util.function.BiFunction<String, PredictorState, PredictorState> edit) {
         Map<String, PredictorState> edited = new LinkedHashMap<>();
-        state().predictors().forEach((path, s) -> edited.put(path, edit.apply(path, s)));
-        return withState(ProgramState.of(edited, state().dependencyVersions()));
+        ProgramState current = state();
+        current.predictors().forEach((path, s) -> edited.put(path, edit.apply(path, s)));
+        return withState(ProgramState.of(edited, current.dependencyVersions()));
     }
 
     /** This program with {@code lm} set on every predictor (DSPy's {@code set_lm}). */

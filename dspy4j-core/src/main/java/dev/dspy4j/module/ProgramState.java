@@ -18,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -224,7 +223,4 @@ public final class ProgramState {
     public String toString() {
         return "ProgramState" + predictors.keySet();
     }
-
-    /** Paths that DSPy never writes for a predictor but that are always present. */
-    static final Set<String> PREDICTOR_KEYS = Set.of("traces", "train", "demos", "signature", "lm");
 }
