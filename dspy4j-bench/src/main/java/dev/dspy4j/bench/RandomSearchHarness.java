@@ -7,7 +7,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.ConcurrencyLimit;
 import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.OpenAiLm;
+import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.optimize.BootstrapFewShotWithRandomSearch;

@@ -5,7 +5,7 @@ import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.lm.ConcurrencyLimit;
 import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.OpenAiLm;
+import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.usage.UsageTracker;

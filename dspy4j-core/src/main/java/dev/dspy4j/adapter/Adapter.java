@@ -2,7 +2,8 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmCapabilities;
-import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
@@ -13,8 +14,12 @@ import java.util.Map;
  * values. The prompt format is a contract: each adapter's text matches DSPy 3.3.1's byte for byte,
  * and changing it is a breaking change (caches and saved programs depend on it).
  *
- * <p>Implementations are immutable and thread-safe. Calls go through
- * {@link AdapterCall#run}, which adds DSPy's fallback (see {@link ChatAdapter}).
+ * <p>An adapter owns its call: {@link #call} prepares the request, formats the messages, calls
+ * the LM and parses each whole choice (text, tool calls, reasoning), retrying once with the
+ * {@linkplain #fallback() fallback} adapter as DSPy does (see {@link ChatAdapter}). {@link #format}
+ * and {@link #parse(Signature, String)} stay public for tests and optimizers.
+ *
+ * <p>Implementations are immutable and thread-safe.
  */
 public interface Adapter {
 
@@ -39,11 +44,17 @@ public interface Adapter {
     List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs);
 
     /**
-     * The options to send, given the caller's options and what the LM supports (e.g. JSON mode).
-     * The default returns {@code options} unchanged.
+     * The request to send, given the formatted request and what the LM supports: e.g. JSON mode
+     * or structured outputs ({@link dev.dspy4j.lm.ResponseFormat}), or tools left out when native
+     * function calling is off. The default returns {@code request} unchanged.
+     *
+     * @param signature the signature
+     * @param request the formatted messages with the caller's options
+     * @param capabilities what the LM supports
+     * @return the request to send
      */
-    default LmOptions prepareOptions(Signature signature, LmOptions options, LmCapabilities capabilities) {
-        return options;
+    default LmRequest prepare(Signature signature, LmRequest request, LmCapabilities capabilities) {
+        return request;
     }
 
     /**
@@ -53,6 +64,36 @@ public interface Adapter {
      * @throws AdapterParseException carrying the completion if it does not yield every output
      */
     Map<String, Object> parse(Signature signature, String completion);
+
+    /**
+     * Parses one whole choice: its text, and for adapters that use them its tool calls and
+     * reasoning. The default parses the text with {@link #parse(Signature, String)}.
+     *
+     * @param signature the signature
+     * @param choice the completion
+     * @param context the call's context (adapters that call an LM to parse, such as
+     *     {@link TwoStepAdapter}, call it through this)
+     * @return the outputs by field name, in output order
+     * @throws AdapterParseException carrying the completion if it does not yield every output
+     */
+    default Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
+        return parse(signature, choice.text());
+    }
+
+    /**
+     * Makes the whole call: prepare, format, call the LM, parse every choice, with DSPy's
+     * fallback to {@link #fallback()} when anything but the LM fails (listeners are told). If the
+     * fallback fails too, its error carries the first failure as a suppressed exception.
+     *
+     * @param request the signature, demos, inputs and options
+     * @param context the LM to call, listeners and span
+     * @return the outputs of every choice, in order
+     * @throws AdapterParseException if the reply cannot be parsed (by the fallback too)
+     * @throws dev.dspy4j.lm.LmException if the LM fails
+     */
+    default List<Map<String, Object>> call(AdapterRequest request, CallContext context) {
+        return AdapterCalls.run(this, request, context);
+    }
 
     /**
      * The adapter to retry with when parsing (or formatting) fails, or {@code null} for none.

@@ -2,7 +2,8 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmCapabilities;
-import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.ToolChoice;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
@@ -64,9 +65,8 @@ public final class ChatAdapter implements Adapter {
 
     /**
      * This adapter with native function calling on or off (DSPy's
-     * {@code use_native_function_calling}, off by default). When off, the tool options
-     * {@code tools}, {@code tool_choice} and {@code parallel_tool_calls} are removed from the
-     * request. The JSON fallback inherits the setting.
+     * {@code use_native_function_calling}, off by default). When off, the request's tools and tool
+     * choice (and a {@code parallel_tool_calls} option) are removed. The JSON fallback inherits the setting.
      */
     public ChatAdapter withNativeFunctionCalling(boolean enabled) {
         return new ChatAdapter(jsonFallback, enabled);
@@ -111,16 +111,24 @@ public final class ChatAdapter implements Adapter {
         return Conversation.format(signature, formatSystemMessage(signature), demos, inputs, ChatTurns.INSTANCE);
     }
 
+    /** Leaves out the request's tools (and tool choice) unless native function calling is on, as DSPy does. */
     @Override
-    public LmOptions prepareOptions(Signature signature, LmOptions options, LmCapabilities capabilities) {
-        return withoutToolOptions(options, nativeFunctionCalling);
+    public LmRequest prepare(Signature signature, LmRequest request, LmCapabilities capabilities) {
+        return withoutTools(request, nativeFunctionCalling);
     }
 
-    static LmOptions withoutToolOptions(LmOptions options, boolean nativeFunctionCalling) {
-        if (nativeFunctionCalling || options.extra().isEmpty()) {
-            return options;
+    static LmRequest withoutTools(LmRequest request, boolean nativeFunctionCalling) {
+        if (nativeFunctionCalling) {
+            return request;
         }
-        return options.withExtra("tools", null).withExtra("tool_choice", null).withExtra("parallel_tool_calls", null);
+        LmRequest out = request;
+        if (!out.tools().isEmpty() || !(out.toolChoice() instanceof ToolChoice.Auto)) {
+            out = out.withTools(List.of()).withToolChoice(ToolChoice.AUTO);
+        }
+        if (out.options().extra().containsKey("parallel_tool_calls")) {
+            out = out.withOptions(out.options().withExtra("parallel_tool_calls", null));
+        }
+        return out;
     }
 
     /**

@@ -2,7 +2,8 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmCapabilities;
-import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -36,7 +37,6 @@ public final class JsonAdapter implements Adapter {
     static final JsonAdapter WITHOUT_NATIVE_FUNCTION_CALLING = new JsonAdapter(false);
 
     private static final Object SYSTEM_MESSAGE = new Object();
-    private static final Map<String, Object> JSON_OBJECT = Map.of("type", "json_object");
 
     private final boolean nativeFunctionCalling;
 
@@ -81,13 +81,13 @@ public final class JsonAdapter implements Adapter {
     }
 
     /**
-     * Adds DSPy's {@code response_format} when {@code capabilities} accept it (see the class
-     * description), replacing any the caller set; otherwise returns the options unchanged (minus
-     * tool options when native function calling is off).
+     * Asks for JSON ({@link ResponseFormat}) when {@code capabilities} accept it (see the class
+     * description), replacing any format the caller set; otherwise returns the request unchanged
+     * (minus its tools when native function calling is off).
      */
     @Override
-    public LmOptions prepareOptions(Signature signature, LmOptions options, LmCapabilities capabilities) {
-        LmOptions prepared = ChatAdapter.withoutToolOptions(options, nativeFunctionCalling);
+    public LmRequest prepare(Signature signature, LmRequest request, LmCapabilities capabilities) {
+        LmRequest prepared = ChatAdapter.withoutTools(request, nativeFunctionCalling);
         if (!capabilities.supports("response_format")) {
             return prepared;
         }
@@ -98,12 +98,12 @@ public final class JsonAdapter implements Adapter {
             toolCalls |= JsonSchemas.isToolCalls(field.type());
         }
         if (openDict || (!nativeFunctionCalling && toolCalls) || !capabilities.responseSchema()) {
-            return prepared.withResponseFormat(JSON_OBJECT);
+            return prepared.withResponseFormat(ResponseFormat.JSON_OBJECT);
         }
         try {
             return prepared.withResponseFormat(JsonSchemas.structuredOutputFormat(signature, nativeFunctionCalling));
         } catch (RuntimeException e) {
-            return prepared.withResponseFormat(JSON_OBJECT);
+            return prepared.withResponseFormat(ResponseFormat.JSON_OBJECT);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
@@ -67,8 +68,8 @@ public final class JsonSchemas {
     /**
      * The {@code response_format} for JSON-schema structured outputs of a signature's outputs: a
      * model named {@code DSPyProgramOutputs} whose objects all list every property as required
-     * and forbid additional properties, wrapped as
-     * {@code {"type": "json_schema", "json_schema": {"name", "strict": true, "schema"}}}.
+     * and forbid additional properties, named {@code DSPyProgramOutputs} and strict (OpenAI writes
+     * it as {@code {"type": "json_schema", "json_schema": {"name", "strict": true, "schema"}}}).
      *
      * @param signature the signature
      * @param nativeFunctionCalling whether a {@code ToolCalls} output is left to native tool calls
@@ -77,7 +78,7 @@ public final class JsonSchemas {
      * @throws IllegalArgumentException if an output is an open-ended {@code dict}, which
      *     structured outputs cannot express
      */
-    public static Map<String, Object> structuredOutputFormat(Signature signature, boolean nativeFunctionCalling) {
+    public static ResponseFormat.JsonSchema structuredOutputFormat(Signature signature, boolean nativeFunctionCalling) {
         Map<String, Map<String, Object>> defs = new TreeMap<>();
         Map<String, Object> properties = new LinkedHashMap<>();
         List<Object> required = new ArrayList<>();
@@ -108,14 +109,7 @@ public final class JsonSchemas {
         schema.put("title", "DSPyProgramOutputs");
         schema.put("type", "object");
         enforceStrict(schema);
-        Map<String, Object> jsonSchema = new LinkedHashMap<>();
-        jsonSchema.put("schema", schema);
-        jsonSchema.put("name", "DSPyProgramOutputs");
-        jsonSchema.put("strict", true);
-        Map<String, Object> format = new LinkedHashMap<>();
-        format.put("type", "json_schema");
-        format.put("json_schema", jsonSchema);
-        return format;
+        return new ResponseFormat.JsonSchema("DSPyProgramOutputs", schema, true);
     }
 
     static boolean isToolCalls(FieldType type) {

@@ -3,12 +3,11 @@ package dev.dspy4j.adapter;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
-import dev.dspy4j.trace.DspyListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,11 +37,9 @@ public final class TwoStepAdapter implements Adapter {
     private static final TurnWriter TURNS = new NameValueTurns();
 
     private final LM extractionModel;
-    private final List<DspyListener> listeners;
 
-    private TwoStepAdapter(LM extractionModel, List<DspyListener> listeners) {
+    private TwoStepAdapter(LM extractionModel) {
         this.extractionModel = Objects.requireNonNull(extractionModel, "extractionModel");
-        this.listeners = List.copyOf(listeners);
     }
 
     /**
@@ -53,15 +50,7 @@ public final class TwoStepAdapter implements Adapter {
      * @throws NullPointerException if {@code extractionModel} is {@code null}
      */
     public static TwoStepAdapter of(LM extractionModel) {
-        return new TwoStepAdapter(extractionModel, List.of());
-    }
-
-    /**
-     * This adapter reporting the extraction call (and any fallback of its chat adapter) to
-     * {@code listeners}. None by default.
-     */
-    public TwoStepAdapter withListeners(List<DspyListener> newListeners) {
-        return new TwoStepAdapter(extractionModel, newListeners);
+        return new TwoStepAdapter(extractionModel);
     }
 
     /** The LM of the second stage. */
@@ -99,7 +88,8 @@ public final class TwoStepAdapter implements Adapter {
     }
 
     /**
-     * Runs stage 2: asks the extraction LM to extract the outputs from {@code completion}.
+     * Runs stage 2 outside any program: asks the extraction LM, called directly, to extract the
+     * outputs from {@code completion}.
      *
      * @throws LmException if the extraction LM fails
      * @throws AdapterParseException ({@code Failed to parse response from the original completion:
@@ -107,10 +97,23 @@ public final class TwoStepAdapter implements Adapter {
      */
     @Override
     public Map<String, Object> parse(Signature signature, String completion) {
+        return extract(signature, completion, CallContext.of(extractionModel));
+    }
+
+    /**
+     * Runs stage 2 within the call: the extraction LM is called through the same interceptors and
+     * listeners as the main LM (so budgets, usage and history see it).
+     */
+    @Override
+    public Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
+        return extract(signature, choice.text(), context.withLm(extractionModel));
+    }
+
+    private Map<String, Object> extract(Signature signature, String completion, CallContext context) {
         Signature extractor = extractorSignature(signature);
         try {
-            List<Map<String, Object>> outputs = AdapterCall.run(ChatAdapter.DEFAULT, extractionModel, LmOptions.NONE,
-                    extractor, List.of(), Map.of("text", completion), listeners);
+            List<Map<String, Object>> outputs = ChatAdapter.DEFAULT.call(
+                    AdapterRequest.of(extractor, Map.of("text", completion)), context);
             return outputs.get(0);
         } catch (LmException e) {
             throw e;

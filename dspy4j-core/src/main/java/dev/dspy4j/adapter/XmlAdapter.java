@@ -2,7 +2,7 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmCapabilities;
-import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -85,10 +85,10 @@ public final class XmlAdapter implements Adapter {
         return jsonFallback ? JsonAdapter.WITHOUT_NATIVE_FUNCTION_CALLING : null;
     }
 
-    /** Removes the tool options, as DSPy does when native function calling is off. */
+    /** Removes the request's tools, as DSPy does when native function calling is off. */
     @Override
-    public LmOptions prepareOptions(Signature signature, LmOptions options, LmCapabilities capabilities) {
-        return ChatAdapter.withoutToolOptions(options, false);
+    public LmRequest prepare(Signature signature, LmRequest request, LmCapabilities capabilities) {
+        return ChatAdapter.withoutTools(request, false);
     }
 
     @Override

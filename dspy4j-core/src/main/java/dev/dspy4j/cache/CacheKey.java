@@ -1,7 +1,12 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.lm.ContentPart;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ToolSpec;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,10 +26,10 @@ import tools.jackson.databind.node.ObjectNode;
  * The cache key of an LM request, following DSPy's rules: the SHA-256 (lower-case hex) of the
  * full request serialized as JSON with sorted keys.
  *
- * <p>The request is the model name, the messages, every option that is sent to the provider
- * ({@link dev.dspy4j.lm.LmOptions#toWireMap()}: temperature, max tokens, {@code n}, stop, seed,
- * {@code response_format}, and the extras such as {@code tools} and {@code tool_choice}), plus
- * {@code rollout_id}. Not in the key: the {@code cache} flag, and, as in DSPy, the extras
+ * <p>The request is the model name, the messages (with every content part: images, audio and
+ * files by their full URL or data; tool calls; tool call ids), the tools, tool choice and response
+ * format, every option that is sent to the provider ({@link dev.dspy4j.lm.LmOptions#toWireMap()}:
+ * temperature, max tokens, {@code n}, stop, seed and the extras), plus {@code rollout_id}. Not in the key: the {@code cache} flag, and, as in DSPy, the extras
  * {@code api_key}, {@code api_base} and {@code base_url}. Credentials, headers, endpoints,
  * timeouts and retry settings live in the client, not in the {@link LmRequest}, so they cannot
  * enter the key.
@@ -72,10 +77,29 @@ public final class CacheKey {
         params.keySet().removeAll(IGNORED_EXTRAS);
         List<Map<String, Object>> messages = new ArrayList<>(request.messages().size());
         for (Message message : request.messages()) {
-            messages.add(Map.of("role", message.role().wireName(), "content", message.content()));
+            messages.add(message(message));
         }
         params.put("model", model);
         params.put("messages", messages);
+        if (!request.tools().isEmpty()) {
+            List<Map<String, Object>> tools = new ArrayList<>();
+            for (ToolSpec tool : request.tools()) {
+                tools.add(Map.of("name", tool.name(), "description", tool.description(), "parameters", tool.parameters()));
+            }
+            params.put("tools", tools);
+        }
+        switch (request.toolChoice()) {
+            case ToolChoice.Auto a -> { }
+            case ToolChoice.None n -> params.put("tool_choice", "none");
+            case ToolChoice.Required r -> params.put("tool_choice", "required");
+            case ToolChoice.Named named -> params.put("tool_choice", Map.of("name", named.name()));
+        }
+        switch (request.responseFormat()) {
+            case ResponseFormat.Text t -> { }
+            case ResponseFormat.JsonObject j -> params.put("response_format", "json_object");
+            case ResponseFormat.JsonSchema schema -> params.put("response_format", Map.of("json_schema",
+                    Map.of("name", schema.name(), "schema", schema.schema(), "strict", schema.strict())));
+        }
         if (request.options().rolloutId() != null) {
             params.put("rollout_id", request.options().rolloutId());
         }
@@ -89,6 +113,60 @@ public final class CacheKey {
                             + e.getMessage() + "); pass extras as maps, lists, strings, numbers or records", e);
         }
         return JSON.writeValueAsString(sorted(tree));
+    }
+
+    /** A message as hashed: role and content (a string when it is one text part), tool calls, tool call id. */
+    private static Map<String, Object> message(Message message) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("role", message.role().wireName());
+        List<ContentPart> parts = message.content();
+        if (parts.size() == 1 && parts.get(0) instanceof ContentPart.Text text) {
+            out.put("content", text.text());
+        } else {
+            List<Map<String, Object>> content = new ArrayList<>(parts.size());
+            for (ContentPart part : parts) {
+                content.add(part(part));
+            }
+            out.put("content", content);
+        }
+        if (message instanceof Message.AssistantMessage assistant && !assistant.toolCalls().isEmpty()) {
+            List<Map<String, Object>> calls = new ArrayList<>();
+            for (ToolCall call : assistant.toolCalls()) {
+                calls.add(Map.of("id", call.id(), "name", call.name(), "arguments", call.argumentsJson()));
+            }
+            out.put("tool_calls", calls);
+        }
+        if (message instanceof Message.ToolMessage tool) {
+            out.put("tool_call_id", tool.callId());
+        }
+        return out;
+    }
+
+    /** A content part as hashed: media by their full URL or data, so two images never share a key. */
+    private static Map<String, Object> part(ContentPart part) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        switch (part) {
+            case ContentPart.Text text -> {
+                out.put("type", "text");
+                out.put("text", text.text());
+            }
+            case ContentPart.Image image -> {
+                out.put("type", "image");
+                out.put("url", image.url());
+            }
+            case ContentPart.Audio audio -> {
+                out.put("type", "audio");
+                out.put("data", audio.base64Data());
+                out.put("format", audio.format());
+            }
+            case ContentPart.File file -> {
+                out.put("type", "file");
+                out.put("file_id", file.fileId());
+                out.put("data", file.dataUri());
+                out.put("filename", file.filename());
+            }
+        }
+        return out;
     }
 
     static String sha256Hex(String text) {

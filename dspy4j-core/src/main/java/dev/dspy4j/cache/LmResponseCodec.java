@@ -116,7 +116,7 @@ public final class LmResponseCodec {
                 }
                 List<ToolCall> calls = new ArrayList<>(callNodes.size());
                 for (JsonNode t : callNodes) {
-                    calls.add(new ToolCall(text(t, "id", true), text(t, "name", false), text(t, "arguments", false)));
+                    calls.add(ToolCall.parse(text(t, "id", true), text(t, "name", false), text(t, "arguments", false)));
                 }
                 choices.add(new Choice(text(c, "text", false), calls,
                         text(c, "reasoning_content", true), text(c, "finish_reason", true)));

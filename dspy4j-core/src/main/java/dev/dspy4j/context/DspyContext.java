@@ -2,12 +2,17 @@ package dev.dspy4j.context;
 
 import dev.dspy4j.DspyException;
 import dev.dspy4j.adapter.Adapter;
+import dev.dspy4j.adapter.CallContext;
 import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.trace.Span;
+import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -16,10 +21,11 @@ import java.util.function.Supplier;
 
 /**
  * Everything a program call needs besides its inputs: the LM, the adapter, default generation
- * options and listeners. Immutable; derive variants with the {@code with*} methods.
+ * options, interceptors that apply to every LM call, and listeners. Immutable; derive variants
+ * with the {@code with*} methods.
  *
  * <p>There is no global configuration. Pass a context explicitly
- * ({@code program.call(inputs, ctx)}) or bind it to the current thread for a block:
+ * ({@code program.call(inputs, ctx)}) or bind it for a block:
  *
  * <pre>{@code
  * try (var scope = DspyContext.of(lm).bind()) {
@@ -27,32 +33,44 @@ import java.util.function.Supplier;
  * }                               // the previous binding is restored
  * }</pre>
  *
- * <p>A binding belongs to the thread that made it: two threads can run the same program with
- * different contexts at the same time, each seeing its own. To carry a binding to a thread you
- * start, wrap the task with {@link #wrap(Runnable)} or call {@link #run(Callable)} inside it.
+ * <p><b>Threads.</b> A binding belongs to the thread that made it, and to the threads it starts
+ * while the binding is open: a virtual thread started inside {@code forward} (or a parallel branch
+ * of a program) sees the caller's context without any wrapping. Two threads can run the same
+ * program with different contexts at the same time, each seeing its own. A pooled thread that
+ * existed before the binding does not see it: hand it a task wrapped with {@link #wrap(Runnable)}
+ * or run the task with {@link #run(Callable)}. Once a scope is closed, threads started under it no
+ * longer see it.
+ *
+ * <p><b>Interceptors</b> added with {@link #withInterceptors} run in front of whichever LM a
+ * predictor uses, its own LM included, so a budget, a usage tracker or a history cannot be
+ * escaped by a per-predictor LM. They run before the LM's own interceptors (retry, cache, ...).
  */
 public final class DspyContext {
 
-    private static final DspyContext EMPTY =
-            new DspyContext(null, ChatAdapter.DEFAULT, LmOptions.NONE, List.of(), Map.of());
-    private static final ThreadLocal<DspyContext> CURRENT = new ThreadLocal<>();
+    private static final DspyContext EMPTY = new DspyContext(null, ChatAdapter.DEFAULT, LmOptions.NONE, List.of(),
+            List.of(), null, Map.of());
+    private static final InheritableThreadLocal<DspyContext.Scope> CURRENT = new InheritableThreadLocal<>();
 
     private final LM lm;
     private final Adapter adapter;
     private final LmOptions options;
     private final List<DspyListener> listeners;
-    private final Map<Object, Object> overlay;
+    private final List<LmInterceptor> interceptors;
+    private final Span span;
+    private final Map<ContextKey<?>, Object> values;
 
     private DspyContext(LM lm, Adapter adapter, LmOptions options, List<DspyListener> listeners,
-                        Map<Object, Object> overlay) {
+                        List<LmInterceptor> interceptors, Span span, Map<ContextKey<?>, Object> values) {
         this.lm = lm;
         this.adapter = adapter;
         this.options = options;
         this.listeners = listeners;
-        this.overlay = overlay;
+        this.interceptors = interceptors;
+        this.span = span;
+        this.values = values;
     }
 
-    /** A context with no LM, the default {@link ChatAdapter} and no listeners. */
+    /** A context with no LM, the default {@link ChatAdapter}, no interceptors and no listeners. */
     public static DspyContext empty() {
         return EMPTY;
     }
@@ -63,11 +81,15 @@ public final class DspyContext {
     }
 
     /**
-     * The context bound to the current thread, or {@link #empty()} if none is.
+     * The context bound to the current thread (or inherited from the thread that started it), or
+     * {@link #empty()} if none is.
      */
     public static DspyContext current() {
-        DspyContext bound = CURRENT.get();
-        return bound == null ? EMPTY : bound;
+        Scope scope = CURRENT.get();
+        while (scope != null && scope.closed) {
+            scope = scope.previous;
+        }
+        return scope == null ? EMPTY : scope.bound;
     }
 
     /** The LM, or {@code null} if none is set. */
@@ -82,8 +104,12 @@ public final class DspyContext {
      */
     public LM requireLm() {
         if (lm == null) {
-            throw new DspyException("No LM is set. Pass one with DspyContext.of(lm) (explicitly, or bound with "
-                    + "try (var scope = DspyContext.of(lm).bind()) { ... }), or give the predictor its own LM.");
+            throw new DspyException("No LM is set for this call (thread " + Thread.currentThread().getName() + "). "
+                    + "Pass one with program.call(inputs, DspyContext.of(lm)), bind one with "
+                    + "try (var scope = DspyContext.of(lm).bind()) { ... }, or give the predictor its own LM. "
+                    + "If the call runs on a thread that existed before the binding (an executor's pool thread), "
+                    + "the binding does not reach it: submit DspyContext.current().wrap(task) instead of task, "
+                    + "or start a new (virtual) thread, which inherits the binding.");
         }
         return lm;
     }
@@ -103,38 +129,116 @@ public final class DspyContext {
         return listeners;
     }
 
+    /** The interceptors that run in front of every LM call made under this context, first first. */
+    public List<LmInterceptor> interceptors() {
+        return interceptors;
+    }
+
+    /** The span that work started under this context belongs to, or {@code null} at the top. */
+    public Span span() {
+        return span;
+    }
+
     /** This context with another LM. */
     public DspyContext withLm(LM newLm) {
-        return new DspyContext(Objects.requireNonNull(newLm, "lm"), adapter, options, listeners, overlay);
+        return new DspyContext(Objects.requireNonNull(newLm, "lm"), adapter, options, listeners, interceptors, span,
+                values);
     }
 
     /** This context with another adapter. */
     public DspyContext withAdapter(Adapter newAdapter) {
-        return new DspyContext(lm, Objects.requireNonNull(newAdapter, "adapter"), options, listeners, overlay);
+        return new DspyContext(lm, Objects.requireNonNull(newAdapter, "adapter"), options, listeners, interceptors,
+                span, values);
     }
 
     /** This context with other default options. */
     public DspyContext withOptions(LmOptions newOptions) {
-        return new DspyContext(lm, adapter, Objects.requireNonNull(newOptions, "options"), listeners, overlay);
+        return new DspyContext(lm, adapter, Objects.requireNonNull(newOptions, "options"), listeners, interceptors,
+                span, values);
     }
 
     /** This context with one more listener, called after the existing ones. */
     public DspyContext withListener(DspyListener listener) {
         List<DspyListener> copy = new ArrayList<>(listeners);
         copy.add(Objects.requireNonNull(listener, "listener"));
-        return new DspyContext(lm, adapter, options, List.copyOf(copy), overlay);
+        return new DspyContext(lm, adapter, options, List.copyOf(copy), interceptors, span, values);
+    }
+
+    /**
+     * This context with more interceptors in front of every LM call, after (inside) the ones
+     * already set. They apply to the context's LM and to any predictor's own LM, and run before
+     * the LM's own interceptors. Usage trackers, histories and budgets go here.
+     */
+    public DspyContext withInterceptors(LmInterceptor... more) {
+        List<LmInterceptor> copy = new ArrayList<>(interceptors);
+        for (LmInterceptor interceptor : more) {
+            copy.add(Objects.requireNonNull(interceptor, "interceptor"));
+        }
+        return new DspyContext(lm, adapter, options, listeners, List.copyOf(copy), span, values);
+    }
+
+    /** This context with work nested under {@code parent} (listeners see it as the parent span). */
+    public DspyContext withSpan(Span parent) {
+        return parent == span ? this
+                : new DspyContext(lm, adapter, options, listeners, interceptors, parent, values);
+    }
+
+    /**
+     * Starts a span under this context's span and tells the listeners. Without listeners this
+     * costs nothing. Run the span's work under {@code withSpan(span.span())}.
+     *
+     * @param kind what the span covers
+     * @param name its short name
+     * @param attributes what is known at the start
+     * @return the span, to end or fail exactly once
+     */
+    public ActiveSpan startSpan(SpanKind kind, String name, Map<String, Object> attributes) {
+        return ActiveSpan.start(listeners, span, kind, name, attributes);
+    }
+
+    /**
+     * The LM a predictor's call goes to: {@code base} behind this context's interceptors, with its
+     * calls reported to the listeners, and the calling predictor's path in
+     * {@link dev.dspy4j.lm.CallInfo}. Returns {@code base} itself when there is nothing to add.
+     *
+     * @param base the predictor's own LM, or this context's
+     * @param predictorPath the calling predictor's path ({@code ""} if unknown)
+     */
+    public LM lmFor(LM base, String predictorPath) {
+        Objects.requireNonNull(base, "base");
+        if (interceptors.isEmpty() && listeners.isEmpty()) {
+            return base;
+        }
+        return new ContextLm(base, this, predictorPath);
+    }
+
+    /**
+     * What an adapter needs to make a predictor's call under this context: the LM (see
+     * {@link #lmFor}), the listeners and the current span; other LMs the adapter calls (such as
+     * TwoStep's extraction model) are routed the same way.
+     *
+     * @param base the predictor's own LM, or this context's
+     * @param predictorPath the calling predictor's path ({@code ""} if unknown)
+     */
+    public CallContext callContext(LM base, String predictorPath) {
+        if (interceptors.isEmpty() && listeners.isEmpty()) {
+            return CallContext.of(base);
+        }
+        return new CallContext(lmFor(base, predictorPath), listeners, span, other -> lmFor(other, predictorPath));
     }
 
     /**
      * Binds this context to the current thread until the returned scope is closed. Scopes nest;
-     * closing one restores the binding that was there before.
+     * closing one restores the binding that was there before. Threads started while the scope is
+     * open see this context too.
      *
      * @return the scope to close (use try-with-resources)
      */
     public Scope bind() {
-        DspyContext previous = CURRENT.get();
-        CURRENT.set(this);
-        return new Scope(this, previous, Thread.currentThread());
+        Scope previous = CURRENT.get();
+        Scope scope = new Scope(this, previous, Thread.currentThread());
+        CURRENT.set(scope);
+        return scope;
     }
 
     /** Runs {@code task} with this context bound, and returns its result. */
@@ -155,7 +259,7 @@ public final class DspyContext {
         }
     }
 
-    /** A task that runs {@code task} with this context bound, for handing to another thread. */
+    /** A task that runs {@code task} with this context bound, for handing to a pooled thread. */
     public Runnable wrap(Runnable task) {
         return () -> {
             try (Scope ignored = bind()) {
@@ -164,32 +268,55 @@ public final class DspyContext {
         };
     }
 
-    /**
-     * Internal: this context with per-object state overrides, used to run a program with
-     * learned state that differs from its predictors' own. Later overrides win.
-     */
-    public DspyContext withOverlay(Map<?, ?> entries) {
-        if (entries.isEmpty()) {
-            return this;
-        }
-        Map<Object, Object> merged = new IdentityHashMap<>(overlay);
-        merged.putAll(entries);
-        return new DspyContext(lm, adapter, options, listeners, merged);
+    /** A task that runs {@code task} with this context bound, for handing to a pooled thread. */
+    public <T> Callable<T> wrap(Callable<T> task) {
+        return () -> {
+            try (Scope ignored = bind()) {
+                return task.call();
+            }
+        };
     }
 
-    /** Internal: the state override for {@code key}, or {@code null}. */
-    public Object overlayFor(Object key) {
-        return overlay.isEmpty() ? null : overlay.get(key);
+    /**
+     * The value stored under {@code key}, or {@code null}. Only code holding the key can read or
+     * write its value: modules keep learned-state overrides this way, integrations their own data.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(ContextKey<T> key) {
+        return values.isEmpty() ? null : (T) values.get(key);
+    }
+
+    /** This context with {@code value} stored under {@code key} ({@code null} removes it). */
+    public <T> DspyContext with(ContextKey<T> key, T value) {
+        Objects.requireNonNull(key, "key");
+        Map<ContextKey<?>, Object> copy;
+        if (values.isEmpty()) {
+            copy = value == null ? Map.of() : Map.of(key, value);
+        } else {
+            copy = new HashMap<>(values);
+            if (value == null) {
+                copy.remove(key);
+            } else {
+                copy.put(key, value);
+            }
+        }
+        return new DspyContext(lm, adapter, options, listeners, interceptors, span, copy);
+    }
+
+    @Override
+    public String toString() {
+        return "DspyContext[lm=" + lm + ", adapter=" + adapter + ", options=" + options + ", "
+                + interceptors.size() + " interceptors, " + listeners.size() + " listeners]";
     }
 
     /** A binding of a context to a thread; closing it restores the previous binding. */
     public static final class Scope implements AutoCloseable {
         private final DspyContext bound;
-        private final DspyContext previous;
+        private final Scope previous;
         private final Thread owner;
-        private boolean closed;
+        private volatile boolean closed;
 
-        private Scope(DspyContext bound, DspyContext previous, Thread owner) {
+        private Scope(DspyContext bound, Scope previous, Thread owner) {
             this.bound = bound;
             this.previous = previous;
             this.owner = owner;
@@ -201,7 +328,7 @@ public final class DspyContext {
         }
 
         /**
-         * Restores the previous binding.
+         * Restores the previous binding. Threads started under this scope stop seeing it.
          *
          * @throws IllegalStateException if closed on another thread than the one that bound it
          */

@@ -17,6 +17,12 @@ public record Choice(String text, List<ToolCall> toolCalls, String reasoningCont
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
     }
 
+    /** This completion as the assistant message that continues the conversation. */
+    public Message.AssistantMessage message() {
+        List<ContentPart> parts = text.isEmpty() ? List.of() : List.of(new ContentPart.Text(text));
+        return new Message.AssistantMessage(parts, toolCalls, reasoningContent);
+    }
+
     /** A plain text completion. */
     public static Choice of(String text) {
         return new Choice(text, List.of(), null, "stop");

@@ -105,6 +105,34 @@ public final class ConcurrencyLimit implements LmInterceptor {
         }
     }
 
+    /**
+     * Waits for a slot and holds it until the stream ends, fails or is closed; a stream that
+     * cannot be started gives the slot back at once.
+     */
+    @Override
+    public LmStream interceptStream(LmRequest request, Chain chain) {
+        long startGeneration = acquire(chain);
+        LmStream stream;
+        try {
+            stream = chain.proceedStream(request);
+        } catch (RuntimeException | Error e) {
+            release(outcomeOf(e), startGeneration);
+            throw e;
+        }
+        return LmStream.observed(stream, response -> release(Outcome.SUCCESS, startGeneration),
+                failure -> release(outcomeOf(failure), startGeneration));
+    }
+
+    private Outcome outcomeOf(Throwable failure) {
+        if (failure instanceof LmException.RateLimited) {
+            return Outcome.OVERLOADED;
+        }
+        if (failure instanceof LmException.Timeout) {
+            return decreaseOnTimeout ? Outcome.OVERLOADED : Outcome.OTHER;
+        }
+        return Outcome.OTHER;
+    }
+
     private enum Outcome { SUCCESS, OVERLOADED, OTHER }
 
     /** One blocked caller; {@code granted} is set, under the lock, when a slot is handed to it. */

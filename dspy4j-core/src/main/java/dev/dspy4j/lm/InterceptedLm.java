@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** An LM behind a chain of interceptors; keeps the target's identity (model, capabilities, state). */
+/**
+ * An LM behind a chain of interceptors; keeps the target's identity (model, capabilities, state)
+ * and streams through the same chain.
+ */
 final class InterceptedLm implements LM {
 
     private final LM target;
@@ -16,28 +19,51 @@ final class InterceptedLm implements LM {
     }
 
     static LM of(LM target, List<LmInterceptor> interceptors) {
-        if (interceptors.isEmpty()) {
+        return of(List.copyOf(interceptors), target, List.of());
+    }
+
+    /** {@code outer} links, then the target's own links, then {@code inner} links, as one flat chain. */
+    static LM of(List<LmInterceptor> outer, LM target, List<LmInterceptor> inner) {
+        if (outer.isEmpty() && inner.isEmpty()) {
             return target;
         }
-        if (target instanceof InterceptedLm inner) {
-            // adding links in front of an existing chain: one flat chain, outer links first
-            List<LmInterceptor> all = new ArrayList<>(interceptors);
-            all.addAll(inner.chain);
-            return new InterceptedLm(inner.target, List.copyOf(all));
+        List<LmInterceptor> all = new ArrayList<>(outer);
+        LM end = target;
+        if (target instanceof InterceptedLm existing) {
+            all.addAll(existing.chain);
+            end = existing.target;
         }
-        return new InterceptedLm(target, List.copyOf(interceptors));
+        all.addAll(inner);
+        return new InterceptedLm(end, List.copyOf(all));
     }
 
     @Override
     public LmResponse call(LmRequest request) {
-        return new Link(0).proceed(request);
+        return new Link(0, CallInfo.DIRECT).proceed(request);
+    }
+
+    @Override
+    public LmStream stream(LmRequest request) {
+        return new Link(0, CallInfo.DIRECT).proceedStream(request);
+    }
+
+    /** Runs the chain with known call details. */
+    LmResponse call(LmRequest request, CallInfo call) {
+        return new Link(0, call).proceed(request);
+    }
+
+    /** Runs the chain for a stream with known call details. */
+    LmStream stream(LmRequest request, CallInfo call) {
+        return new Link(0, call).proceedStream(request);
     }
 
     private final class Link implements LmInterceptor.Chain {
         private final int index;
+        private final CallInfo call;
 
-        Link(int index) {
+        Link(int index, CallInfo call) {
             this.index = index;
+            this.call = call;
         }
 
         @Override
@@ -45,7 +71,30 @@ final class InterceptedLm implements LM {
             if (index == chain.size()) {
                 return target.call(request);
             }
-            return chain.get(index).intercept(request, new Link(index + 1));
+            return chain.get(index).intercept(request, new Link(index + 1, call));
+        }
+
+        @Override
+        public LmResponse proceed(LmRequest request, CallInfo newCall) {
+            return new Link(index, newCall).proceed(request);
+        }
+
+        @Override
+        public LmStream proceedStream(LmRequest request) {
+            if (index == chain.size()) {
+                return target.stream(request);
+            }
+            return chain.get(index).interceptStream(request, new Link(index + 1, call));
+        }
+
+        @Override
+        public LmStream proceedStream(LmRequest request, CallInfo newCall) {
+            return new Link(index, newCall).proceedStream(request);
+        }
+
+        @Override
+        public CallInfo call() {
+            return call;
         }
 
         @Override

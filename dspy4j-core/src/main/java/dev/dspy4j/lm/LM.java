@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * A language model: takes a request of messages and options, returns choices. HTTP clients,
- * scripted test LMs and lambdas all implement it.
+ * scripted test LMs and lambdas all implement it; every LM can also be {@linkplain #stream
+ * streamed}.
  *
  * <p>Implementations must be thread-safe. Put retries, caches and limits in front of any LM with
  * {@link #withInterceptors(LmInterceptor...)}.
@@ -22,6 +23,19 @@ public interface LM {
      * @throws dev.dspy4j.DspyException on failure; retryable failures say so
      */
     LmResponse call(LmRequest request);
+
+    /**
+     * Starts a streaming call. LMs that stream natively (the HTTP clients) yield text as it
+     * arrives; the default makes the whole call and yields its text as one chunk, so every LM,
+     * and every LM behind interceptors, can be streamed.
+     *
+     * @param request messages and options
+     * @return the stream; close it (try-with-resources) to release the connection
+     * @throws dev.dspy4j.DspyException if the call cannot be started
+     */
+    default LmStream stream(LmRequest request) {
+        return LmStream.of(call(request));
+    }
 
     /** The model name, DSPy style ({@code openai/gpt-4o-mini}); {@code "custom"} by default. */
     default String model() {

@@ -11,7 +11,8 @@ import java.util.Objects;
  * provider's defaults apply (as in DSPy 3.3, where temperature and max tokens default to None).
  *
  * <p>Provider-specific parameters with no typed option go in {@link #extra()}, the one escape
- * hatch, under their wire names (e.g. {@code reasoning_effort}). Immutable; derive variants with
+ * hatch, under their wire names (e.g. {@code reasoning_effort}). Tools, the tool choice and the
+ * response format are typed parts of {@link LmRequest}, not options. Immutable; derive variants with
  * the {@code with*} methods and combine layers with {@link #overriddenBy(LmOptions)}.
  *
  * @param temperature sampling temperature
@@ -19,7 +20,6 @@ import java.util.Objects;
  * @param n number of completions
  * @param stop stop sequences
  * @param seed sampling seed
- * @param responseFormat a provider {@code response_format} object
  * @param rolloutId distinguishes otherwise identical requests in the cache key (DSPy's
  *     {@code rollout_id}); never sent to the provider
  * @param cache {@code false} to bypass caches for this request; {@code null} means the default
@@ -32,13 +32,12 @@ public record LmOptions(
         Integer n,
         List<String> stop,
         Long seed,
-        Map<String, Object> responseFormat,
         Integer rolloutId,
         Boolean cache,
         Map<String, Object> extra) {
 
     /** No options set. */
-    public static final LmOptions NONE = new LmOptions(null, null, null, null, null, null, null, null, Map.of());
+    public static final LmOptions NONE = new LmOptions(null, null, null, null, null, null, null, Map.of());
 
     public LmOptions {
         if (temperature != null && (temperature < 0 || temperature.isNaN())) {
@@ -51,48 +50,42 @@ public record LmOptions(
             throw new IllegalArgumentException("n must be >= 1, was " + n);
         }
         stop = stop == null ? null : List.copyOf(stop);
-        responseFormat = responseFormat == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(responseFormat));
         extra = extra == null || extra.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extra));
     }
 
     /** These options with a temperature. */
     public LmOptions withTemperature(Double value) {
-        return new LmOptions(value, maxTokens, n, stop, seed, responseFormat, rolloutId, cache, extra);
+        return new LmOptions(value, maxTokens, n, stop, seed, rolloutId, cache, extra);
     }
 
     /** These options with a token limit. */
     public LmOptions withMaxTokens(Integer value) {
-        return new LmOptions(temperature, value, n, stop, seed, responseFormat, rolloutId, cache, extra);
+        return new LmOptions(temperature, value, n, stop, seed, rolloutId, cache, extra);
     }
 
     /** These options with a number of completions. */
     public LmOptions withN(Integer value) {
-        return new LmOptions(temperature, maxTokens, value, stop, seed, responseFormat, rolloutId, cache, extra);
+        return new LmOptions(temperature, maxTokens, value, stop, seed, rolloutId, cache, extra);
     }
 
     /** These options with stop sequences. */
     public LmOptions withStop(List<String> value) {
-        return new LmOptions(temperature, maxTokens, n, value, seed, responseFormat, rolloutId, cache, extra);
+        return new LmOptions(temperature, maxTokens, n, value, seed, rolloutId, cache, extra);
     }
 
     /** These options with a seed. */
     public LmOptions withSeed(Long value) {
-        return new LmOptions(temperature, maxTokens, n, stop, value, responseFormat, rolloutId, cache, extra);
-    }
-
-    /** These options with a {@code response_format}. */
-    public LmOptions withResponseFormat(Map<String, Object> value) {
-        return new LmOptions(temperature, maxTokens, n, stop, seed, value, rolloutId, cache, extra);
+        return new LmOptions(temperature, maxTokens, n, stop, value, rolloutId, cache, extra);
     }
 
     /** These options with a rollout id (part of the cache key, never sent). */
     public LmOptions withRolloutId(Integer value) {
-        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, value, cache, extra);
+        return new LmOptions(temperature, maxTokens, n, stop, seed, value, cache, extra);
     }
 
     /** These options with caching on ({@code true}), off ({@code false}) or the default ({@code null}). */
     public LmOptions withCache(Boolean value) {
-        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, rolloutId, value, extra);
+        return new LmOptions(temperature, maxTokens, n, stop, seed, rolloutId, value, extra);
     }
 
     /** Whether caches may serve or store this request (true unless {@code cache} is {@code false}). */
@@ -108,7 +101,7 @@ public record LmOptions(
         } else {
             copy.put(Objects.requireNonNull(wireName, "wireName"), value);
         }
-        return new LmOptions(temperature, maxTokens, n, stop, seed, responseFormat, rolloutId, cache, copy);
+        return new LmOptions(temperature, maxTokens, n, stop, seed, rolloutId, cache, copy);
     }
 
     /** Options where every option set in {@code over} replaces the one here. */
@@ -127,7 +120,6 @@ public record LmOptions(
                 over.n != null ? over.n : n,
                 over.stop != null ? over.stop : stop,
                 over.seed != null ? over.seed : seed,
-                over.responseFormat != null ? over.responseFormat : responseFormat,
                 over.rolloutId != null ? over.rolloutId : rolloutId,
                 over.cache != null ? over.cache : cache,
                 mergedExtra);
@@ -141,7 +133,7 @@ public record LmOptions(
     /**
      * The options as DSPy's keyword arguments (wire names, set options only, in a stable order):
      * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
-     * {@code response_format}, then the extras. {@code rollout_id} and {@code cache} are not
+     * then the extras. {@code rollout_id} and {@code cache} are not
      * included: they steer caching and are never sent to a provider.
      */
     public Map<String, Object> toWireMap() {
@@ -160,9 +152,6 @@ public record LmOptions(
         }
         if (seed != null) {
             out.put("seed", seed);
-        }
-        if (responseFormat != null) {
-            out.put("response_format", responseFormat);
         }
         out.putAll(extra);
         return out;

@@ -34,6 +34,25 @@ public interface LmStream extends AutoCloseable {
      */
     LmResponse response();
 
+    /**
+     * A finished response as a stream: one chunk per choice with its whole text and reasoning,
+     * then the end.
+     */
+    static LmStream of(LmResponse response) {
+        return new CompletedStream(response);
+    }
+
+    /**
+     * {@code stream}, reporting once how it ends: {@code onComplete} with the assembled response
+     * when it is read to the end, or {@code onFailure} when it fails or is closed early (with a
+     * {@link java.util.concurrent.CancellationException}). For interceptors that account for
+     * streams (usage, history, spans).
+     */
+    static LmStream observed(LmStream stream, java.util.function.Consumer<LmResponse> onComplete,
+                             java.util.function.Consumer<Throwable> onFailure) {
+        return new ObservedStream(stream, onComplete, onFailure);
+    }
+
     /** Cancels the call if it is still running and releases its connection. Idempotent. */
     @Override
     void close();

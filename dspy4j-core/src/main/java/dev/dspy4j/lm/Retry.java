@@ -138,16 +138,43 @@ public final class Retry implements LmInterceptor {
      */
     @Override
     public LmResponse intercept(LmRequest request, Chain chain) {
+        return withRetries(chain, call -> chain.proceed(request, call));
+    }
+
+    /**
+     * Starts the stream through the rest of the chain and retries, as {@link #intercept} does,
+     * failures that happen before the first chunk arrives: opening the call, and reading its first
+     * chunk. Once a chunk has been handed out, a failure ends the stream (a retry would repeat
+     * text the caller has already seen).
+     */
+    @Override
+    public LmStream interceptStream(LmRequest request, Chain chain) {
+        return withRetries(chain, call -> {
+            LmStream stream = chain.proceedStream(request, call);
+            StreamChunk first;
+            try {
+                first = stream.next();
+            } catch (RuntimeException | Error e) {
+                stream.close();
+                throw e;
+            }
+            return new FirstChunkStream(first, stream);
+        });
+    }
+
+    private <T> T withRetries(Chain chain, java.util.function.Function<CallInfo, T> attemptCall) {
         long start = nanoTime.getAsLong();
         List<LmException> earlier = null;
         long previousDelay = initialDelayNanos;
+        CallInfo call = chain.call();
         for (int attempt = 1; ; attempt++) {
             LmException failure;
             try {
-                return chain.proceed(request);
+                return attemptCall.apply(call);
             } catch (LmException e) {
                 failure = e;
             }
+            call = call.nextAttempt();
             if (!failure.isRetryable()) {
                 throw attempt == 1 ? failure
                         : exhausted(failure, earlier, attempt, start, "this failure is not retryable");
@@ -192,6 +219,39 @@ public final class Retry implements LmInterceptor {
                 earlier = new ArrayList<>(maxRetries);
             }
             earlier.add(failure);
+        }
+    }
+
+    /** A stream whose first chunk was read ahead (to retry failures before it). */
+    private static final class FirstChunkStream implements LmStream {
+        private final LmStream inner;
+        private StreamChunk first;
+        private boolean firstTaken;
+
+        FirstChunkStream(StreamChunk first, LmStream inner) {
+            this.first = first;
+            this.inner = inner;
+        }
+
+        @Override
+        public StreamChunk next() {
+            if (!firstTaken) {
+                firstTaken = true;
+                StreamChunk chunk = first;
+                first = null;
+                return chunk;
+            }
+            return inner.next();
+        }
+
+        @Override
+        public LmResponse response() {
+            return inner.response();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
         }
     }
 

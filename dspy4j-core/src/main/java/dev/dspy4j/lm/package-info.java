@@ -4,12 +4,12 @@
  * {@link dev.dspy4j.lm.LmResponse}. Retries, caches, rate limits and usage tracking sit in front
  * of any LM as a chain of {@link dev.dspy4j.lm.LmInterceptor}s.
  *
- * <p>The HTTP clients: {@link dev.dspy4j.lm.Lms#of(String)} picks one from a DSPy model name;
- * {@link dev.dspy4j.lm.OpenAiLm} speaks OpenAI-compatible Chat Completions (OpenAI, Azure, Ollama,
+ * <p>The HTTP clients: {@link dev.dspy4j.provider.Lms#of(String)} picks one from a DSPy model name;
+ * {@link dev.dspy4j.provider.OpenAiLm} speaks OpenAI-compatible Chat Completions (OpenAI, Azure, Ollama,
  * vLLM, llama.cpp, LM Studio, OpenRouter, Together, Groq, Gemini, ...),
- * {@link dev.dspy4j.lm.AnthropicLm} Anthropic's Messages API, and
- * {@link dev.dspy4j.lm.OpenAiEmbedder} the embeddings endpoint. They stream
- * ({@link dev.dspy4j.lm.StreamingLm}), map every failure into {@link dev.dspy4j.lm.LmException},
+ * {@link dev.dspy4j.provider.AnthropicLm} Anthropic's Messages API, and
+ * {@link dev.dspy4j.provider.OpenAiEmbedder} the embeddings endpoint. They stream
+ * ({@link dev.dspy4j.lm.LM}), map every failure into {@link dev.dspy4j.lm.LmException},
  * and never put API keys in messages, logs or saved state.
  */
 package dev.dspy4j.lm;

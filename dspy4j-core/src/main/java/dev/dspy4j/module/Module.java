@@ -5,6 +5,8 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -43,6 +45,7 @@ import java.util.function.Function;
 public abstract class Module {
 
     private volatile Map<String, Predict> predictors;
+    private volatile Map<Predict, String> pathIndex;
 
     /**
      * The module's logic. Called by {@link #call(Map)} with the context already bound.
@@ -71,6 +74,22 @@ public abstract class Module {
      * @return the outputs
      */
     public Prediction call(Map<String, ?> inputs, DspyContext context) {
+        DspyContext entered = ProgramContext.enter(context, this);
+        if (entered.listeners().isEmpty()) {
+            return forwardIn(inputs, entered);
+        }
+        ActiveSpan span = entered.startSpan(SpanKind.MODULE, getClass().getSimpleName(), Map.of());
+        try {
+            Prediction prediction = forwardIn(inputs, entered.withSpan(span.span()));
+            span.end();
+            return prediction;
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+
+    private Prediction forwardIn(Map<String, ?> inputs, DspyContext context) {
         if (context == DspyContext.current()) {
             return forward(Example.of(inputs));
         }
@@ -122,6 +141,18 @@ public abstract class Module {
         if (result == null) {
             result = ModuleWalker.namedPredictors(this);
             predictors = result;
+        }
+        return result;
+    }
+
+    /** Every predictor's path by identity (the inverse of {@link #namedPredictors()}). Computed once. */
+    Map<Predict, String> pathIndex() {
+        Map<Predict, String> result = pathIndex;
+        if (result == null) {
+            Map<Predict, String> index = new java.util.IdentityHashMap<>();
+            namedPredictors().forEach((path, predictor) -> index.putIfAbsent(predictor, path));
+            result = java.util.Collections.unmodifiableMap(index);
+            pathIndex = result;
         }
         return result;
     }

@@ -1,7 +1,8 @@
 package dev.dspy4j.module;
 
 import dev.dspy4j.DspyException;
-import dev.dspy4j.adapter.AdapterCall;
+import dev.dspy4j.adapter.AdapterRequest;
+import dev.dspy4j.adapter.CallContext;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
@@ -10,7 +11,9 @@ import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.signature.TypeRegistry;
+import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.trace.SpanKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -112,8 +115,8 @@ public final class Predict extends Module {
 
     /** The state this predictor runs with under {@code context}: an override, else its own. */
     PredictorState stateIn(DspyContext context) {
-        Object override = context.overlayFor(this);
-        return override != null ? (PredictorState) override : state;
+        PredictorState override = ProgramContext.overlayFor(context, this);
+        return override != null ? override : state;
     }
 
     @Override
@@ -146,10 +149,23 @@ public final class Predict extends Module {
         if (options.nOrOne() > 1 && (options.temperature() == null || options.temperature() <= 0.15)) {
             options = options.withTemperature(0.7);
         }
+        AdapterRequest request = new AdapterRequest(signature, current.demos(), inputs, options);
         List<DspyListener> listeners = context.listeners();
-        List<Map<String, Object>> completions =
-                AdapterCall.run(context.adapter(), lm, options, signature, current.demos(), inputs, listeners);
-        Prediction prediction = Prediction.fromCompletions(completions);
+        if (listeners.isEmpty() && context.interceptors().isEmpty()) {
+            return Prediction.fromCompletions(context.adapter().call(request, CallContext.of(lm)));
+        }
+        String path = ProgramContext.pathOf(context, this);
+        ActiveSpan span = context.startSpan(SpanKind.PREDICTOR, path.isEmpty() ? signature.shorthand() : path,
+                listeners.isEmpty() ? Map.of() : Map.of("dspy.predictor.path", path,
+                        "dspy.signature", signature.shorthand(), "dspy.adapter", context.adapter().name()));
+        Prediction prediction;
+        try {
+            CallContext callContext = context.withSpan(span.span()).callContext(lm, path);
+            prediction = Prediction.fromCompletions(context.adapter().call(request, callContext));
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
         if (!listeners.isEmpty()) {
             Map<String, Object> seen = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
             for (DspyListener listener : listeners) {
@@ -160,6 +176,7 @@ public final class Predict extends Module {
                 }
             }
         }
+        span.end();
         return prediction;
     }
 

@@ -25,12 +25,12 @@ final class StatefulModule extends Module {
 
     @Override
     protected Prediction forward(Example inputs) {
-        return structure.call(inputs.toMap(), DspyContext.current().withOverlay(overlay));
+        return structure.call(inputs.toMap(), ProgramContext.withOverlay(DspyContext.current(), overlay));
     }
 
     @Override
     public Prediction call(Map<String, ?> inputs, DspyContext context) {
-        return structure.call(inputs, context.withOverlay(overlay));
+        return structure.call(inputs, ProgramContext.withOverlay(ProgramContext.enter(context, structure), overlay));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.dspy4j.trace;
 
+import dev.dspy4j.lm.ContentPart;
 import dev.dspy4j.lm.Message;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -27,7 +28,13 @@ final class HistoryText {
             colored(out, BLUE, "[" + pythonIsoFormat(call.timestamp().toLocalDateTime()) + "]", color).append("\n\n");
             for (Message message : call.messages()) {
                 colored(out, RED, capitalize(message.role().wireName()) + " message:", color).append("\n\n");
-                out.append(message.content().strip()).append('\n');
+                if (message.isTextOnly() && message.content().size() <= 1) {
+                    out.append(message.text().strip()).append('\n');
+                } else {
+                    for (ContentPart part : message.content()) {
+                        renderPart(out, part, color);
+                    }
+                }
                 out.append("\n\n");
             }
             colored(out, RED, "Response:", color).append("\n\n");
@@ -39,6 +46,31 @@ final class HistoryText {
         }
         out.append("\n\n\n\n");
         return out.toString();
+    }
+
+    /** A content part as DSPy prints it: text stripped, media as a short blue tag without the data. */
+    private static void renderPart(StringBuilder out, ContentPart part, boolean color) {
+        switch (part) {
+            case ContentPart.Text text -> out.append(text.text().strip()).append('\n');
+            case ContentPart.Image image -> {
+                String url = image.url();
+                int base64 = url.indexOf("base64,");
+                String tag = base64 >= 0
+                        ? "<" + url.substring(0, base64) + "base64,<IMAGE BASE 64 ENCODED("
+                                + (url.length() - base64 - 7) + ")>"
+                        : "<image_url: " + url + ">";
+                colored(out, BLUE, tag.strip(), color).append("\n\n");
+            }
+            case ContentPart.Audio audio -> colored(out, BLUE, "<audio format='" + audio.format()
+                    + "' base64-encoded, length=" + audio.base64Data().length() + ">", color).append("\n\n");
+            case ContentPart.File file -> colored(out, BLUE, "<file: name:" + nullToEmpty(file.filename())
+                    + ", id:" + nullToEmpty(file.fileId()) + ", data_length:"
+                    + (file.dataUri() == null ? 0 : file.dataUri().length()) + ">", color).append("\n\n");
+        }
+    }
+
+    private static String nullToEmpty(String text) {
+        return text == null ? "" : text;
     }
 
     private static StringBuilder colored(StringBuilder out, String code, String text, boolean color) {

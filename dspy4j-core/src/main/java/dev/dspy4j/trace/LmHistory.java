@@ -5,6 +5,7 @@ import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.usage.PriceTable;
 import java.io.Console;
 import java.io.PrintStream;
@@ -49,7 +50,7 @@ import java.util.random.RandomGenerator;
  * <p>Thread-safe: calls may be recorded from any number of threads; readers get immutable
  * copies. Recording costs one short lock and no copying of messages.
  */
-public final class LmHistory implements LmInterceptor, DspyListener {
+public final class LmHistory implements LmInterceptor {
 
     /** The default number of entries kept. */
     public static final int DEFAULT_CAPACITY = 1_000;
@@ -79,7 +80,7 @@ public final class LmHistory implements LmInterceptor, DspyListener {
         return new Builder();
     }
 
-    /** Passes the call on and keeps it under the LM's model name (per-LM use). */
+    /** Passes the call on and keeps it under the LM's model name. */
     @Override
     public LmResponse intercept(LmRequest request, Chain chain) {
         LmResponse response = chain.proceed(request);
@@ -87,10 +88,12 @@ public final class LmHistory implements LmInterceptor, DspyListener {
         return response;
     }
 
-    /** Keeps the call under the called LM's model name (per-program use). */
+    /** Passes the stream on and keeps the assembled text once the stream has been read to its end. */
     @Override
-    public void onLmCall(LM lm, LmRequest request, LmResponse response) {
-        record(lm.model(), request, response);
+    public LmStream interceptStream(LmRequest request, Chain chain) {
+        String model = chain.lm().model();
+        return LmStream.observed(chain.proceedStream(request), response -> record(model, request, response),
+                failure -> { });
     }
 
     /**

@@ -1,11 +1,10 @@
 package dev.dspy4j.usage;
 
 import dev.dspy4j.lm.LmInterceptor;
-import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Usage;
-import dev.dspy4j.trace.DspyListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -13,21 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Sums the tokens of LM calls per model and prices them: DSPy's {@code track_usage}, without a
- * global setting. Attach a fresh tracker to the context of one program run to get that run's
- * usage:
+ * global setting. It is an interceptor. Put a fresh tracker on the context of one program run to
+ * get that run's usage, whichever LMs its predictors use:
  *
  * <pre>{@code
  * UsageTracker usage = UsageTracker.create();
- * program.call(inputs, DspyContext.of(lm).withListener(usage));
+ * program.call(inputs, DspyContext.of(lm).withInterceptors(usage));
  * System.out.print(usage.snapshot());   // a table per model, with cost
  * }</pre>
  *
- * or put it in an LM's chain ({@code lm.withInterceptors(usage, ...)}) to count every call made
- * through that LM, by any program. Attach one tracker one way only, or calls are counted twice.
- *
- * <p>The model name recorded: as an interceptor, the LM's own name ({@code openai/gpt-4o-mini});
- * as a listener, the model the provider reported in the response ({@code gpt-4o-mini-2024-07-18}),
- * or {@code "unknown"} if it reported none. {@link PriceTable} matches both forms.
+ * or in an LM's own chain ({@code lm.withInterceptors(usage, ...)}) to count every call made
+ * through that LM, by any program. Calls are recorded under the called LM's model name
+ * ({@code openai/gpt-4o-mini}). Streamed calls count when the stream has been read to its end.
  *
  * <p>A response served from a cache ({@link LmResponse#cacheHit()}) counts as a call and a cache
  * hit; its usage (the original call's, which caches keep) is reported separately as what it would
@@ -37,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * calls have finished the sums are exact. A snapshot taken while calls are being reported shows
  * each model's row as of some moment (a row is never half-updated).
  */
-public final class UsageTracker implements DspyListener, LmInterceptor {
+public final class UsageTracker implements LmInterceptor {
 
     private final PriceTable prices;
     private final ConcurrentHashMap<String, Counters> byModel = new ConcurrentHashMap<>();
@@ -64,18 +60,20 @@ public final class UsageTracker implements DspyListener, LmInterceptor {
         return prices;
     }
 
-    /** Counts a finished LM call under the called LM's model name (listener use). */
-    @Override
-    public void onLmCall(LM lm, LmRequest request, LmResponse response) {
-        record(lm.model(), response.usage(), response.cacheHit());
-    }
-
-    /** Passes the call on and counts it under the LM's model name (interceptor use). */
+    /** Passes the call on and counts it under the LM's model name. */
     @Override
     public LmResponse intercept(LmRequest request, Chain chain) {
         LmResponse response = chain.proceed(request);
         record(chain.lm().model(), response.usage(), response.cacheHit());
         return response;
+    }
+
+    /** Passes the stream on and counts it, with the final usage, once it has been read to its end. */
+    @Override
+    public LmStream interceptStream(LmRequest request, Chain chain) {
+        String model = chain.lm().model();
+        return LmStream.observed(chain.proceedStream(request),
+                response -> record(model, response.usage(), response.cacheHit()), failure -> { });
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.lm.ToolSpec;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.lm.LmRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -26,7 +30,7 @@ class ChatAdapterTest {
 
         assertThat(messages).extracting(Message::role).containsExactly(Message.Role.SYSTEM, Message.Role.USER,
                 Message.Role.ASSISTANT, Message.Role.USER);
-        assertThat(messages.get(0).content()).isEqualTo("""
+        assertThat(messages.get(0).text()).isEqualTo("""
                 Your input fields are:
                 1. `question` (str):
                 Your output fields are:
@@ -42,9 +46,9 @@ class ChatAdapterTest {
                 [[ ## completed ## ]]
                 In adhering to this structure, your objective is:\s
                         Given the fields `question`, produce the fields `answer`.""");
-        assertThat(messages.get(1).content()).isEqualTo("[[ ## question ## ]]\nQ1");
-        assertThat(messages.get(2).content()).isEqualTo("[[ ## answer ## ]]\nA1\n\n[[ ## completed ## ]]\n");
-        assertThat(messages.get(3).content()).isEqualTo("[[ ## question ## ]]\nQ2\n\nRespond with the corresponding "
+        assertThat(messages.get(1).text()).isEqualTo("[[ ## question ## ]]\nQ1");
+        assertThat(messages.get(2).text()).isEqualTo("[[ ## answer ## ]]\nA1\n\n[[ ## completed ## ]]\n");
+        assertThat(messages.get(3).text()).isEqualTo("[[ ## question ## ]]\nQ2\n\nRespond with the corresponding "
                 + "output fields, starting with the field `[[ ## answer ## ]]`, and then ending with the marker for "
                 + "`[[ ## completed ## ]]`.");
     }
@@ -62,12 +66,12 @@ class ChatAdapterTest {
                 Example.of("question", "Q3")), Map.of("question", "Q4"));
 
         assertThat(messages).hasSize(6);
-        assertThat(messages.get(1).content()).isEqualTo("This is an example of the task, though some input or output "
+        assertThat(messages.get(1).text()).isEqualTo("This is an example of the task, though some input or output "
                 + "fields are not supplied.\n\n[[ ## question ## ]]\nQ2");
-        assertThat(messages.get(2).content()).isEqualTo("[[ ## answer ## ]]\nA2\n\n[[ ## confidence ## ]]\n"
+        assertThat(messages.get(2).text()).isEqualTo("[[ ## answer ## ]]\nA2\n\n[[ ## confidence ## ]]\n"
                 + "Not supplied for this particular example.\n\n[[ ## completed ## ]]\n");
-        assertThat(messages.get(4).content()).contains("0.5");
-        assertThat(messages.get(5).content()).endsWith("then `[[ ## confidence ## ]]` (must be formatted as a valid "
+        assertThat(messages.get(4).text()).contains("0.5");
+        assertThat(messages.get(5).text()).endsWith("then `[[ ## confidence ## ]]` (must be formatted as a valid "
                 + "Python float), and then ending with the marker for `[[ ## completed ## ]]`.");
     }
 
@@ -78,7 +82,7 @@ class ChatAdapterTest {
                 "history", Map.of("messages", List.of(Map.of("question", "1+1?", "answer", "2"), Map.of("question", "x"))),
                 "question", "3+3?"));
 
-        assertThat(messages).extracting(Message::content).containsExactly(messages.get(0).content(),
+        assertThat(messages).extracting(Message::text).containsExactly(messages.get(0).text(),
                 "[[ ## question ## ]]\n1+1?", "[[ ## answer ## ]]\n2\n\n[[ ## completed ## ]]\n",
                 "[[ ## question ## ]]\nx", "[[ ## answer ## ]]\nNone\n\n[[ ## completed ## ]]\n",
                 "[[ ## question ## ]]\n3+3?\n\nRespond with the corresponding output fields, starting with the field "
@@ -140,9 +144,16 @@ class ChatAdapterTest {
 
     @Test
     void dropsToolOptionsWithoutNativeFunctionCalling() {
-        LmOptions options = LmOptions.NONE.withExtra("tools", List.of()).withExtra("top_p", 0.5);
+        LmRequest request = new LmRequest(List.of(Message.user("x")),
+                List.of(new ToolSpec("search", "Searches.", Map.of("type", "object"))), ToolChoice.REQUIRED,
+                ResponseFormat.TEXT, LmOptions.NONE.withExtra("parallel_tool_calls", true).withExtra("top_p", 0.5));
 
-        assertThat(ChatAdapter.DEFAULT.prepareOptions(QA, options, LmCapabilities.NONE).toWireMap())
-                .isEqualTo(Map.of("top_p", 0.5));
+        LmRequest prepared = ChatAdapter.DEFAULT.prepare(QA, request, LmCapabilities.NONE);
+
+        assertThat(prepared.tools()).isEmpty();
+        assertThat(prepared.toolChoice()).isEqualTo(ToolChoice.AUTO);
+        assertThat(prepared.options().toWireMap()).isEqualTo(Map.of("top_p", 0.5));
+        assertThat(ChatAdapter.DEFAULT.withNativeFunctionCalling(true).prepare(QA, request, LmCapabilities.NONE))
+                .isEqualTo(request);
     }
 }

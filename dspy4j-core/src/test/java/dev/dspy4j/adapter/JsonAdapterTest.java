@@ -1,5 +1,7 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.lm.LmRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -14,6 +16,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JsonAdapterTest {
+
+    private static final LmRequest EMPTY = LmRequest.of(List.of(Message.user("x")));
 
     private static final Signature SCORED = Signature.parse("question -> answer, confidence: float");
 
@@ -34,8 +38,8 @@ class JsonAdapterTest {
         List<Message> messages = JsonAdapter.DEFAULT.format(SCORED,
                 List.of(Example.of("question", "Q1", "answer", "Ré", "confidence", 0.5)), Map.of("question", "Q2"));
 
-        assertThat(messages.get(2).content()).isEqualTo("{\n  \"answer\": \"Ré\",\n  \"confidence\": 0.5\n}");
-        assertThat(messages.get(3).content()).isEqualTo("[[ ## question ## ]]\nQ2\n\nRespond with a JSON object in the "
+        assertThat(messages.get(2).text()).isEqualTo("{\n  \"answer\": \"Ré\",\n  \"confidence\": 0.5\n}");
+        assertThat(messages.get(3).text()).isEqualTo("[[ ## question ## ]]\nQ2\n\nRespond with a JSON object in the "
                 + "following order of fields: `answer`, then `confidence` (must be formatted as a valid Python float).");
     }
 
@@ -73,25 +77,28 @@ class JsonAdapterTest {
 
     @Test
     void addsNoResponseFormatUnlessTheLmAcceptsIt() {
-        assertThat(JsonAdapter.DEFAULT.prepareOptions(SCORED, LmOptions.NONE, LmCapabilities.NONE)).isEqualTo(LmOptions.NONE);
+        assertThat(JsonAdapter.DEFAULT.prepare(SCORED, EMPTY, LmCapabilities.NONE)).isEqualTo(EMPTY);
     }
 
     @Test
     void asksForJsonModeWithoutResponseSchemas() {
         LmCapabilities caps = new LmCapabilities(false, false, false, Set.of("response_format"));
 
-        assertThat(JsonAdapter.DEFAULT.prepareOptions(SCORED, LmOptions.NONE, caps).responseFormat())
-                .isEqualTo(Map.of("type", "json_object"));
+        assertThat(JsonAdapter.DEFAULT.prepare(SCORED, EMPTY, caps).responseFormat())
+                .isEqualTo(ResponseFormat.JSON_OBJECT);
     }
 
     @Test
     void asksForStructuredOutputsWhenSupportedButJsonModeForOpenDicts() {
         LmCapabilities caps = new LmCapabilities(false, false, true, Set.of("response_format"));
 
-        assertThat(JsonAdapter.DEFAULT.prepareOptions(SCORED, LmOptions.NONE, caps).responseFormat())
-                .containsEntry("type", "json_schema");
-        assertThat(JsonAdapter.DEFAULT.prepareOptions(Signature.parse("q -> d: dict[str, int]"), LmOptions.NONE, caps)
-                .responseFormat()).isEqualTo(Map.of("type", "json_object"));
+        assertThat(JsonAdapter.DEFAULT.prepare(SCORED, EMPTY, caps).responseFormat())
+                .isInstanceOfSatisfying(ResponseFormat.JsonSchema.class, schema -> {
+                    assertThat(schema.name()).isEqualTo("DSPyProgramOutputs");
+                    assertThat(schema.strict()).isTrue();
+                });
+        assertThat(JsonAdapter.DEFAULT.prepare(Signature.parse("q -> d: dict[str, int]"), EMPTY, caps)
+                .responseFormat()).isEqualTo(ResponseFormat.JSON_OBJECT);
     }
 
     @Test

@@ -59,11 +59,10 @@ class JsonSchemasTest {
     @SuppressWarnings("unchecked")
     void buildsStrictStructuredOutputFormats() {
         Signature signature = Signature.parse("question -> answer, confidence: float");
-        Map<String, Object> format = JsonSchemas.structuredOutputFormat(signature, true);
-        assertThat(format.get("type")).isEqualTo("json_schema");
-        Map<String, Object> jsonSchema = (Map<String, Object>) format.get("json_schema");
-        assertThat(jsonSchema).containsEntry("name", "DSPyProgramOutputs").containsEntry("strict", true);
-        Map<String, Object> schema = (Map<String, Object>) jsonSchema.get("schema");
+        var format = JsonSchemas.structuredOutputFormat(signature, true);
+        assertThat(format.name()).isEqualTo("DSPyProgramOutputs");
+        assertThat(format.strict()).isTrue();
+        Map<String, Object> schema = format.schema();
         assertThat(schema).containsEntry("required", List.of("answer", "confidence"))
                 .containsEntry("additionalProperties", false);
         assertThat((Map<String, Object>) schema.get("properties")).containsEntry("confidence",

@@ -47,7 +47,7 @@ class TwoStepAdapterTest {
         List<Message> messages = TwoStepAdapter.of(UNUSED).format(signature, List.of(),
                 Map.of("question", "Q", "tags", List.of("a", "b"), "strict", true));
 
-        assertThat(messages.get(0).content()).contains("Your outputs must contain:\n1. `count` (int): \n"
+        assertThat(messages.get(0).text()).contains("Your outputs must contain:\n1. `count` (int): \n"
                 + "2. `answer` (str):\nYou should");
         assertThat(messages.get(1)).isEqualTo(Message.user("question: Q\n\ntags: ['a', 'b']\n\nstrict: True"));
     }

@@ -56,7 +56,7 @@ class XmlAdapterTest {
         List<Message> messages = ADAPTER.format(signature,
                 List.of(Example.of("question", "Q1", "answer", "A1", "score", 0.9)), Map.of("question", "Q2"));
 
-        assertThat(messages.get(0).content()).contains(
+        assertThat(messages.get(0).text()).contains(
                 "<score>\n{score}        # note: the value you produce must be a single float value\n</score>\nIn");
         assertThat(messages.subList(1, 4)).containsExactly(
                 Message.user("<question>\nQ1\n</question>"),
@@ -117,7 +117,7 @@ class XmlAdapterTest {
 
         assertThat(content).isEqualTo("<result>\nprint('&lt;/result> &amp; done')\n</result>");
         assertThat(ADAPTER.parse(signature, content)).containsEntry("result", "print('</result> & done')");
-        assertThat(ADAPTER.format(signature, List.of(), Map.of("code", "a < b & c")).get(1).content())
+        assertThat(ADAPTER.format(signature, List.of(), Map.of("code", "a < b & c")).get(1).text())
                 .startsWith("<code>\na < b & c\n</code>");
     }
 
@@ -128,9 +128,9 @@ class XmlAdapterTest {
         List<Message> messages = ADAPTER.format(signature,
                 List.of(Example.of("passage", "P", "summary", "S")), Map.of("passage", "Q"));
 
-        assertThat(messages.get(1).content()).isEqualTo("This is an example of the task, though some input or "
+        assertThat(messages.get(1).text()).isEqualTo("This is an example of the task, though some input or "
                 + "output fields are not supplied.\n\n<passage>\nP\n</passage>");
-        assertThat(messages.get(2).content()).isEqualTo(
+        assertThat(messages.get(2).text()).isEqualTo(
                 "<summary>\nS\n</summary>\n\n<keywords>\nNot supplied for this particular example. \n</keywords>");
     }
 

@@ -19,7 +19,7 @@ final class CacheFixtures {
     /** A response that uses every field the codec stores. */
     static LmResponse richResponse(String text) {
         return new LmResponse(
-                List.of(new Choice(text, List.of(new ToolCall("call_1", "search", "{\"q\":\"" + text + "\"}")),
+                List.of(new Choice(text, List.of(ToolCall.parse("call_1", "search", "{\"q\":\"" + text + "\"}")),
                                 "thinking about " + text, "tool_calls"),
                         new Choice("second " + text, List.of(), null, "length")),
                 new Usage(120, 34), "gpt-4o-mini-2024-07-18", false);
@@ -38,7 +38,7 @@ final class CacheFixtures {
 
         CountingLm(String model) {
             this(model, request -> new LmResponse(
-                    List.of(Choice.of("answer to " + request.messages().getLast().content())),
+                    List.of(Choice.of("answer to " + request.messages().getLast().text())),
                     new Usage(10, 5), model, false));
         }
 

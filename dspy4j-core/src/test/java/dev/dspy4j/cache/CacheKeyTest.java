@@ -1,5 +1,10 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.ContentPart;
+import dev.dspy4j.lm.ToolSpec;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ResponseFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.lm.LM;
@@ -29,20 +34,16 @@ class CacheKeyTest {
                 .withN(2)
                 .withStop(List.of("\n\n"))
                 .withSeed(42L)
-                .withResponseFormat(Map.of("type", "json_object"))
-                .withExtra("tool_choice", "auto")
-                .withRolloutId(3));
+                .withExtra("top_p", 0.5)
+                .withRolloutId(3)).withResponseFormat(ResponseFormat.JSON_OBJECT).withToolChoice(ToolChoice.REQUIRED);
 
         // then the canonical text and its hash are fixed, on every JVM and every run (Python's
         // sha256(json.dumps(params, sort_keys=True, separators=(",", ":"), ensure_ascii=False))
         // gives the same hex for the same params)
         assertThat(CacheKey.canonicalJson(MODEL, request)).isEqualTo(
-                "{\"_dspy4j_key\":1,\"max_tokens\":256,\"messages\":[{\"content\":\"You are terse.\",\"role\":\"system\"},"
-                        + "{\"content\":\"What is the capital of France?\",\"role\":\"user\"}],\"model\":\"openai/gpt-4o-mini\","
-                        + "\"n\":2,\"response_format\":{\"type\":\"json_object\"},\"rollout_id\":3,\"seed\":42,"
-                        + "\"stop\":[\"\\n\\n\"],\"temperature\":0.7,\"tool_choice\":\"auto\"}");
+                "{\"_dspy4j_key\":1,\"max_tokens\":256,\"messages\":[{\"content\":\"You are terse.\",\"role\":\"system\"},{\"content\":\"What is the capital of France?\",\"role\":\"user\"}],\"model\":\"openai/gpt-4o-mini\",\"n\":2,\"response_format\":\"json_object\",\"rollout_id\":3,\"seed\":42,\"stop\":[\"\\n\\n\"],\"temperature\":0.7,\"tool_choice\":\"required\",\"top_p\":0.5}");
         assertThat(CacheKey.of(MODEL, request))
-                .isEqualTo("bacd199fc42e0087cc24943b49bc7c9826cdf9e7c10643e53ac46826512507c1");
+                .isEqualTo("f27245a8bb258539b516e071c81ee1d54264dc9b9dc363e6a00e30afcf459cb4");
     }
 
     @Test
@@ -80,9 +81,7 @@ class CacheKeyTest {
                 o -> o.withN(3),
                 o -> o.withStop(List.of("END")),
                 o -> o.withSeed(7L),
-                o -> o.withResponseFormat(Map.of("type", "json_schema", "json_schema", Map.of("name", "answer"))),
-                o -> o.withExtra("tools", List.of(Map.of("type", "function", "function", Map.of("name", "search")))),
-                o -> o.withExtra("tool_choice", "required"),
+                o -> o.withExtra("top_k", 5),
                 o -> o.withExtra("reasoning_effort", "low"),
                 o -> o.withRolloutId(1));
         String key = CacheKey.of(MODEL, BASE);
@@ -91,6 +90,33 @@ class CacheKeyTest {
             keys.add(CacheKey.of(MODEL, BASE.withOptions(change.apply(BASE.options()))));
         }
         assertThat(keys).doesNotContain(key).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void keyChangesWithToolsToolChoiceResponseFormatAndMedia() {
+        ToolSpec search = new ToolSpec("search", "Searches the web.", Map.of("type", "object"));
+        List<LmRequest> variants = List.of(
+                BASE.withTools(List.of(search)),
+                BASE.withTools(List.of(new ToolSpec("search", "Searches the web.", Map.of("type", "string")))),
+                BASE.withToolChoice(ToolChoice.REQUIRED),
+                BASE.withToolChoice(ToolChoice.named("search")),
+                BASE.withResponseFormat(ResponseFormat.JSON_OBJECT),
+                BASE.withResponseFormat(new ResponseFormat.JsonSchema("out", Map.of("type", "object"), true)),
+                BASE.withMessages(List.of(Message.user(List.of(ContentPart.text("What is this?"),
+                        new ContentPart.Image("https://example.com/a.png"))))),
+                BASE.withMessages(List.of(Message.user(List.of(ContentPart.text("What is this?"),
+                        new ContentPart.Image("https://example.com/b.png"))))),
+                BASE.withMessages(List.of(Message.user(List.of(ContentPart.text("What is this?"),
+                        ContentPart.Image.ofBytes(new byte[] {1, 2, 3}, "image/png"))))),
+                BASE.withMessages(List.of(Message.user("q"), Message.assistant("", List.of(
+                        ToolCall.of("call_1", "search", Map.of("q", "x")))), Message.toolResult("call_1", "found"))),
+                BASE.withMessages(List.of(Message.user("q"), Message.assistant("", List.of(
+                        ToolCall.of("call_1", "search", Map.of("q", "y")))), Message.toolResult("call_1", "found"))));
+        List<String> keys = new ArrayList<>();
+        for (LmRequest variant : variants) {
+            keys.add(CacheKey.of(MODEL, variant));
+        }
+        assertThat(keys).doesNotContain(CacheKey.of(MODEL, BASE)).doesNotHaveDuplicates();
     }
 
     @Test
@@ -115,8 +141,10 @@ class CacheKeyTest {
         ba.put("json_schema", Map.of("strict", true, "name", "answer"));
         ba.put("type", "json_schema");
 
-        LmRequest first = BASE.withOptions(BASE.options().withResponseFormat(ab).withExtra("x", 1).withExtra("y", 2));
-        LmRequest second = BASE.withOptions(BASE.options().withExtra("y", 2).withExtra("x", 1).withResponseFormat(ba));
+        LmRequest first = BASE.withOptions(BASE.options().withExtra("x", 1).withExtra("y", 2))
+                .withResponseFormat(new ResponseFormat.JsonSchema("answer", ab, true));
+        LmRequest second = BASE.withOptions(BASE.options().withExtra("y", 2).withExtra("x", 1))
+                .withResponseFormat(new ResponseFormat.JsonSchema("answer", ba, true));
 
         assertThat(CacheKey.of(MODEL, first)).isEqualTo(CacheKey.of(MODEL, second));
     }

@@ -1,5 +1,9 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.lm.ToolSpec;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.provider.AnthropicLm;
 import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static dev.dspy4j.lm.OpenAiLmTest.assertJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,17 +52,15 @@ class AnthropicLmTest {
     }
 
     @Test
-    void convertsOptionsAndOpenAiToolsButSendsNoSeedRolloutIdOrCache() {
+    void convertsOptionsAndTypedToolsButSendsNoSeedRolloutIdOrCache() {
         server.respond(200, OK);
-        Map<String, Object> tool = Map.of("type", "function", "function", Map.of("name", "search",
-                "description", "Search the web", "parameters", Map.of("type", "object",
-                        "properties", Map.of("q", Map.of("type", "string")))));
+        ToolSpec tool = new ToolSpec("search", "Search the web", Map.of("type", "object",
+                "properties", Map.of("q", Map.of("type", "string"))));
         LmOptions options = LmOptions.NONE.withTemperature(0.2).withMaxTokens(1000).withStop(List.of("END"))
-                .withSeed(7L).withRolloutId(3).withCache(false).withExtra("tools", List.of(tool))
-                .withExtra("tool_choice", Map.of("type", "function", "function", Map.of("name", "search")))
-                .withExtra("top_k", 5);
+                .withSeed(7L).withRolloutId(3).withCache(false).withExtra("top_k", 5);
 
-        server.anthropic().call(new LmRequest(List.of(Message.user("hi")), options));
+        server.anthropic().call(new LmRequest(List.of(Message.user("hi")), List.of(tool), ToolChoice.named("search"),
+                ResponseFormat.TEXT, options));
 
         assertJson(server.last().body(), """
                 {"model":"claude-sonnet-4-5","max_tokens":1000,"messages":[{"role":"user","content":"hi"}],
@@ -72,8 +74,8 @@ class AnthropicLmTest {
     void mapsReasoningEffortToAThinkingBudget() {
         server.respond(200, OK);
 
-        server.anthropic().call(new LmRequest(List.of(Message.user("hi")), LmOptions.NONE.withExtra("reasoning_effort", "medium")
-                .withExtra("tool_choice", "required")));
+        server.anthropic().call(new LmRequest(List.of(Message.user("hi")), List.of(), ToolChoice.REQUIRED,
+                ResponseFormat.TEXT, LmOptions.NONE.withExtra("reasoning_effort", "medium")));
 
         assertJson(server.last().body(), """
                 {"model":"claude-sonnet-4-5","max_tokens":6144,"messages":[{"role":"user","content":"hi"}],
@@ -97,7 +99,7 @@ class AnthropicLmTest {
         Choice choice = response.choices().get(0);
         assertThat(choice.text()).isEqualTo("Searching now.");
         assertThat(choice.reasoningContent()).isEqualTo("Let me look.");
-        assertThat(choice.toolCalls()).containsExactly(new ToolCall("toolu_1", "search", "{\"q\":\"Rome\"}"));
+        assertThat(choice.toolCalls()).containsExactly(ToolCall.parse("toolu_1", "search", "{\"q\":\"Rome\"}"));
         assertThat(choice.finishReason()).isEqualTo("tool_calls");
         assertThat(response.usage()).isEqualTo(new Usage(16, 9));
     }
@@ -120,7 +122,7 @@ class AnthropicLmTest {
 
     @Test
     void rejectsResponseFormatAndNonAnthropicModelsClearly() {
-        assertThatThrownBy(() -> server.anthropic().call(request(LmOptions.NONE.withResponseFormat(Map.of("type", "json_object")))))
+        assertThatThrownBy(() -> server.anthropic().call(request(LmOptions.NONE).withResponseFormat(ResponseFormat.JSON_OBJECT)))
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("response_format");
         assertThatThrownBy(() -> AnthropicLm.builder().model("openai/gpt-4o").apiKey(KEY).build())
                 .isInstanceOf(LmException.Configuration.class).hasMessageContaining("not an Anthropic model");

@@ -71,7 +71,7 @@ class ConcurrencyLimitTest {
         @Override
         public LmResponse call(LmRequest request) {
             entered.incrementAndGet();
-            String text = request.messages().get(0).content();
+            String text = request.messages().get(0).text();
             if (text.startsWith("hold")) {
                 try {
                     release.await();

@@ -1,5 +1,10 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.Retry;
+import dev.dspy4j.provider.AnthropicLm;
+import dev.dspy4j.provider.Lms;
+import dev.dspy4j.provider.OpenAiLm;
 import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,12 +37,13 @@ class LmsTest {
     void routesAnthropicModelsToAnthropicLmAndEverythingElseToOpenAiLm() {
         Map<String, String> env = Map.of("ANTHROPIC_API_KEY", KEY, "OPENAI_API_KEY", KEY, "GROQ_API_KEY", KEY);
 
-        assertThat(Lms.of("anthropic/claude-sonnet-4-5", env)).isInstanceOf(AnthropicLm.class);
-        assertThat(Lms.of("openai/gpt-4o-mini", env)).isInstanceOf(OpenAiLm.class);
-        assertThat(Lms.of("gpt-4o-mini", env)).isInstanceOf(OpenAiLm.class)
+        assertThat(Lms.client("anthropic/claude-sonnet-4-5", env)).isInstanceOf(AnthropicLm.class);
+        assertThat(Lms.client("openai/gpt-4o-mini", env)).isInstanceOf(OpenAiLm.class);
+        assertThat(Lms.client("gpt-4o-mini", env)).isInstanceOf(OpenAiLm.class)
                 .satisfies(lm -> assertThat(((OpenAiLm) lm).provider()).isEqualTo("openai"));
-        assertThat(Lms.of("groq/llama-3.3-70b-versatile", env)).isInstanceOf(OpenAiLm.class);
-        assertThat(Lms.of("ollama_chat/llama3.2", Map.of())).isInstanceOf(OpenAiLm.class);
+        assertThat(Lms.client("groq/llama-3.3-70b-versatile", env)).isInstanceOf(OpenAiLm.class);
+        assertThat(Lms.client("ollama_chat/llama3.2", Map.of())).isInstanceOf(OpenAiLm.class);
+        assertThat(Lms.of("openai/gpt-4o-mini", env).model()).isEqualTo("openai/gpt-4o-mini");
     }
 
     @Test
@@ -53,7 +59,7 @@ class LmsTest {
                 .as(model).isInstanceOf(LmException.Configuration.class).hasMessageContaining(vars[0])
                 .hasMessageContaining(vars[vars.length - 1]));
 
-        OpenAiLm lm = (OpenAiLm) Lms.of("together_ai/meta-llama/Llama-3-8b",
+        OpenAiLm lm = (OpenAiLm) Lms.client("together_ai/meta-llama/Llama-3-8b",
                 Map.of("TOGETHER_API_KEY", KEY, "TOGETHERAI_API_BASE", server.v1().toString()));
         lm.call(REQUEST);
         assertThat(server.last().header("Authorization")).isEqualTo("Bearer " + KEY);
@@ -62,7 +68,7 @@ class LmsTest {
 
     @Test
     void aBaseUrlFromTheEnvironmentServesLocalServersWithoutAKey() {
-        OpenAiLm lm = (OpenAiLm) Lms.of("openai/llama-3.2-1b", Map.of("OPENAI_BASE_URL", server.v1() + "/"));
+        OpenAiLm lm = (OpenAiLm) Lms.client("openai/llama-3.2-1b", Map.of("OPENAI_BASE_URL", server.v1() + "/"));
 
         lm.call(REQUEST);
 
@@ -73,7 +79,7 @@ class LmsTest {
 
     @Test
     void ollamaNeedsNoKeyAndGetsV1AppendedToItsRoot() {
-        OpenAiLm lm = (OpenAiLm) Lms.of("ollama_chat/llama3.2", Map.of("OLLAMA_API_BASE", server.base().toString()));
+        OpenAiLm lm = (OpenAiLm) Lms.client("ollama_chat/llama3.2", Map.of("OLLAMA_API_BASE", server.base().toString()));
 
         lm.call(REQUEST);
 
@@ -135,11 +141,38 @@ class LmsTest {
         if (System.getenv("ANTHROPIC_API_KEY") == null) {
             assertThat(noKey).hasMessageContaining("ANTHROPIC_API_KEY");
         }
-        StreamingLm rebuilt = Lms.fromSavedState(Map.of("model", "ollama_chat/llama3.2", "temperature", 0.3,
+        LM rebuilt = Lms.fromSavedState(Map.of("model", "ollama_chat/llama3.2", "temperature", 0.3,
                 "max_tokens", 200, "stop", List.of("x"), "top_p", 0.5, "rollout_id", 2, "cache", true,
                 "model_type", "chat"));
-        assertThat(((OpenAiLm) rebuilt).defaults()).isEqualTo(LmOptions.NONE.withTemperature(0.3).withMaxTokens(200)
-                .withStop(List.of("x")).withExtra("top_p", 0.5).withRolloutId(2));
+        assertThat(rebuilt.savedState()).isEqualTo(Lms.client("ollama_chat/llama3.2", Map.of()) instanceof OpenAiLm
+                ? OpenAiLm.builder().model("ollama_chat/llama3.2").defaults(LmOptions.NONE.withTemperature(0.3)
+                        .withMaxTokens(200).withStop(List.of("x")).withExtra("top_p", 0.5).withRolloutId(2))
+                        .build().savedState() : Map.of());
         assertThatThrownBy(() -> Lms.fromSavedState(Map.of("temperature", 1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void ofRetriesAndCachesInMemoryByDefaultAndBothCanBeTurnedOff() {
+        // given a server that fails once with a 500, then answers
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        server.handler((request, exchange) -> LoopbackServer.reply(exchange, seen.getAndIncrement() == 0 ? 500 : 200,
+                seen.get() == 1 ? "{\"error\":{\"message\":\"overloaded\"}}" : OpenAiLmTest.OK));
+        Map<String, String> env = Map.of("OPENAI_BASE_URL", server.v1().toString());
+        LM lm = Lms.builder("openai/gpt-4o-mini").environment(env)
+                .retry(Retry.builder().initialDelay(Duration.ofMillis(1)).build()).build();
+
+        // when the same request is sent twice
+        LmResponse first = lm.call(REQUEST);
+        LmResponse second = lm.call(REQUEST);
+
+        // then the 500 was retried, and the second call was answered by the in-memory cache
+        assertThat(first.text()).isEqualTo("Paris");
+        assertThat(second.cacheHit()).isTrue();
+        assertThat(server.requests()).hasSize(2);
+
+        LM bare = Lms.builder("openai/gpt-4o-mini").environment(env).retry(null).cache(false).build();
+        assertThat(bare).isInstanceOf(OpenAiLm.class);
+        server.respond(500, "{\"error\":{\"message\":\"overloaded\"}}");
+        assertThatThrownBy(() -> bare.call(REQUEST)).isInstanceOf(LmException.ServerError.class);
     }
 }

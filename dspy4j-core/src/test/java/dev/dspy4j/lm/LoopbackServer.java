@@ -1,6 +1,8 @@
 package dev.dspy4j.lm;
 
 import com.sun.net.httpserver.Headers;
+import dev.dspy4j.provider.AnthropicLm;
+import dev.dspy4j.provider.OpenAiLm;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;

@@ -1,5 +1,9 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.lm.ToolSpec;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.provider.OpenAiLm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -52,24 +56,23 @@ class OpenAiLmTest {
     @Test
     void sendsEveryOptionByWireNameAndExtrasVerbatimButNeverRolloutIdOrCache() {
         server.respond(200, OK);
-        Map<String, Object> tools = Map.of("type", "function", "function",
-                Map.of("name", "search", "parameters", Map.of("type", "object")));
         LmOptions defaults = LmOptions.NONE.withTemperature(0.0).withMaxTokens(500).withExtra("top_p", 0.9);
         LmOptions options = LmOptions.NONE.withN(2).withStop(List.of("\n\n")).withSeed(42L)
-                .withResponseFormat(Map.of("type", "json_object")).withRolloutId(7).withCache(false)
-                .withExtra("tools", List.of(tools)).withExtra("tool_choice", "auto").withMaxTokens(800);
+                .withRolloutId(7).withCache(false).withMaxTokens(800);
         OpenAiLm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(KEY).baseUrl(server.v1())
                 .defaults(defaults).build();
 
-        lm.call(request(options));
+        lm.call(request(options).withResponseFormat(ResponseFormat.JSON_OBJECT)
+                .withTools(List.of(new ToolSpec("search", "", Map.of("type", "object"))))
+                .withToolChoice(ToolChoice.REQUIRED));
 
         assertJson(server.last().body(), """
                 {"model":"gpt-4o-mini","messages":[{"role":"system","content":"Be brief."},
                  {"role":"user","content":"Capital of France?"}],
                  "temperature":0.0,"max_tokens":800,"n":2,"stop":["\\n\\n"],"seed":42,
                  "response_format":{"type":"json_object"},"top_p":0.9,
-                 "tools":[{"type":"function","function":{"name":"search","parameters":{"type":"object"}}}],
-                 "tool_choice":"auto"}""");
+                 "tools":[{"type":"function","function":{"name":"search","description":"","parameters":{"type":"object"}}}],
+                 "tool_choice":"required"}""");
         assertThat(server.last().body()).doesNotContain("rollout").doesNotContain("cache");
     }
 
@@ -119,7 +122,7 @@ class OpenAiLmTest {
         assertThat(first.text()).isEmpty();
         assertThat(first.reasoningContent()).isEqualTo("think");
         assertThat(first.finishReason()).isEqualTo("tool_calls");
-        assertThat(first.toolCalls()).containsExactly(new ToolCall("call_1", "search", "{\"q\": \"Paris\"}"));
+        assertThat(first.toolCalls()).containsExactly(ToolCall.parse("call_1", "search", "{\"q\": \"Paris\"}"));
         assertThat(response.choices().get(1)).isEqualTo(new Choice("second", List.of(), null, "length"));
         assertThat(response.usage()).isEqualTo(new Usage(5, 7));
     }

@@ -98,7 +98,7 @@ class StreamingTest {
             LmResponse response = stream.response();
             assertThat(response.choices()).hasSize(2);
             assertThat(response.choices().get(0).reasoningContent()).isEqualTo("hmm");
-            assertThat(response.choices().get(0).toolCalls()).containsExactly(new ToolCall("call_1", "search", "{\"q\":\"x\"}"));
+            assertThat(response.choices().get(0).toolCalls()).containsExactly(ToolCall.parse("call_1", "search", "{\"q\":\"x\"}"));
             assertThat(response.choices().get(0).finishReason()).isEqualTo("tool_calls");
             assertThat(response.choices().get(1).text()).isEqualTo("B");
             assertThat(response.usage()).isEqualTo(Usage.ZERO);
@@ -244,7 +244,7 @@ class StreamingTest {
             Choice choice = response.choices().get(0);
             assertThat(choice.text()).isEqualTo("Rome it is.");
             assertThat(choice.reasoningContent()).isEqualTo("Check.");
-            assertThat(choice.toolCalls()).containsExactly(new ToolCall("toolu_1", "search", "{\"q\": \"Rome\"}"));
+            assertThat(choice.toolCalls()).containsExactly(ToolCall.parse("toolu_1", "search", "{\"q\": \"Rome\"}"));
             assertThat(choice.finishReason()).isEqualTo("tool_calls");
             assertThat(response.usage()).isEqualTo(new Usage(25, 31));
             assertThat(response.model()).isEqualTo("claude-sonnet-4-5-x");

@@ -154,8 +154,8 @@ class LmHistoryTest {
                 false));
         Predict predict = Predict.of("question -> answer");
 
-        predict.call(Map.of("question", "a"), DspyContext.of(main).withListener(perProgram));
-        predict.call(Map.of("question", "b"), DspyContext.of(other).withListener(perProgram));
+        predict.call(Map.of("question", "a"), DspyContext.of(main).withInterceptors(perProgram));
+        predict.call(Map.of("question", "b"), DspyContext.of(other).withInterceptors(perProgram));
         predict.call(Map.of("question", "c"), DspyContext.of(main));
 
         assertThat(perLm.calls()).extracting(LmCall::model).containsExactly("openai/gpt-4o-mini", "openai/gpt-4o-mini");

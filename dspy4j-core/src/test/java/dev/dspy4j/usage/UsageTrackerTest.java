@@ -37,7 +37,7 @@ class UsageTrackerTest {
                 threads.submit(() -> {
                     for (int i = 0; i < 500; i++) {
                         String model = (thread + i) % 2 == 0 ? "openai/gpt-4o-mini" : "anthropic/claude-sonnet-4";
-                        tracker.onLmCall(lmNamed(model), REQUEST, response(model, 3, 2, i % 10 == 0));
+                        record(tracker, model, response(model, 3, 2, i % 10 == 0));
                     }
                 });
             }
@@ -57,9 +57,9 @@ class UsageTrackerTest {
     void cacheHitsCountAsCallsButNotAsSpend() {
         UsageTracker tracker = UsageTracker.create();
 
-        tracker.onLmCall(lmNamed("gpt-4o-mini"), REQUEST, response("gpt-4o-mini", 1_000, 100, false));
-        tracker.onLmCall(lmNamed("gpt-4o-mini"), REQUEST, response("gpt-4o-mini", 1_000, 100, true));
-        tracker.onLmCall(lmNamed("gpt-4o-mini"), REQUEST, response("gpt-4o-mini", 1_000, 100, true));
+        record(tracker, "gpt-4o-mini", response("gpt-4o-mini", 1_000, 100, false));
+        record(tracker, "gpt-4o-mini", response("gpt-4o-mini", 1_000, 100, true));
+        record(tracker, "gpt-4o-mini", response("gpt-4o-mini", 1_000, 100, true));
 
         UsageReport.ModelUsage row = tracker.snapshot().model("gpt-4o-mini").orElseThrow();
         assertThat(row.calls()).isEqualTo(3);
@@ -102,9 +102,9 @@ class UsageTrackerTest {
         UsageTracker firstRun = UsageTracker.create();
         UsageTracker secondRun = UsageTracker.create();
 
-        predict.call(Map.of("question", "Capital of France?"), DspyContext.of(lm).withListener(firstRun));
-        predict.call(Map.of("question", "Capital of Italy?"), DspyContext.of(lm).withListener(secondRun));
-        predict.call(Map.of("question", "Capital of Spain?"), DspyContext.of(lm).withListener(secondRun));
+        predict.call(Map.of("question", "Capital of France?"), DspyContext.of(lm).withInterceptors(firstRun));
+        predict.call(Map.of("question", "Capital of Italy?"), DspyContext.of(lm).withInterceptors(secondRun));
+        predict.call(Map.of("question", "Capital of Spain?"), DspyContext.of(lm).withInterceptors(secondRun));
 
         assertThat(firstRun.snapshot().total().calls()).isEqualTo(1);
         // counted under the LM's own name, which the price table knows
@@ -125,14 +125,6 @@ class UsageTrackerTest {
         assertThat(tracker.snapshot().model("openai/gpt-4o-mini").orElseThrow().calls()).isEqualTo(2);
     }
 
-    @Test
-    void aListenerWithoutAReportedModelCountsUnderUnknown() {
-        UsageTracker tracker = UsageTracker.create();
-
-        tracker.onLmCall(lmNamed(null), REQUEST, response(null, 10, 5, false));
-
-        assertThat(tracker.snapshot().model("unknown")).isPresent();
-    }
 
     @Test
     void rendersAReadableTable() {
@@ -164,5 +156,9 @@ class UsageTrackerTest {
                 return model == null ? "unknown" : model;
             }
         };
+    }
+
+    private static void record(UsageTracker tracker, String model, LmResponse response) {
+        tracker.record(model, response.usage(), response.cacheHit());
     }
 }

@@ -83,7 +83,7 @@ class LmJudgeMetricsTest {
     @Test
     void completeAndGroundedCombinesCompletenessAndGroundedness() {
         ScriptedLm lm = ScriptedLm.answering(request -> {
-            String prompt = request.messages().get(0).content();
+            String prompt = request.messages().get(0).text();
             Map<String, Object> outputs = new LinkedHashMap<>();
             outputs.put("reasoning", "r");
             if (prompt.contains("completeness")) {

@@ -34,7 +34,7 @@ public final class ClassifySupportExample {
     /** Runs the example, printing to {@code out}; returns the triage of the sample ticket. */
     public static Triage run(PrintStream out) {
         LM keywordLm = request -> {
-            String ticket = request.messages().get(request.messages().size() - 1).content().toLowerCase(Locale.ROOT);
+            String ticket = request.messages().get(request.messages().size() - 1).text().toLowerCase(Locale.ROOT);
             String category = ticket.contains("charge") || ticket.contains("invoice") ? "billing"
                     : ticket.contains("password") || ticket.contains("login") ? "account" : "technical";
             return LmResponse.of("[[ ## reasoning ## ]]\nThe ticket is about " + category + ".\n\n"
@@ -60,7 +60,7 @@ public final class ClassifySupportExample {
         out.println("Messages sent to the LM:");
         for (Message message : lastRequest.get().messages()) {
             out.println("--- " + message.role().wireName());
-            out.println(message.content());
+            out.println(message.text());
         }
         return triage;
     }

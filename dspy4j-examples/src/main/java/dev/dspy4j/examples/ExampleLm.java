@@ -2,7 +2,7 @@ package dev.dspy4j.examples;
 
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.Lms;
+import dev.dspy4j.provider.Lms;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.Optional;

@@ -8,7 +8,7 @@ import dev.dspy4j.evaluate.Evaluate;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
 import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.Lms;
+import dev.dspy4j.provider.Lms;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.optimize.BootstrapFewShot;

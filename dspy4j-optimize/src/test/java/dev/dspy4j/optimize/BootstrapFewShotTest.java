@@ -57,7 +57,7 @@ class BootstrapFewShotTest {
         assertThat(Fixtures.question(first)).isEqualTo("q1");
         // system + 5 demo pairs (6 labelled minus the example itself) + the question
         assertThat(first.messages()).hasSize(1 + 2 * 5 + 1);
-        assertThat(first.messages().subList(1, 11)).noneMatch(m -> m.content().contains("q1\n"));
+        assertThat(first.messages().subList(1, 11)).noneMatch(m -> m.text().contains("q1\n"));
     }
 
     @Test

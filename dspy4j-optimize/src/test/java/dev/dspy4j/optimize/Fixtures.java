@@ -27,7 +27,7 @@ final class Fixtures {
 
     /** The question of the request's last (current) user message. */
     static String question(LmRequest request) {
-        String last = request.messages().get(request.messages().size() - 1).content();
+        String last = request.messages().get(request.messages().size() - 1).text();
         int start = last.indexOf("[[ ## question ## ]]\n") + "[[ ## question ## ]]\n".length();
         int end = last.indexOf('\n', start);
         return last.substring(start, end < 0 ? last.length() : end);

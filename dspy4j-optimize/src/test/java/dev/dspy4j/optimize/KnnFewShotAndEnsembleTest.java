@@ -46,7 +46,7 @@ class KnnFewShotAndEnsembleTest {
                 "question: q6");
         assertThat(lm.requests()).map(Fixtures::question).containsExactly("q5", "q9", "q6");
         LmRequest last = lm.lastRequest();
-        String prompt = last.messages().stream().map(m -> m.content()).reduce("", String::concat);
+        String prompt = last.messages().stream().map(m -> m.text()).reduce("", String::concat);
         assertThat(prompt).contains("q5", "q9").doesNotContain("q2", "q1\n");
         assertThat(program.namedPredictors()).containsOnlyKeys("self");
     }

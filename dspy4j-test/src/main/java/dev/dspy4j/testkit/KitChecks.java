@@ -7,7 +7,7 @@ import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
-import dev.dspy4j.lm.StreamingLm;
+import dev.dspy4j.lm.LM;
 import dev.dspy4j.testkit.server.FakeLmServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -77,7 +77,7 @@ final class KitChecks {
     }
 
     /** Reads a whole stream and returns its response. */
-    static LmResponse drain(StreamingLm lm, LmRequest request) {
+    static LmResponse drain(LM lm, LmRequest request) {
         try (LmStream stream = lm.stream(request)) {
             while (stream.next() != null) {
                 // read to the end

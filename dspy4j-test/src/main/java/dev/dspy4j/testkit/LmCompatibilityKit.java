@@ -16,7 +16,6 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.StreamChunk;
-import dev.dspy4j.lm.StreamingLm;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.testkit.server.Dialect;
@@ -57,7 +56,7 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Streaming tests run when the LM is a {@link StreamingLm}; embedding tests when
+ * <p>Streaming tests run when the LM is a {@link LM}; embedding tests when
  * {@link #createEmbedder(URI, String)} returns one. A failure message names the promise broken.
  * Only loopback traffic; each test takes well under a second except the timeout test, which waits
  * for {@link #timeout()}.
@@ -380,7 +379,7 @@ public abstract class LmCompatibilityKit {
     void truncatedStreamIsARetryableTransportFailure() {
         server.respondWith(Responder.fixed("one two three four five six seven eight nine ten"));
         server.faults().next(Fault.truncatedStream());
-        StreamingLm streaming = streaming();
+        LM streaming = streaming();
 
         LmException e = failureOf(() -> drain(streaming, QUESTION));
 
@@ -391,7 +390,7 @@ public abstract class LmCompatibilityKit {
     void connectionResetMidStreamIsARetryableTransportFailure() {
         server.respondWith(Responder.fixed("one two three four five six seven eight nine ten"));
         server.faults().next(Fault.connectionReset());
-        StreamingLm streaming = streaming();
+        LM streaming = streaming();
 
         assertFailure(failureOf(() -> drain(streaming, QUESTION)), server, apiKey, LmException.Transport.class,
                 true, -1);
@@ -400,7 +399,7 @@ public abstract class LmCompatibilityKit {
     @Test
     void rateLimitOnAStreamingCallIsReportedAsSuch() {
         server.faults().next(Fault.rateLimited(Duration.ofSeconds(1)));
-        StreamingLm streaming = streaming();
+        LM streaming = streaming();
 
         assertFailure(failureOf(() -> drain(streaming, QUESTION)), server, apiKey, LmException.RateLimited.class,
                 true, 429);
@@ -465,8 +464,8 @@ public abstract class LmCompatibilityKit {
                 LmException.RateLimited.class, true, 429);
     }
 
-    private StreamingLm streaming() {
-        assumeThat(lm).as("client streams").isInstanceOf(StreamingLm.class);
-        return (StreamingLm) lm;
+    private LM streaming() {
+        assumeThat(lm).as("client streams").isInstanceOf(LM.class);
+        return (LM) lm;
     }
 }

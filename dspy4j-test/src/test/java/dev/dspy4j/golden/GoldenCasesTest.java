@@ -116,7 +116,7 @@ class GoldenCasesTest {
         for (Message message : adapter.format(signature, demos, inputs)) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("role", message.role().wireName());
-            m.put("content", message.content());
+            m.put("content", message.text());
             actual.add(m);
         }
         List<Map<String, Object>> expected = (List<Map<String, Object>>) golden.get("expected_messages");

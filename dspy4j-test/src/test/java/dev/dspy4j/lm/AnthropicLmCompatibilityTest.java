@@ -1,5 +1,6 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.provider.AnthropicLm;
 import dev.dspy4j.testkit.LmCompatibilityKit;
 import dev.dspy4j.testkit.server.Dialect;
 import java.net.URI;

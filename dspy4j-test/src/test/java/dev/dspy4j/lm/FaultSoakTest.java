@@ -1,5 +1,6 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.provider.OpenAiLm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.cache.CacheInterceptor;

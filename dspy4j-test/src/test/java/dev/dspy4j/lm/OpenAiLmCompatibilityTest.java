@@ -1,5 +1,7 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.provider.OpenAiEmbedder;
+import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.testkit.LmCompatibilityKit;
 import dev.dspy4j.testkit.server.Dialect;
 import java.net.URI;

@@ -1,5 +1,8 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.provider.AnthropicLm;
+import dev.dspy4j.provider.OpenAiEmbedder;
+import dev.dspy4j.provider.OpenAiLm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -113,13 +116,13 @@ class SecretsNeverLeakTest {
         assumeThat(logFile).as("tests run with the module's surefire logging settings").isNotNull();
         String log = Files.readString(Path.of(logFile), StandardCharsets.UTF_8);
 
-        assertThat(log).as("the DEBUG log captured this test's LM calls").contains("DEBUG dev.dspy4j.lm.http");
+        assertThat(log).as("the DEBUG log captured this test's LM calls").contains("DEBUG dev.dspy4j.provider.http");
         assertThat(log).as("no canary key of any test in the DEBUG log").doesNotContain("sk-canary-");
     }
 
-    private void exercise(Dialect dialect, Function<URI, StreamingLm> factory) throws IOException {
+    private void exercise(Dialect dialect, Function<URI, LM> factory) throws IOException {
         server = FakeLmServer.start(dialect).requireApiKey(CANARY).respondWith(request -> Reply.text(ANSWER));
-        StreamingLm client = factory.apply(server.baseUrl());
+        LM client = factory.apply(server.baseUrl());
         LmHistory history = LmHistory.create();
         UsageTracker usage = UsageTracker.create();
         Path cacheDir = dir.resolve("cache");
@@ -164,7 +167,7 @@ class SecretsNeverLeakTest {
         assertNoCanary(outputs);
     }
 
-    private void streamAndFail(StreamingLm client) {
+    private void streamAndFail(LM client) {
         LmRequest request = LmRequest.of(List.of(Message.user("Stream please")));
         StringBuilder text = new StringBuilder();
         try (LmStream stream = client.stream(request)) {

@@ -64,7 +64,7 @@ class ModuleStateTest {
         qa.call(Map.of("question", "Q"), DspyContext.of(lm));
         List<LmRequest> requests = lm.requests();
         assertThat(requests.get(0).messages()).hasSize(4);
-        assertThat(requests.get(0).messages().get(0).content()).endsWith("Answer tersely.");
+        assertThat(requests.get(0).messages().get(0).text()).endsWith("Answer tersely.");
         assertThat(requests.get(1).messages()).hasSize(2);
     }
 
@@ -72,7 +72,7 @@ class ModuleStateTest {
     void manyCopiesWithDifferentStateRunAtOnceOnDifferentThreads() throws Exception {
         Pipeline program = new Pipeline();
         ScriptedLm lm = ScriptedLm.answering(request -> {
-            String system = request.messages().get(0).content();
+            String system = request.messages().get(0).text();
             int demos = (request.messages().size() - 2) / 2;
             String marker = "demos=" + demos;
             if (system.contains("`verdict`")) {

@@ -35,7 +35,7 @@ class PredictTest {
         assertThat(prediction.getString("answer")).isEqualTo("Paris");
         List<Message> messages = lm.lastRequest().messages();
         assertThat(messages).extracting(Message::role).containsExactly(Message.Role.SYSTEM, Message.Role.USER);
-        assertThat(messages.get(1).content()).isEqualTo("[[ ## question ## ]]\nWhat is the capital of France?\n\n"
+        assertThat(messages.get(1).text()).isEqualTo("[[ ## question ## ]]\nWhat is the capital of France?\n\n"
                 + "Respond with the corresponding output fields, starting with the field `[[ ## answer ## ]]`, "
                 + "and then ending with the marker for `[[ ## completed ## ]]`.");
         assertThat(lm.lastRequest().options()).isEqualTo(LmOptions.NONE);
@@ -51,8 +51,8 @@ class PredictTest {
 
         List<Message> messages = lm.lastRequest().messages();
         assertThat(messages).hasSize(4);
-        assertThat(messages.get(1).content()).isEqualTo("[[ ## question ## ]]\n2+2?");
-        assertThat(messages.get(2).content()).isEqualTo("[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]\n");
+        assertThat(messages.get(1).text()).isEqualTo("[[ ## question ## ]]\n2+2?");
+        assertThat(messages.get(2).text()).isEqualTo("[[ ## answer ## ]]\n4\n\n[[ ## completed ## ]]\n");
     }
 
     @Test

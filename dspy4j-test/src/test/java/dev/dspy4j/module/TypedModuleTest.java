@@ -45,7 +45,7 @@ class TypedModuleTest {
         // the reply omits the optional `note`, which therefore takes its default, None
         assertThat(triage).isEqualTo(new Triage(Category.BILLING, 2, List.of("refund", "card"), Optional.empty()));
         assertThat(prediction.getString("reasoning")).isEqualTo("The customer was charged twice.");
-        String system = lm.lastRequest().messages().get(0).content();
+        String system = lm.lastRequest().messages().get(0).text();
         assertThat(system).contains("1. `ticket_text` (str): the customer's message");
         assertThat(system).contains("2. `category` (Category): which queue handles it");
         assertThat(system).contains("must be one of: BILLING; TECHNICAL; ACCOUNT");
@@ -63,6 +63,6 @@ class TypedModuleTest {
             assertThat(classify.call(new Ticket("Reset my password")))
                     .isEqualTo(new Triage(Category.ACCOUNT, 1, List.of(), Optional.of("call back")));
         }
-        assertThat(lm.lastRequest().messages().get(1).content()).startsWith("[[ ## ticket_text ## ]]\nReset my password");
+        assertThat(lm.lastRequest().messages().get(1).text()).startsWith("[[ ## ticket_text ## ]]\nReset my password");
     }
 }

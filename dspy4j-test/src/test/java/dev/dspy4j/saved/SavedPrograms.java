@@ -309,7 +309,7 @@ final class SavedPrograms {
     static List<WireMessage> wire(LmRequest request) {
         List<WireMessage> out = new ArrayList<>();
         for (Message message : request.messages()) {
-            out.add(new WireMessage(message.role().wireName(), message.content()));
+            out.add(new WireMessage(message.role().wireName(), message.text()));
         }
         return out;
     }

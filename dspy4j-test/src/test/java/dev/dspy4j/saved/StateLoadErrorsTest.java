@@ -68,7 +68,7 @@ class StateLoadErrorsTest {
 
     /** Replies to whichever predictor asks, in ChatAdapter format. */
     static String reply(LmRequest request) {
-        String last = request.messages().get(request.messages().size() - 1).content();
+        String last = request.messages().get(request.messages().size() - 1).text();
         if (last.contains("starting with the field `[[ ## draft ## ]]`")) {
             return "[[ ## draft ## ]]\na draft\n\n[[ ## completed ## ]]";
         }
@@ -345,7 +345,7 @@ class StateLoadErrorsTest {
 
     private static List<String> prompts(ScriptedLm lm, boolean draft) {
         return lm.requests().stream()
-                .filter(r -> r.messages().get(r.messages().size() - 1).content()
+                .filter(r -> r.messages().get(r.messages().size() - 1).text()
                         .contains("starting with the field `[[ ## draft ## ]]`") == draft)
                 .map(r -> String.join("\n---\n", r.messages().stream().map(Message::content).toList()))
                 .toList();

@@ -31,7 +31,7 @@ import redis.clients.jedis.Jedis;
 class RedisCacheTest {
 
     private static final LmResponse RESPONSE = new LmResponse(
-            List.of(new Choice("Paris", List.of(new ToolCall("call_1", "search", "{\"q\":\"France\"}")),
+            List.of(new Choice("Paris", List.of(ToolCall.parse("call_1", "search", "{\"q\":\"France\"}")),
                     "reasoning", "stop")),
             new Usage(12, 3), "gpt-4o-mini", false);
 

@@ -1,4 +1,4 @@
-package dev.dspy4j.lm.http;
+package dev.dspy4j.provider.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -39,7 +39,7 @@ public record Reply(List<Choice> choices, Usage usage) {
 
     /** A choice that only calls a tool ({@code finish_reason} {@code tool_calls}). */
     public static Reply toolCall(String id, String name, String argumentsJson) {
-        return new Reply(List.of(new Choice("", List.of(new ToolCall(id, name, argumentsJson)), null, "tool_calls")),
+        return new Reply(List.of(new Choice("", List.of(ToolCall.parse(id, name, argumentsJson)), null, "tool_calls")),
                 null);
     }
 

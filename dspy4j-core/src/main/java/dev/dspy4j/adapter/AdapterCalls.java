@@ -1,0 +1,91 @@
+package dev.dspy4j.adapter;
+
+import dev.dspy4j.DspyException;
+import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Adapter#call}: prepare the request, format, call the LM, parse every choice; and, if the
+ * adapter fails for any reason other than the LM itself failing, the whole call once more with its
+ * {@linkplain Adapter#fallback() fallback}, as DSPy's ChatAdapter does.
+ */
+final class AdapterCalls {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdapterCalls.class);
+
+    private AdapterCalls() {}
+
+    static List<Map<String, Object>> run(Adapter adapter, AdapterRequest request, CallContext context) {
+        try {
+            return attempt(adapter, request, context);
+        } catch (LmException e) {
+            throw e;
+        } catch (DspyException first) {
+            Adapter fallback = adapter.fallback();
+            if (fallback == null) {
+                throw first;
+            }
+            context.reportFallback(adapter.name(), fallback.name(), first);
+            LOG.debug("{} failed ({}); retrying the call with {}", adapter.name(), first.getClass().getSimpleName(),
+                    fallback.name());
+            try {
+                return attempt(fallback, request, context);
+            } catch (RuntimeException second) {
+                if (second != first) {
+                    second.addSuppressed(first);
+                }
+                throw second;
+            }
+        }
+    }
+
+    private static List<Map<String, Object>> attempt(Adapter adapter, AdapterRequest request, CallContext context) {
+        LM lm = context.lm();
+        LmRequest prepared = adapter.prepare(request.signature(),
+                new LmRequest(adapter.format(request.signature(), request.demos(), request.inputs()),
+                        request.options()),
+                lm.capabilities());
+        LmResponse response = lm.call(prepared);
+        if (response == null || response.choices().isEmpty()) {
+            throw new LmException("The LM " + lm.model() + " returned no choices; check the provider's response.",
+                    false, null);
+        }
+        List<Choice> choices = response.choices();
+        List<Map<String, Object>> outputs = new ArrayList<>(choices.size());
+        for (Choice choice : choices) {
+            if (choice.text().isEmpty() && choice.toolCalls().isEmpty()) {
+                throw new AdapterParseException(adapter.name(), request.signature(), choice.text(), null,
+                        "The LM returned an empty or null response.");
+            }
+            outputs.add(parseObserved(adapter, request, choice, context));
+        }
+        return outputs;
+    }
+
+    private static Map<String, Object> parseObserved(Adapter adapter, AdapterRequest request, Choice choice,
+                                                     CallContext context) {
+        if (context.listeners().isEmpty()) {
+            return adapter.parse(request.signature(), choice, context);
+        }
+        ActiveSpan span = context.startSpan(SpanKind.ADAPTER_PARSE, adapter.name(), Map.of("dspy.adapter", adapter.name()));
+        try {
+            Map<String, Object> parsed = adapter.parse(request.signature(), choice,
+                    new CallContext(context.lm(), context.listeners(), span.span(), context.router()));
+            span.end(Map.of("dspy.parsed_fields", parsed.size()));
+            return parsed;
+        } catch (RuntimeException e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+}

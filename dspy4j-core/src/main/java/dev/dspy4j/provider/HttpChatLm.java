@@ -1,0 +1,107 @@
+package dev.dspy4j.provider;
+
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
+import dev.dspy4j.provider.http.Chat;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@link OpenAiLm} and {@link AnthropicLm} share: a {@link Chat} and the default options,
+ * merged with each request's options before it goes out. Package-private on purpose: javadoc shows
+ * these methods on each public subclass as if declared there.
+ *
+ * <p>Immutable and thread-safe.
+ */
+abstract class HttpChatLm implements LM {
+
+    final Chat chat;
+    private final LmOptions defaults;
+
+    /**
+     * @throws LmException.Configuration if the provider does not accept the defaults
+     */
+    HttpChatLm(Chat chat, LmOptions defaults) {
+        chat.check(defaults);
+        this.chat = chat;
+        this.defaults = defaults;
+    }
+
+    /**
+     * Sends the request, its options overriding the {@link #defaults() defaults}; the wire format
+     * is in the class documentation.
+     *
+     * @throws LmException on any failure (see the class documentation)
+     */
+    @Override
+    public LmResponse call(LmRequest request) {
+        return chat.call(request.withOptions(defaults.overriddenBy(request.options())));
+    }
+
+    /**
+     * Starts a streaming call, its options overriding the {@link #defaults() defaults}. The stream
+     * yields text and reasoning deltas, and its {@link LmStream#response()} the assembled choice with
+     * the final usage; a stream that breaks off before the provider's end marker fails with
+     * {@link LmException.Transport}. Details are in the class documentation.
+     *
+     * @throws LmException.Configuration if the options cannot be streamed (see the class
+     *     documentation)
+     * @throws LmException if the call cannot be started
+     */
+    @Override
+    public LmStream stream(LmRequest request) {
+        return chat.stream(request.withOptions(defaults.overriddenBy(request.options())));
+    }
+
+    /** The DSPy model name, e.g. {@code openai/gpt-4o-mini} or {@code anthropic/claude-sonnet-4-5}. */
+    @Override
+    public String model() {
+        return chat.endpoint().model();
+    }
+
+    /** The options every request starts from. */
+    public LmOptions defaults() {
+        return defaults;
+    }
+
+    /** As listed in the class documentation. */
+    @Override
+    public LmCapabilities capabilities() {
+        return chat.capabilities();
+    }
+
+    /** {@code model}, {@code model_type} and the default options by wire name; never credentials or URLs. */
+    @Override
+    public Map<String, Object> savedState() {
+        return Lms.savedState(model(), defaults);
+    }
+
+    /** The class name and the model, e.g. {@code OpenAiLm[openai/gpt-4o-mini]}; never the key or URL. */
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + model() + "]";
+    }
+
+    /**
+     * The settings of an HTTP client plus {@link #defaults(LmOptions)}.
+     *
+     * @param <B> the concrete builder
+     */
+    abstract static class LmBuilder<B extends LmBuilder<B>> extends HttpClientBuilder<B> {
+
+        LmOptions defaults = LmOptions.NONE;
+
+        LmBuilder() {
+        }
+
+        /** Options every request starts from (a request's own options override them). */
+        public B defaults(LmOptions defaults) {
+            this.defaults = Objects.requireNonNull(defaults, "defaults");
+            return self();
+        }
+    }
+}

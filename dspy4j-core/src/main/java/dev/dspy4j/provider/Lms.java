@@ -1,0 +1,220 @@
+package dev.dspy4j.provider;
+
+import dev.dspy4j.cache.CacheInterceptor;
+import dev.dspy4j.cache.LmCache;
+import dev.dspy4j.cache.MemoryCache;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmInterceptor;
+import dev.dspy4j.lm.Retry;
+import dev.dspy4j.lm.LmOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * DSPy-style entry point to the HTTP clients: {@code Lms.of("openai/gpt-4o-mini")} is
+ * {@code dspy.LM("openai/gpt-4o-mini")}. Models starting with {@code anthropic/} get an
+ * {@link AnthropicLm}, all others an {@link OpenAiLm} (see its table of prefixes). Keys and base
+ * URLs come from the provider's environment variables; use the client builders for anything else.
+ *
+ * <p><b>Defaults, as {@code dspy.LM}'s:</b> the client sits behind {@link Retry#defaults()} (3
+ * retries with jittered backoff, honouring Retry-After) and an in-memory cache
+ * ({@link MemoryCache}, {@value MemoryCache#DEFAULT_MAX_ENTRIES} entries), in that order: a call
+ * is retried around the cache, so a retry may be answered by it. Turn either off, or add a disk
+ * cache, with {@link #builder(String)}; {@link #client(String)} gives the bare client.
+ *
+ * <pre>{@code
+ * LM lm = Lms.of(System.getenv().getOrDefault("DSPY4J_MODEL", "openai/gpt-4o-mini"));
+ * LM noCache = Lms.builder("openai/gpt-4o-mini").cache(false).build();
+ * Module loaded = program.load(path, Lms::fromSavedState);
+ * }</pre>
+ *
+ * <p>Every LM call made in a program goes through, in order: the context's interceptors
+ * ({@code DspyContext.withInterceptors}: usage, history, budgets), then the LM's own (here: retry,
+ * cache), then the client.
+ */
+public final class Lms {
+
+    private static final Set<String> NOT_OPTIONS = Set.of("model", "model_type", "cache", "num_retries",
+            "finetuning_model", "launch_kwargs", "train_kwargs", "callbacks", "provider", "use_developer_role");
+
+    private Lms() {
+    }
+
+    /**
+     * The client for a DSPy model name, configured from {@link System#getenv()}, behind the
+     * default retry and in-memory cache.
+     *
+     * @throws LmException.Configuration if the prefix is unknown or a needed key or base URL is
+     *     missing (the message names the variable to set)
+     */
+    public static LM of(String model) {
+        return builder(model).build();
+    }
+
+    /**
+     * The client for a DSPy model name, configured from {@code environment}, behind the default
+     * retry and in-memory cache.
+     *
+     * @throws LmException.Configuration as {@link #of(String)}
+     */
+    public static LM of(String model, Map<String, String> environment) {
+        return builder(model).environment(environment).build();
+    }
+
+    /**
+     * The bare client for a DSPy model name, configured from {@link System#getenv()}: no retry, no
+     * cache.
+     *
+     * @throws LmException.Configuration as {@link #of(String)}
+     */
+    public static LM client(String model) {
+        return builder(model).retry(null).cache(false).build();
+    }
+
+    /**
+     * The bare client for a DSPy model name, configured from {@code environment}.
+     *
+     * @throws LmException.Configuration as {@link #of(String)}
+     */
+    public static LM client(String model, Map<String, String> environment) {
+        return builder(model).environment(environment).retry(null).cache(false).build();
+    }
+
+    /** A builder for the client of a DSPy model name, starting from {@link #of(String)}'s defaults. */
+    public static Builder builder(String model) {
+        return new Builder(Objects.requireNonNull(model, "model"));
+    }
+
+    private static LM bareClient(String model, Map<String, String> environment, LmOptions defaults) {
+        if (model.strip().startsWith("anthropic/")) {
+            return AnthropicLm.builder().model(model).environment(environment).defaults(defaults).build();
+        }
+        return OpenAiLm.builder().model(model).environment(environment).defaults(defaults).build();
+    }
+
+    /** Settings of {@link Lms#builder(String)}; not thread-safe, the LM it builds is. */
+    public static final class Builder {
+        private final String model;
+        private Map<String, String> environment = System.getenv();
+        private LmOptions defaults = LmOptions.NONE;
+        private Retry retry = Retry.defaults();
+        private LmCache cache = null;
+        private boolean memoryCache = true;
+
+        private Builder(String model) {
+            this.model = model;
+        }
+
+        /** Where keys and base URLs are read from ({@link System#getenv()} by default). */
+        public Builder environment(Map<String, String> value) {
+            this.environment = Objects.requireNonNull(value, "environment");
+            return this;
+        }
+
+        /** Options every request starts from. */
+        public Builder defaults(LmOptions value) {
+            this.defaults = Objects.requireNonNull(value, "defaults");
+            return this;
+        }
+
+        /** The retry policy ({@link Retry#defaults()}), or {@code null} for none. */
+        public Builder retry(Retry value) {
+            this.retry = value;
+            return this;
+        }
+
+        /** The in-memory cache on ({@code true}, the default) or no cache at all ({@code false}). */
+        public Builder cache(boolean enabled) {
+            this.memoryCache = enabled;
+            this.cache = null;
+            return this;
+        }
+
+        /** Another cache instead of the in-memory one, e.g. {@code TieredCache.defaults()} (memory, then disk). */
+        public Builder cache(LmCache value) {
+            this.cache = Objects.requireNonNull(value, "cache");
+            this.memoryCache = true;
+            return this;
+        }
+
+        /**
+         * The client behind the chosen retry and cache.
+         *
+         * @throws LmException.Configuration as {@link Lms#of(String)}
+         */
+        public LM build() {
+            LM client = bareClient(model, environment, defaults);
+            List<LmInterceptor> chain = new ArrayList<>(2);
+            if (retry != null) {
+                chain.add(retry);
+            }
+            if (memoryCache) {
+                chain.add(new CacheInterceptor(cache != null ? cache : new MemoryCache(MemoryCache.DEFAULT_MAX_ENTRIES)));
+            }
+            return client.withInterceptors(chain.toArray(LmInterceptor[]::new));
+        }
+    }
+
+    /**
+     * The client for a saved {@code lm} entry ({@link LM#savedState()} or DSPy's
+     * {@code LM.dump_state()}): the model plus its options ({@code temperature},
+     * {@code max_tokens} or {@code max_completion_tokens}, {@code n}, {@code stop}, {@code seed},
+     * {@code rollout_id}; other keys, {@code response_format} included, become extras sent verbatim), configured from
+     * {@link System#getenv()}, behind the default retry and in-memory cache. Suits
+     * {@code Module.load(path, Lms::fromSavedState)}.
+     *
+     * @throws IllegalArgumentException if the entry has no model or an option of the wrong type
+     * @throws LmException.Configuration as {@link #of(String)}
+     */
+    public static LM fromSavedState(Map<String, ?> state) {
+        Object model = state.get("model");
+        if (!(model instanceof String name) || name.isBlank()) {
+            throw new IllegalArgumentException("the saved lm entry has no model name: " + state.keySet());
+        }
+        return builder(name).defaults(options(state)).build();
+    }
+
+    private static LmOptions options(Map<String, ?> state) {
+        LmOptions options = LmOptions.NONE;
+        for (Map.Entry<String, ?> entry : state.entrySet()) {
+            String key = entry.getKey();
+            Object value = entry.getValue();
+            if (value == null || NOT_OPTIONS.contains(key)) {
+                continue;
+            }
+            try {
+                options = switch (key) {
+                    case "temperature" -> options.withTemperature(((Number) value).doubleValue());
+                    case "max_tokens", "max_completion_tokens" -> options.withMaxTokens(((Number) value).intValue());
+                    case "n" -> options.withN(((Number) value).intValue());
+                    case "seed" -> options.withSeed(((Number) value).longValue());
+                    case "rollout_id" -> options.withRolloutId(((Number) value).intValue());
+                    case "stop" -> options.withStop(value instanceof List<?> list
+                            ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(value)));
+                    default -> options.withExtra(key, value);
+                };
+            } catch (ClassCastException e) {
+                throw new IllegalArgumentException("the saved lm option " + key + " has the wrong type: "
+                        + value.getClass().getSimpleName(), e);
+            }
+        }
+        return options;
+    }
+
+    /** What the HTTP clients save: model, {@code model_type: chat}, the default options by wire name. */
+    static Map<String, Object> savedState(String model, LmOptions defaults) {
+        Map<String, Object> state = new LinkedHashMap<>();
+        state.put("model", model);
+        state.put("model_type", "chat");
+        state.putAll(defaults.toWireMap());
+        if (defaults.rolloutId() != null) {
+            state.put("rollout_id", defaults.rolloutId());
+        }
+        return state;
+    }
+}

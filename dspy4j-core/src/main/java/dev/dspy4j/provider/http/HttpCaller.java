@@ -1,0 +1,162 @@
+package dev.dspy4j.provider.http;
+
+import dev.dspy4j.lm.LmException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client's HTTP transport: a shared {@link HttpClient}, a bounded wait for each exchange,
+ * failure mapping and the DEBUG request summary. Blocking and virtual-thread friendly: the caller
+ * parks on a future while the JDK's selector thread does the I/O.
+ */
+final class HttpCaller {
+
+    static final Logger LOG = LoggerFactory.getLogger("dev.dspy4j.provider.http");
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+    /** Completions run on virtual threads, so a thousand concurrent calls need no platform pool. */
+    private static final Executor EXECUTOR = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("dspy4j-http-", 0).factory());
+
+    private final Endpoint endpoint;
+    private final HttpClient client;
+    private final long timeoutNanos;
+
+    HttpCaller(Endpoint endpoint) {
+        this.endpoint = endpoint;
+        this.client = newClient(endpoint);
+        this.timeoutNanos = endpoint.timeout().toNanos();
+    }
+
+    private static HttpClient newClient(Endpoint endpoint) {
+        return HttpClient.newBuilder()
+                .connectTimeout(endpoint.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .executor(EXECUTOR)
+                .build();
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    /** A 2xx reply's body and request id. */
+    record Reply(int status, String requestId, byte[] body) {
+    }
+
+    /**
+     * POSTs a JSON body and waits for the complete reply, at most the endpoint's timeout.
+     *
+     * @throws LmException for non-2xx replies and failed exchanges
+     */
+    Reply post(URI uri, byte[] body, int messages) {
+        HttpRequest request = endpoint.post(uri, body);
+        long start = System.nanoTime();
+        HttpResponse<byte[]> response = await(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()),
+                start, messages);
+        String requestId = ErrorMapper.requestId(response.headers());
+        int status = response.statusCode();
+        log(status, requestId, start, messages);
+        if (status / 100 != 2) {
+            throw ErrorMapper.fromStatus(endpoint, status, response.headers(), response.body());
+        }
+        return new Reply(status, requestId, response.body());
+    }
+
+    /** A streaming reply: its request id and its body, whose close() drops the connection. */
+    record Opened(String requestId, InputStream body) {
+    }
+
+    /**
+     * POSTs a JSON body and returns as soon as a 2xx status and headers arrive, with the body to
+     * read as a stream (the caller closes it).
+     *
+     * <p>Each stream gets its own HTTP client, shut down when the body is closed: cancelling an
+     * HTTP/1.1 body in the JDK's client stops reading but does not always close the connection, so
+     * a server could go on generating (and billing) a stream nobody reads. Stream connections are
+     * not reused anyway.
+     *
+     * @throws LmException for non-2xx replies and failed exchanges
+     */
+    Opened open(URI uri, byte[] body, int messages) {
+        HttpClient streamClient = newClient(endpoint);
+        try {
+            HttpRequest request = endpoint.post(uri, body);
+            long start = System.nanoTime();
+            HttpResponse<InputStream> response = await(
+                    streamClient.sendAsync(request, HttpResponse.BodyHandlers.ofInputStream()), start, messages);
+            String requestId = ErrorMapper.requestId(response.headers());
+            int status = response.statusCode();
+            log(status, requestId, start, messages);
+            if (status / 100 != 2) {
+                byte[] error;
+                try (InputStream in = response.body()) {
+                    error = in.readNBytes(MAX_ERROR_BODY);
+                } catch (IOException e) {
+                    error = new byte[0];
+                }
+                throw ErrorMapper.fromStatus(endpoint, status, response.headers(), error);
+            }
+            return new Opened(requestId, new java.io.FilterInputStream(response.body()) {
+                @Override
+                public void close() throws IOException {
+                    try {
+                        super.close();
+                    } finally {
+                        streamClient.shutdownNow();
+                    }
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            streamClient.shutdownNow();
+            throw e;
+        }
+    }
+
+    private <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> future, long start, int messages) {
+        try {
+            return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            logFailure("timeout", start, messages);
+            throw ErrorMapper.timeout(endpoint, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            logFailure(cause.getClass().getSimpleName(), start, messages);
+            throw ErrorMapper.fromFailure(endpoint, cause);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new LmException(endpoint.provider() + " call for model " + endpoint.model()
+                    + " was interrupted; the request was cancelled", false, endpoint.provider(), 0, null, e);
+        }
+    }
+
+    private void log(int status, String requestId, long start, int messages) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} messages={} status={} latency={}ms request_id={}", endpoint.provider(),
+                    endpoint.wireModel(), messages, status, (System.nanoTime() - start) / 1_000_000, requestId);
+        }
+    }
+
+    private void logFailure(String what, long start, int messages) {
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} messages={} failed={} latency={}ms", endpoint.provider(), endpoint.wireModel(),
+                    messages, what, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+}

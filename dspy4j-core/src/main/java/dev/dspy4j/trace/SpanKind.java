@@ -1,0 +1,21 @@
+package dev.dspy4j.trace;
+
+/** What a {@link Span} covers. */
+public enum SpanKind {
+    /** A module's call ({@code forward}), from a user program down to ChainOfThought. */
+    MODULE,
+    /** One predictor call: format, LM, parse (with the adapter's fallback if it is used). */
+    PREDICTOR,
+    /** One LM call through the interceptor chain, cache hits and retries included. */
+    LM_CALL,
+    /** One attempt at the provider inside an LM call: a retry is a second attempt. */
+    LM_ATTEMPT,
+    /** An adapter turning a completion into outputs. */
+    ADAPTER_PARSE,
+    /** A tool called by an agent. */
+    TOOL_CALL,
+    /** An evaluation run, or one example inside it. */
+    EVALUATION,
+    /** One step of an optimizer (a candidate, a round, a trial). */
+    OPTIMIZER_STEP
+}
