@@ -81,7 +81,7 @@ public final class RandomSearchHarness {
         UsageTracker usage = UsageTracker.create();
         long start = System.nanoTime();
         OptimizationResult result = search.search(Predict.of("question -> answer"), trainset, devset,
-                DspyContext.of(lm).withListener(usage));
+                DspyContext.of(lm).withInterceptors(usage));
         double seconds = (System.nanoTime() - start) / 1e9;
         UsageReport report = usage.snapshot();
         System.out.printf("| %.2f s | %d | %d | %d | %.2f |%n", seconds, result.candidates().size(),

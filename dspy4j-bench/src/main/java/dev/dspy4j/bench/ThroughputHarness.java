@@ -88,7 +88,7 @@ public final class ThroughputHarness {
         drive(predict, DspyContext.of(chain(warmUpUrl, concurrency)), Math.min(concurrency, 64),
                 Integer.getInteger("warmup", 20_000), "warm-up ");
         UsageTracker usage = UsageTracker.create();
-        DspyContext context = DspyContext.of(chain(baseUrl, concurrency)).withListener(usage);
+        DspyContext context = DspyContext.of(chain(baseUrl, concurrency)).withInterceptors(usage);
         drive(predict, context, concurrency, concurrency, "connect ");
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();

@@ -1,6 +1,9 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.provider.http.OpenAiRequests;
+import java.util.Map;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.provider.http.OpenAiChat;
 import java.time.Duration;
@@ -112,6 +115,20 @@ public final class OpenAiLm extends HttpChatLm implements LM {
     }
 
     /** The provider, e.g. {@code openai}, {@code ollama}, {@code azure}. */
+    /**
+     * The provider-neutral parts of a request as this client writes them, without the model or
+     * the streaming flag: {@code messages} (content parts as OpenAI content-part objects, tool calls,
+     * tool results), the options by wire name, {@code tools}, {@code tool_choice} and
+     * {@code response_format}. The same shapes DSPy sends through litellm; useful to show or
+     * export a prompt.
+     *
+     * @param request the request
+     * @return the JSON-ready body, keys in the order sent
+     */
+    public static Map<String, Object> wireBody(LmRequest request) {
+        return OpenAiRequests.body(request);
+    }
+
     public String provider() {
         return chat.endpoint().provider();
     }

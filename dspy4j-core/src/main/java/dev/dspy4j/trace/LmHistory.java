@@ -33,7 +33,7 @@ import java.util.random.RandomGenerator;
  *       Place it after the cache to see only provider calls, before it to see cache hits too.</li>
  *   <li><b>per program run</b>, as a listener in the run's context: every LM call the run makes,
  *       whichever LM answers, under the model name the provider reported:
- *       <pre>{@code program.call(inputs, DspyContext.of(lm).withListener(history));}</pre></li>
+ *       <pre>{@code program.call(inputs, DspyContext.of(lm).withInterceptors(history));}</pre></li>
  * </ul>
  *
  * Attach one history one way only, or each call is kept twice. Failed calls are not kept.

@@ -44,7 +44,7 @@ final class EvaluationRun {
     EvaluationRun(Evaluate config, Module program, DspyContext context) {
         this.config = config;
         this.program = program;
-        this.context = context.withListener(runUsage);
+        this.context = context.withInterceptors(runUsage);
         this.results = new AtomicReferenceArray<>(config.devset.size());
         this.progress = config.progress
                 ? ProgressDisplay.start(config.progressOutput, config.devset.size())
@@ -111,7 +111,7 @@ final class EvaluationRun {
     private void runExample(int index, ExecutorService exec) {
         Example example = config.devset.get(index);
         UsageTracker exampleUsage = UsageTracker.create();
-        DspyContext exampleContext = context.withListener(exampleUsage);
+        DspyContext exampleContext = context.withInterceptors(exampleUsage);
         Prediction prediction = null;
         Map<String, Double> scores = new LinkedHashMap<>();
         Throwable error = null;

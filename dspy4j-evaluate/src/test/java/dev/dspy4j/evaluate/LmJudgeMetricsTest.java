@@ -35,7 +35,7 @@ class LmJudgeMetricsTest {
         double score = new SemanticF1(DspyContext.of(lm)).score(EXAMPLE, PREDICTION, null);
 
         assertThat(score).isCloseTo(2 * 0.8 * 0.6 / 1.4, within(1e-12));
-        String prompt = lm.lastRequest().messages().stream().map(Message::content).reduce("", String::concat);
+        String prompt = lm.lastRequest().messages().stream().map(Message::text).reduce("", String::concat);
         assertThat(prompt)
                 .contains("Compare a system's response to the ground truth to compute its recall and precision.")
                 .contains("fraction (out of 1.0) of ground truth covered by the system response")

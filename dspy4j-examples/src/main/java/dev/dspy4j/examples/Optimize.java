@@ -12,7 +12,6 @@ import dev.dspy4j.lm.ConcurrencyLimit;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.Message;
-import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
@@ -58,8 +57,8 @@ public final class Optimize {
         if (configured.isEmpty()) {
             return 2;
         }
-        LM lm = configured.get().withInterceptors(Retry.defaults(), ConcurrencyLimit.defaults());
-        DspyContext context = DspyContext.of(lm);
+        // Lms.of retries and caches; the limit adapts how many calls run at once to the provider
+        DspyContext context = DspyContext.of(configured.get()).withInterceptors(ConcurrencyLimit.defaults());
 
         List<Example> tickets = SupportTickets.load();
         List<Example> trainset = tickets.subList(0, 15);

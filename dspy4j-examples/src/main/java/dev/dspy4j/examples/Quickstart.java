@@ -6,7 +6,6 @@ import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.TypedModule;
 import dev.dspy4j.trace.LmHistory;
@@ -52,11 +51,10 @@ public final class Quickstart {
         if (configured.isEmpty()) {
             return 2;
         }
-        LM client = configured.get();
+        LM lm = configured.get(); // Lms.of: retries and an in-memory cache, as dspy.LM
         LmHistory history = LmHistory.create();
         UsageTracker usage = UsageTracker.create();
-        LM lm = client.withInterceptors(Retry.defaults(), history);
-        DspyContext context = DspyContext.of(lm).withListener(usage);
+        DspyContext context = DspyContext.of(lm).withInterceptors(usage, history);
 
         TypedModule<Ticket, Triage> classify = ChainOfThought.typed(Ticket.class, Triage.class);
         try {

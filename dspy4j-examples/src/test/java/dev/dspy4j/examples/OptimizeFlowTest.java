@@ -82,7 +82,7 @@ class OptimizeFlowTest {
     void compiledProgramBeatsZeroShotAndSurvivesSaveAndLoadByteForByte() {
         try (FakeLmServer server = FakeLmServer.start(Dialect.OPENAI)) {
             server.respondWith(OptimizeFlowTest::answer);
-            LM lm = Lms.of("openai/gpt-4o-mini", Map.of("OPENAI_BASE_URL", server.baseUrl().toString(),
+            LM lm = Lms.client("openai/gpt-4o-mini", Map.of("OPENAI_BASE_URL", server.baseUrl().toString(),
                     "OPENAI_API_KEY", "sk-test"));
             DspyContext context = DspyContext.of(lm);
             List<Example> tickets = SupportTickets.load();

@@ -13,6 +13,8 @@ import dev.dspy4j.adapter.XmlAdapter;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -112,13 +114,10 @@ class GoldenCasesTest {
             demos.add(Example.of((Map<String, Object>) demo));
         }
         Map<String, Object> inputs = (Map<String, Object>) golden.getOrDefault("inputs", Map.of());
-        List<Map<String, Object>> actual = new ArrayList<>();
-        for (Message message : adapter.format(signature, demos, inputs)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("role", message.role().wireName());
-            m.put("content", message.text());
-            actual.add(m);
-        }
+        List<Message> messages = adapter.format(signature, demos, inputs);
+        LmRequest prepared = adapter.prepare(signature, new LmRequest(messages, LmOptions.NONE), capabilities);
+        // the messages as DSPy hands them to litellm: OpenAI's shapes (content parts for media)
+        List<Map<String, Object>> actual = (List<Map<String, Object>>) OpenAiLm.wireBody(prepared).get("messages");
         List<Map<String, Object>> expected = (List<Map<String, Object>>) golden.get("expected_messages");
         assertThat(actual).hasSameSizeAs(expected);
         for (int i = 0; i < expected.size(); i++) {
@@ -127,7 +126,8 @@ class GoldenCasesTest {
                     .isEqualTo(expected.get(i).get("content"));
         }
         if (golden.containsKey("expected_lm_kwargs")) {
-            Map<String, Object> kwargs = adapter.prepareOptions(signature, LmOptions.NONE, capabilities).toWireMap();
+            Map<String, Object> kwargs = new LinkedHashMap<>(OpenAiLm.wireBody(prepared));
+            kwargs.remove("messages");
             assertThat(plain(kwargs)).as("LM keyword arguments").isEqualTo(plain(golden.get("expected_lm_kwargs")));
         }
     }

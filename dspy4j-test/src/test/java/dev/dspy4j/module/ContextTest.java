@@ -62,15 +62,53 @@ class ContextTest {
     }
 
     @Test
-    void aBindingIsNotVisibleToOtherThreadsUnlessCarried() throws Exception {
+    void threadsStartedUnderABindingSeeItButPooledThreadsFromBeforeNeedItCarried() throws Exception {
         ScriptedLm lm = ScriptedLm.replying();
-        try (var scope = DspyContext.of(lm).bind();
-             ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            assertThat(pool.submit(() -> DspyContext.current().lm()).get()).isNull();
-            Object[] carried = new Object[1];
-            pool.submit(DspyContext.current().wrap(() -> carried[0] = DspyContext.current().lm())).get();
-            assertThat(carried[0]).isSameAs(lm);
+        ExecutorService olderPool = Executors.newFixedThreadPool(1);
+        try {
+            olderPool.submit(() -> { }).get(); // its thread exists before the binding
+            try (var scope = DspyContext.of(lm).bind();
+                 ExecutorService perTask = Executors.newVirtualThreadPerTaskExecutor()) {
+                // a virtual thread started inside the binding inherits it
+                assertThat(perTask.submit(() -> DspyContext.current().lm()).get()).isSameAs(lm);
+                // a pooled thread created before the binding does not see it, unless the task is wrapped
+                assertThat(olderPool.submit(() -> DspyContext.current().lm()).get()).isNull();
+                Object[] carried = new Object[1];
+                olderPool.submit(DspyContext.current().wrap(() -> carried[0] = DspyContext.current().lm())).get();
+                assertThat(carried[0]).isSameAs(lm);
+            }
+        } finally {
+            olderPool.shutdownNow();
         }
+    }
+
+    @Test
+    void aThreadStartedUnderAScopeStopsSeeingItOnceTheScopeIsClosed() throws Exception {
+        ScriptedLm outer = ScriptedLm.replying();
+        ScriptedLm inner = ScriptedLm.replying();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+        Object[] seen = new Object[2];
+        Thread child;
+        try (var outerScope = DspyContext.of(outer).bind()) {
+            try (var innerScope = DspyContext.of(inner).bind()) {
+                child = Thread.ofVirtual().start(() -> {
+                    seen[0] = DspyContext.current().lm();
+                    started.countDown();
+                    try {
+                        closed.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    seen[1] = DspyContext.current().lm();
+                });
+                started.await();
+            }
+            closed.countDown();
+            child.join();
+        }
+        assertThat(seen[0]).isSameAs(inner);
+        assertThat(seen[1]).as("after the inner scope closed, the enclosing binding").isSameAs(outer);
     }
 
     @Test

@@ -347,7 +347,7 @@ class StateLoadErrorsTest {
         return lm.requests().stream()
                 .filter(r -> r.messages().get(r.messages().size() - 1).text()
                         .contains("starting with the field `[[ ## draft ## ]]`") == draft)
-                .map(r -> String.join("\n---\n", r.messages().stream().map(Message::content).toList()))
+                .map(r -> String.join("\n---\n", r.messages().stream().map(Message::text).toList()))
                 .toList();
     }
 

@@ -66,11 +66,15 @@ public final class OpenAiRequests {
         }
     }
 
-    /** One content part as OpenAI's content-part object (DSPy's shapes). */
-    public static Map<String, Object> part(ContentPart part) {
-        ObjectNode node = Json.MAPPER.createObjectNode();
-        part(part, node);
-        return Json.MAPPER.convertValue(node, LinkedHashMap.class);
+    /** The messages, options and parameters of a request as a JSON-ready map (see {@code OpenAiLm.wireBody}). */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> body(LmRequest request) {
+        ObjectNode root = Json.MAPPER.createObjectNode();
+        messages(request.messages(), root.putArray("messages"));
+        Map<String, Object> out = Json.MAPPER.convertValue(root, LinkedHashMap.class);
+        out.putAll(request.options().toWireMap());
+        out.putAll(parameters(request));
+        return out;
     }
 
     private static void part(ContentPart part, ObjectNode out) {
