@@ -1,0 +1,83 @@
+package dev.dspy4j.examples.docs;
+
+import dev.dspy4j.cache.CacheInterceptor;
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.lm.ConcurrencyLimit;
+import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.StreamingLm;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.module.TypedModule;
+import dev.dspy4j.signature.Desc;
+import dev.dspy4j.signature.Instructions;
+import dev.dspy4j.trace.LmHistory;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the docs' Java snippets may use without declaring it: the names a reader takes as set up
+ * by the text around a snippet ({@code lm}, {@code program}, {@code trainset}, ...) and the types
+ * the README declares ({@code Ticket}, {@code Triage}, {@code Category}) or the docs define once
+ * ({@code MultiHop}). Every fragment is compiled as the body of a method of a subclass, so a
+ * snippet's own declarations shadow these.
+ *
+ * <p>Add a name here when a new doc assumes one; keep the names the docs' own (what a reader sees).
+ * Only compiled, never run: the fields stay unset.
+ */
+@SuppressWarnings({"unused", "NullAway"})
+public abstract class SnippetGivens {
+
+    /** An LM from {@code Lms.of(...)}: streaming, like every built-in client. */
+    protected StreamingLm lm;
+    /** An LM client before interceptors are put in front of it. */
+    protected LM client;
+    protected LM judgeLm;
+    protected LM strongLm;
+    protected DspyContext context;
+
+    protected Module program;
+    protected Module programA;
+    protected Module programB;
+    protected Module programC;
+    protected Module teacherProgram;
+    /** The README's typed classifier. */
+    protected TypedModule<Ticket, Triage> classify;
+
+    protected List<Example> trainset;
+    protected List<Example> devset;
+    protected List<Example> demos;
+    protected Metric exact;
+    protected Map<String, Object> inputs;
+    protected String text;
+    protected List<String> texts;
+    protected Map<String, String> secrets;
+
+    protected LmHistory history;
+    protected CacheInterceptor cache;
+    protected ConcurrencyLimit limit;
+
+    /** A retriever, as in DSPy's multi-hop example. */
+    protected List<String> search(String query) {
+        return List.of();
+    }
+
+    /** The README's categories. */
+    public enum Category { BILLING, TECHNICAL, ACCOUNT }
+
+    /** The README's input record. */
+    public record Ticket(@Desc("the customer's message") String ticketText) {}
+
+    /** The README's output record. */
+    @Instructions("Classify a customer support ticket.")
+    public record Triage(@Desc("the queue to route to") Category category) {}
+
+    /** Stands in for the multi-hop program that docs/signatures-modules-adapters.md defines. */
+    public static class MultiHop extends Module {
+        @Override
+        protected Prediction forward(Example in) {
+            throw new UnsupportedOperationException("compiled, never run");
+        }
+    }
+}
