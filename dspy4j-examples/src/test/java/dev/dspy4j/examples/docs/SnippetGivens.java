@@ -7,7 +7,6 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.ConcurrencyLimit;
 import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.StreamingLm;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
 import dev.dspy4j.signature.Desc;
@@ -30,7 +29,7 @@ import java.util.Map;
 public abstract class SnippetGivens {
 
     /** An LM from {@code Lms.of(...)}: streaming, like every built-in client. */
-    protected StreamingLm lm;
+    protected LM lm;
     /** An LM client before interceptors are put in front of it. */
     protected LM client;
     protected LM judgeLm;
