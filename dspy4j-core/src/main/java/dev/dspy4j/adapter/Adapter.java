@@ -1,8 +1,8 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
-import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Signature;

@@ -1,9 +1,9 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
+import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;

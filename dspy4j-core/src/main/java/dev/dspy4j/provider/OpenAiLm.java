@@ -1,12 +1,12 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.LmRequest;
-import dev.dspy4j.provider.http.OpenAiRequests;
-import java.util.Map;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.provider.http.OpenAiChat;
+import dev.dspy4j.provider.http.OpenAiRequests;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * An LM behind an OpenAI-compatible Chat Completions endpoint ({@code POST {baseUrl}/chat/completions}):

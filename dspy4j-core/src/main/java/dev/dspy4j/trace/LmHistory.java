@@ -1,8 +1,8 @@
 package dev.dspy4j.trace;
 
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;

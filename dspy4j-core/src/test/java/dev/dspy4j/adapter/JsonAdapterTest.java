@@ -1,14 +1,14 @@
 package dev.dspy4j.adapter;
 
-import dev.dspy4j.lm.ResponseFormat;
-import dev.dspy4j.lm.LmRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
+import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Map;

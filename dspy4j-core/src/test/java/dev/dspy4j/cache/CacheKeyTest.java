@@ -1,17 +1,17 @@
 package dev.dspy4j.cache;
 
-import dev.dspy4j.lm.ToolCall;
-import dev.dspy4j.lm.ContentPart;
-import dev.dspy4j.lm.ToolSpec;
-import dev.dspy4j.lm.ToolChoice;
-import dev.dspy4j.lm.ResponseFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.lm.ContentPart;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ToolSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,14 +1,11 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.lm.ToolSpec;
-import dev.dspy4j.lm.ToolChoice;
-import dev.dspy4j.lm.ResponseFormat;
-import dev.dspy4j.provider.AnthropicLm;
 import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static dev.dspy4j.lm.OpenAiLmTest.assertJson;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.provider.AnthropicLm;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,10 +1,10 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.provider.OpenAiLm;
 import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.dspy4j.provider.OpenAiLm;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;

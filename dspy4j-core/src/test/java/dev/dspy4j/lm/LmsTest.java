@@ -1,14 +1,12 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.lm.Retry;
-import dev.dspy4j.provider.AnthropicLm;
-import dev.dspy4j.provider.Lms;
-import dev.dspy4j.provider.OpenAiLm;
 import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.provider.AnthropicLm;
+import dev.dspy4j.provider.Lms;
+import dev.dspy4j.provider.OpenAiLm;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;

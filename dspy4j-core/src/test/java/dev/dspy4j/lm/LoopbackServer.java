@@ -1,10 +1,10 @@
 package dev.dspy4j.lm;
 
 import com.sun.net.httpserver.Headers;
-import dev.dspy4j.provider.AnthropicLm;
-import dev.dspy4j.provider.OpenAiLm;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.dspy4j.provider.AnthropicLm;
+import dev.dspy4j.provider.OpenAiLm;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;

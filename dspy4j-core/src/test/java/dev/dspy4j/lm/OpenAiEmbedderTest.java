@@ -1,10 +1,10 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.provider.OpenAiEmbedder;
 import static dev.dspy4j.lm.OpenAiLmTest.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.provider.OpenAiEmbedder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

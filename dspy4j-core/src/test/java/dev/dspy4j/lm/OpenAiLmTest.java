@@ -1,12 +1,9 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.lm.ToolSpec;
-import dev.dspy4j.lm.ToolChoice;
-import dev.dspy4j.lm.ResponseFormat;
-import dev.dspy4j.provider.OpenAiLm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.provider.OpenAiLm;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,8 @@
 package dev.dspy4j.optimize;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
@@ -10,14 +13,9 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.ProgramState;
 import dev.dspy4j.testkit.ScriptedLm;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BootstrapFewShotTest {
 

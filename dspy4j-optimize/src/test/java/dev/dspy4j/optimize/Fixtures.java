@@ -4,7 +4,6 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.testkit.ScriptedLm;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,8 @@
 package dev.dspy4j.optimize;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.Embedder;
@@ -7,16 +10,11 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.testkit.ScriptedLm;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class KnnFewShotAndEnsembleTest {
 

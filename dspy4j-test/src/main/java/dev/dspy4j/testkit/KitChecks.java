@@ -3,11 +3,11 @@ package dev.dspy4j.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
-import dev.dspy4j.lm.LM;
 import dev.dspy4j.testkit.server.FakeLmServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,6 +1,5 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.provider.OpenAiLm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.cache.CacheInterceptor;
@@ -8,6 +7,7 @@ import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.testkit.server.Dialect;
 import dev.dspy4j.testkit.server.FakeLmServer;
 import dev.dspy4j.testkit.server.Fault;

@@ -1,8 +1,5 @@
 package dev.dspy4j.lm;
 
-import dev.dspy4j.provider.AnthropicLm;
-import dev.dspy4j.provider.OpenAiEmbedder;
-import dev.dspy4j.provider.OpenAiLm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -11,6 +8,9 @@ import dev.dspy4j.cache.DiskCache;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.provider.AnthropicLm;
+import dev.dspy4j.provider.OpenAiEmbedder;
+import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.testkit.server.Dialect;
 import dev.dspy4j.testkit.server.FakeLmServer;
 import dev.dspy4j.testkit.server.Fault;

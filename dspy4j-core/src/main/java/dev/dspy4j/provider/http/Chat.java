@@ -3,9 +3,9 @@ package dev.dspy4j.provider.http;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
-import dev.dspy4j.lm.LmRequest;
 
 /**
  * One provider's chat API over HTTP ({@link OpenAiChat}, {@link AnthropicChat}), as the public LM

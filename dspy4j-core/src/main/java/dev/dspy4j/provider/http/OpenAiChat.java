@@ -5,7 +5,6 @@ import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
-import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
