@@ -3,15 +3,15 @@ package dev.dspy4j.adapter;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.signature.Signature;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * One predictor call as an adapter receives it: the signature (with learned instructions), the
- * demos, the inputs and the generation options. Immutable as far as it goes: the inputs map is
- * wrapped, not copied, so callers must not change it while the call runs.
+ * demos, the inputs and the generation options. The inputs map is neither copied nor wrapped
+ * (this record is on every call's path): callers must not change it while the call runs, and
+ * adapters must not change it at all.
  *
  * @param signature the signature
  * @param demos few-shot demos, in order
@@ -23,7 +23,7 @@ public record AdapterRequest(Signature signature, List<Example> demos, Map<Strin
     public AdapterRequest {
         Objects.requireNonNull(signature, "signature");
         demos = List.copyOf(demos);
-        inputs = Collections.unmodifiableMap(Objects.requireNonNull(inputs, "inputs"));
+        Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(options, "options");
     }
 

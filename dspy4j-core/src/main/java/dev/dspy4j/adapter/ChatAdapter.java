@@ -38,6 +38,7 @@ public final class ChatAdapter implements Adapter {
     public static final ChatAdapter DEFAULT = new ChatAdapter(true, false);
 
     private static final Object SYSTEM_MESSAGE = new Object();
+    private static final Object SYSTEM_MESSAGE_OBJECT = new Object();
 
     private final boolean jsonFallback;
     private final boolean nativeFunctionCalling;
@@ -108,7 +109,8 @@ public final class ChatAdapter implements Adapter {
 
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
-        return Conversation.format(signature, formatSystemMessage(signature), demos, inputs, ChatTurns.INSTANCE);
+        return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,
+                s -> Message.system(formatSystemMessage(s))), demos, inputs, ChatTurns.INSTANCE);
     }
 
     /** Leaves out the request's tools (and tool choice) unless native function calling is on, as DSPy does. */

@@ -36,10 +36,10 @@ final class Conversation {
      * @param writer the adapter's turn texts
      * @return the messages
      */
-    static List<Message> format(Signature signature, String systemMessage, List<Example> demos, Map<String, ?> inputs,
-                                TurnWriter writer) {
+    static List<Message> format(Signature signature, Message.SystemMessage systemMessage, List<Example> demos,
+                                Map<String, ?> inputs, TurnWriter writer) {
         List<Message> messages = new ArrayList<>(2 + demos.size() * 2);
-        messages.add(Message.system(systemMessage));
+        messages.add(systemMessage);
         if (!demos.isEmpty()) {
             addDemos(messages, signature, demos, writer);
         }

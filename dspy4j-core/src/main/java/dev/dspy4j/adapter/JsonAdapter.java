@@ -17,7 +17,7 @@ import java.util.Map;
  * object. The system message shows the object with a placeholder per output; demo replies are
  * indented JSON.
  *
- * <p>When the LM accepts {@code response_format}, {@link #prepareOptions} asks for JSON: a
+ * <p>When the LM accepts {@code response_format}, {@link #prepare} asks for JSON: a
  * JSON-schema structured output ({@link JsonSchemas#structuredOutputFormat}) when the LM supports
  * response schemas and no output is an open {@code dict} (or a {@code ToolCalls} without native
  * function calling), else {@code {"type": "json_object"}}.
@@ -37,6 +37,7 @@ public final class JsonAdapter implements Adapter {
     static final JsonAdapter WITHOUT_NATIVE_FUNCTION_CALLING = new JsonAdapter(false);
 
     private static final Object SYSTEM_MESSAGE = new Object();
+    private static final Object SYSTEM_MESSAGE_OBJECT = new Object();
 
     private final boolean nativeFunctionCalling;
 
@@ -77,7 +78,8 @@ public final class JsonAdapter implements Adapter {
 
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
-        return Conversation.format(signature, formatSystemMessage(signature), demos, inputs, JsonTurns.JSON_INSTANCE);
+        return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,
+                s -> Message.system(formatSystemMessage(s))), demos, inputs, JsonTurns.JSON_INSTANCE);
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.StringJoiner;
 public final class TwoStepAdapter implements Adapter {
 
     private static final Object EXTRACTOR_SIGNATURE = new Object();
+    private static final Object SYSTEM_MESSAGE_OBJECT = new Object();
     private static final Object SYSTEM_MESSAGE = new Object();
     private static final TurnWriter TURNS = new NameValueTurns();
 
@@ -84,7 +85,8 @@ public final class TwoStepAdapter implements Adapter {
 
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
-        return Conversation.format(signature, formatSystemMessage(signature), demos, inputs, TURNS);
+        return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,
+                s -> Message.system(formatSystemMessage(s))), demos, inputs, TURNS);
     }
 
     /**

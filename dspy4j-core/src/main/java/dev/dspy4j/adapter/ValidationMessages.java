@@ -5,14 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * pydantic's validation-error text, e.g.
- * {@code 1 validation error for int\n  Input should be a valid integer, unable to parse string as
- * an integer [type=int_parsing, input_value='abc', input_type=str]}, which DSPy embeds in its
- * parse errors.
+ * The text of a value that does not fit its field's type, which the adapters embed in DSPy's
+ * parse errors ({@code Failed to parse field x with value v from the LM response. Error message:
+ * ...}). It names the expected type in DSPy's words and as a Java type, what was wrong (with the
+ * allowed values for a literal or enum), and the value received, e.g.
+ * {@code the value does not fit int (Java Long): Input should be a valid integer, unable to parse
+ * string as an integer; got 'abc' (str)}.
  */
 final class ValidationMessages {
-
-    private static final String DOCS = "https://errors.pydantic.dev/2.13/v/";
 
     private ValidationMessages() {}
 
@@ -28,13 +28,13 @@ final class ValidationMessages {
         return out.toString();
     }
 
-    /** {@code input_value=..., input_type=...} for one input. */
+    /** {@code got <value> (<type>)} for one input, long values shortened in the middle. */
     static String describeInput(Object input) {
         String repr = PythonValues.repr(input);
         if (repr.length() > 50) {
             repr = repr.substring(0, 25) + "..." + repr.substring(repr.length() - 24);
         }
-        return "input_value=" + repr + ", input_type=" + pythonTypeName(input);
+        return "got " + repr + " (" + pythonTypeName(input) + ")";
     }
 
     private static String pythonTypeName(Object input) {
@@ -65,41 +65,58 @@ final class ValidationMessages {
     /** The whole message for errors {@code [loc, kind, input description, detail]}. */
     static String format(FieldType type, List<String[]> errors) {
         StringBuilder out = new StringBuilder();
-        out.append(errors.size()).append(errors.size() == 1 ? " validation error for " : " validation errors for ")
-                .append(title(type));
+        String expected = type.pythonName() + " (Java " + javaName(type) + ")";
+        if (errors.size() == 1 && errors.get(0)[0].isEmpty()) {
+            String[] error = errors.get(0);
+            return out.append("the value does not fit ").append(expected).append(": ")
+                    .append(message(error[1], error[3])).append("; ").append(error[2]).toString();
+        }
+        out.append(errors.size()).append(errors.size() == 1 ? " problem" : " problems")
+                .append(" converting the value to ").append(expected).append(':');
         for (String[] error : errors) {
-            out.append('\n');
-            if (!error[0].isEmpty()) {
-                out.append(error[0]).append('\n');
-            }
-            out.append("  ").append(message(error[1], error[3]))
-                    .append(" [type=").append(error[1]).append(", ").append(error[2]).append(']')
-                    .append("\n    For further information visit ").append(DOCS).append(error[1]);
+            out.append("\n  ").append(error[0].isEmpty() ? "(the value)" : error[0].replace('\n', '.')).append(": ")
+                    .append(message(error[1], error[3])).append("; ").append(error[2]);
         }
         return out.toString();
     }
 
-    private static String title(FieldType type) {
-        return type instanceof FieldType.OptionalType o ? "nullable[" + title(o.inner()) + "]" : type.pythonName();
+    /** The Java type a value of {@code type} becomes. */
+    static String javaName(FieldType type) {
+        return switch (type) {
+            case FieldType.StrType s -> "String";
+            case FieldType.IntType i -> "Long";
+            case FieldType.FloatType f -> "Double";
+            case FieldType.BoolType b -> "Boolean";
+            case FieldType.AnyType a -> "Object";
+            case FieldType.ListType l -> "List<" + javaName(l.element()) + ">";
+            case FieldType.DictType d -> "Map<" + javaName(d.key()) + ", " + javaName(d.value()) + ">";
+            case FieldType.LiteralType l -> "one of " + expected(l.values());
+            case FieldType.OptionalType o -> javaName(o.inner()) + " or null";
+            case FieldType.EnumType e -> e.javaType() != null ? "enum " + e.javaType().getName() : "one of "
+                    + expected(new java.util.ArrayList<>(e.members().values()));
+            case FieldType.RecordType r -> r.javaType() != null ? "record " + r.javaType().getName()
+                    : "Map<String, Object> with fields " + r.fields().keySet();
+            default -> type.pythonName();
+        };
     }
 
     private static String message(String kind, String detail) {
         return switch (kind) {
-            case "string_type" -> "Input should be a valid string";
-            case "int_parsing" -> "Input should be a valid integer, unable to parse string as an integer";
-            case "int_from_float" -> "Input should be a valid integer, got a number with a fractional part";
-            case "int_type" -> "Input should be a valid integer";
-            case "finite_number" -> "Input should be a finite number";
-            case "float_parsing" -> "Input should be a valid number, unable to parse string as a number";
-            case "float_type" -> "Input should be a valid number";
-            case "bool_parsing" -> "Input should be a valid boolean, unable to interpret input";
-            case "bool_type" -> "Input should be a valid boolean";
-            case "list_type" -> "Input should be a valid list";
-            case "dict_type" -> "Input should be a valid dictionary";
-            case "literal_error", "enum" -> "Input should be " + detail;
-            case "model_type" -> "Input should be a valid dictionary or instance of " + detail;
-            case "missing" -> "Field required";
-            case "value_error" -> "Value error, " + detail;
+            case "string_type" -> "expected a string";
+            case "int_parsing" -> "expected an integer, but the text is not a whole number";
+            case "int_from_float" -> "expected an integer, but the number has a fractional part";
+            case "int_type" -> "expected an integer";
+            case "finite_number" -> "expected a finite number";
+            case "float_parsing" -> "expected a number, but the text is not a number";
+            case "float_type" -> "expected a number";
+            case "bool_parsing" -> "expected a boolean (true/false, yes/no, on/off or 1/0)";
+            case "bool_type" -> "expected a boolean";
+            case "list_type" -> "expected a list";
+            case "dict_type" -> "expected an object of names and values";
+            case "literal_error", "enum" -> "expected one of the allowed values " + detail;
+            case "model_type" -> "expected an object with the fields of " + detail;
+            case "missing" -> "a required field is missing";
+            case "value_error" -> detail;
             default -> kind;
         };
     }

@@ -34,7 +34,7 @@ import java.util.StringJoiner;
  * optional outputs take their default.
  *
  * <p>Like DSPy's, this adapter is a kind of chat adapter: when a call fails for any reason other
- * than the LM itself failing, {@link AdapterCall} retries it with {@link JsonAdapter} unless the
+ * than the LM itself failing, {@link Adapter#call} retries it with {@link JsonAdapter} unless the
  * fallback is turned off ({@link #withoutFallback()}). Native function calling is off, so tool
  * options are removed from requests.
  *
@@ -47,6 +47,7 @@ public final class XmlAdapter implements Adapter {
 
     private static final String ROOT = "dspy_root";
     private static final Object SYSTEM_MESSAGE = new Object();
+    private static final Object SYSTEM_MESSAGE_OBJECT = new Object();
     private static final Object REMINDER = new Object();
     private static final TurnWriter TURNS = new XmlTurns();
 
@@ -99,7 +100,8 @@ public final class XmlAdapter implements Adapter {
 
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
-        return Conversation.format(signature, formatSystemMessage(signature), demos, inputs, TURNS);
+        return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,
+                s -> Message.system(formatSystemMessage(s))), demos, inputs, TURNS);
     }
 
     /**

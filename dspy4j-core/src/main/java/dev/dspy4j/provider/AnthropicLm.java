@@ -1,7 +1,9 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.provider.http.AnthropicChat;
 
 /**

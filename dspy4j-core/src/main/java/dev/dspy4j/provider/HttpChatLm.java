@@ -2,6 +2,7 @@ package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;

@@ -1,6 +1,7 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.Embedder;
+import dev.dspy4j.lm.LmException;
 import dev.dspy4j.provider.http.OpenAiEmbeddings;
 import java.util.List;
 import java.util.Objects;

@@ -1,8 +1,10 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.provider.http.OpenAiChat;
 import dev.dspy4j.provider.http.OpenAiRequests;
 import java.time.Duration;

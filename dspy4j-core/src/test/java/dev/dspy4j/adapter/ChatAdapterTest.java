@@ -129,7 +129,8 @@ class ChatAdapterTest {
                 () -> ChatAdapter.DEFAULT.parse(SCORED, "[[ ## answer ## ]]\nParis\n[[ ## confidence ## ]]\nhigh"));
 
         assertThat(error.getMessage()).startsWith("Failed to parse field confidence with value high from the LM "
-                + "response. Error message: 1 validation error for float");
+                + "response. Error message: the value does not fit float (Java Double): expected a number, but the text "
+                + "is not a number; got 'high' (str)");
         assertThat(error.lmResponse()).endsWith("high");
         assertThat(error.parsedResult()).isNull();
     }

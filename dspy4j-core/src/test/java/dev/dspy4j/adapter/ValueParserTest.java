@@ -88,12 +88,15 @@ class ValueParserTest {
     }
 
     @Test
-    void reportsPydanticStyleErrors() {
+    void errorsNameTheExpectedTypeInDspysWordsAndInJavaAndTheValueReceived() {
         assertThatThrownBy(() -> ValueParser.parseValue("abc", FieldType.INT))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("1 validation error for int\n  Input should be a valid integer, unable to parse "
-                        + "string as an integer [type=int_parsing, input_value='abc', input_type=str]");
+                .hasMessage("the value does not fit int (Java Long): expected an integer, but the text is not a whole "
+                        + "number; got 'abc' (str)");
         assertThatThrownBy(() -> ValueParser.parseValue("[1, \"x\"]", new FieldType.ListType(FieldType.INT)))
-                .hasMessageContaining("list[int]\n1\n  Input should be a valid integer");
+                .hasMessageContaining("converting the value to list[int] (Java List<Long>):\n  1: expected an integer")
+                .hasMessageNotContaining("pydantic").hasMessageNotContaining("http");
+        assertThatThrownBy(() -> ValueParser.parseValue("maybe", new FieldType.LiteralType(List.of("yes", "no"))))
+                .hasMessageContaining("expected one of the allowed values 'yes' or 'no'; got 'maybe' (str)");
     }
 }
