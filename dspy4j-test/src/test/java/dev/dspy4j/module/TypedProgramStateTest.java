@@ -2,11 +2,13 @@ package dev.dspy4j.module;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.testkit.ScriptedLm;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,7 +44,8 @@ class TypedProgramStateTest {
         assertThat(loadedWithResolver.state()).isEqualTo(original.state());
         ScriptedLm lm = ScriptedLm.replying("[[ ## answer ## ]]\n6\n\n[[ ## completed ## ]]");
         assertThat(loaded.call(new Question("3+3?"), DspyContext.of(lm))).isEqualTo(new Answer("6"));
-        assertThat(lm.lastRequest().messages().get(1).content()).isEqualTo("[[ ## question ## ]]\n2+2?");
+        assertThat(lm.lastRequest().messages()).as("the loaded demo is rendered").isEqualTo(ChatAdapter.DEFAULT.format(
+                loaded.state().predictor("self").signature(), List.of(DEMO), Map.of("question", "3+3?")));
     }
 
     @Test
