@@ -120,8 +120,8 @@ public final class AdapterText {
 
     /**
      * DSPy's {@code apply_output_field_defaults}: the parsed outputs in signature order, with a
-     * missing output that has a default taking it, and a missing optional output taking
-     * {@code null}. Required outputs that are missing stay missing.
+     * missing output taking its default value, else a value from its default factory, else
+     * {@code null} if its type is optional. Required outputs that are missing stay missing.
      *
      * @param signature the signature
      * @param parsed the parsed outputs
@@ -136,6 +136,8 @@ public final class AdapterText {
                 out.put(name, parsed.get(name));
             } else if (field.hasDefault()) {
                 out.put(name, field.defaultOrNull());
+            } else if (field.hasDefaultFactory()) {
+                out.put(name, field.defaultFactory().get().get());
             } else if (field.type().isOptional()) {
                 out.put(name, null);
             }

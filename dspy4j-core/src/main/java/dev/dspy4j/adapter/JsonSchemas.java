@@ -17,7 +17,8 @@ import java.util.TreeMap;
  *
  * <p>Named types follow pydantic: the root enum or record is inlined; any other reference to one
  * is a {@code {"$ref": "#/$defs/Name"}} with the definition under {@code $defs}. Record
- * properties carry pydantic's title ({@code line_item} becomes {@code "Line Item"}).
+ * properties carry pydantic's title ({@code line_item} becomes {@code "Line Item"}), except those
+ * whose type is a model or an enum, optional or not.
  *
  * <p>Schemas are fresh mutable {@link LinkedHashMap}s. Stateless and thread-safe.
  */
@@ -254,12 +255,26 @@ public final class JsonSchemas {
 
     private static Map<String, Object> property(String name, FieldType type, Map<String, Map<String, Object>> defs) {
         Map<String, Object> schema = inline(type, defs);
-        if (schema.containsKey("$ref")) {
+        if (!takesFieldTitle(type)) {
             return schema;
         }
         schema.put("title", pythonTitle(name));
         return new TreeMap<String, Object>(schema).entrySet().stream().collect(LinkedHashMap::new,
                 (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll);
+    }
+
+    /**
+     * pydantic's {@code field_title_should_be_set}: a property is titled after its field unless
+     * its type is a referenced model or enum, which carries its own title; an optional one
+     * ({@code anyOf: [{$ref}, {type: null}]}) is looked through, so it gets no title either.
+     */
+    private static boolean takesFieldTitle(FieldType type) {
+        return switch (type) {
+            case FieldType.OptionalType o -> takesFieldTitle(o.inner());
+            case FieldType.RecordType r -> false;
+            case FieldType.EnumType e -> false;
+            default -> true;
+        };
     }
 
     /** pydantic's default field title: Python's {@code str.title()} with {@code _} as spaces. */

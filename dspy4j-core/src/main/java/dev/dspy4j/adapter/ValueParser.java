@@ -150,6 +150,11 @@ public final class ValueParser {
         return a.equals(b);
     }
 
+    /** An int or a float, not a bool (which Python counts as an int). */
+    private static boolean isNumber(Object v) {
+        return v instanceof Long || v instanceof Double || v instanceof BigInteger;
+    }
+
     private static Double numeric(Object v) {
         if (v instanceof Boolean b) {
             return b ? 1.0 : 0.0;
@@ -190,7 +195,7 @@ public final class ValueParser {
             case FieldType.DictType d -> toDict(v, d, loc, errors);
             case FieldType.LiteralType l -> {
                 for (Object allowed : l.values()) {
-                    if (allowed.equals(v) || (allowed instanceof Long && v instanceof Double d && pythonEquals(allowed, d))) {
+                    if (allowed.equals(v) || (isNumber(allowed) && isNumber(v) && pythonEquals(allowed, v))) {
                         yield allowed;
                     }
                 }

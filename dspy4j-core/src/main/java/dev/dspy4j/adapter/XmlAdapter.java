@@ -275,6 +275,8 @@ public final class XmlAdapter implements Adapter {
         StringBuilder out = new StringBuilder("annotation=").append(field.type().pythonName());
         if (field.hasDefault()) {
             out.append(" required=False default=").append(PythonValues.repr(field.defaultOrNull()));
+        } else if (field.hasDefaultFactory()) {
+            out.append(" required=False default_factory=").append(factoryName(field.defaultFactory().get().get()));
         } else {
             out.append(" required=True");
         }
@@ -288,6 +290,21 @@ public final class XmlAdapter implements Adapter {
             extra.put("desc", field.savedDescription());
         }
         return out.append(" json_schema_extra=").append(PythonValues.repr(extra)).toString();
+    }
+
+    /** The Python name pydantic shows for a default factory, guessed from the value it makes ({@code list}, ...). */
+    private static String factoryName(Object made) {
+        Object value = PythonValues.toJsonable(made);
+        return switch (value) {
+            case null -> "NoneType";
+            case List<?> l -> "list";
+            case Map<?, ?> m -> "dict";
+            case String s -> "str";
+            case Boolean b -> "bool";
+            case Double d -> "float";
+            case Number n -> "int";
+            default -> value.getClass().getSimpleName();
+        };
     }
 
     @Override

@@ -63,17 +63,70 @@ public final class Prediction {
     }
 
     /**
-     * The value of an output field, cast to {@code type}.
+     * The value of an output field as {@code type}.
      *
-     * @throws DspyException if absent or of another type
+     * <p>A value that already is a {@code type} is returned as is. A number converts to another
+     * numeric type when its value survives unchanged: parsed {@code int} outputs are {@link Long}
+     * and {@code float} outputs {@link Double}, so {@code get("count", Integer.class)} (or
+     * {@code int.class}) gives 3 for a parsed 3 or 3.0. The numeric types are {@link Long},
+     * {@link Integer}, {@link Short}, {@link Byte}, {@link java.math.BigInteger},
+     * {@link java.math.BigDecimal}, {@link Double} and {@link Float}, boxed or primitive. A
+     * fraction, an out-of-range value, or more digits than a {@code Double} or {@code Float}
+     * keeps (compared as the decimal the value prints as, so 0.85 reads as {@code 0.85f}) is an
+     * error; nothing is rounded or truncated. Strings and booleans are never converted.
+     *
+     * @param field the output field's name
+     * @param type the type to read it as; a primitive type reads the boxed value
+     * @param <T> the type
+     * @return the value, or {@code null} if the output is {@code None} and {@code type} is not
+     *     primitive
+     * @throws DspyException naming the field, the value and the type if the output is absent, is
+     *     of another type, would lose its value in {@code type}, or is {@code None} and
+     *     {@code type} is primitive
      */
+    @SuppressWarnings("unchecked")
     public <T> T get(String field, Class<T> type) {
         Object value = require(field);
-        if (value != null && !type.isInstance(value)) {
-            throw new DspyException("Output '" + field + "' is a " + value.getClass().getSimpleName() + " (" + value
-                    + "), not a " + type.getSimpleName() + ".");
+        Class<?> boxed = boxed(type);
+        if (value == null) {
+            if (type.isPrimitive()) {
+                throw new DspyException("Output '" + field + "' is None (null), which cannot be read as "
+                        + type.getName() + "; read it as " + boxed.getSimpleName() + ".class to get null.");
+            }
+            return null;
         }
-        return type.cast(value);
+        if (boxed.isInstance(value)) {
+            return (T) value;
+        }
+        if (value instanceof Number number && ExactNumbers.isTarget(boxed)) {
+            try {
+                return (T) ExactNumbers.convert(number, boxed);
+            } catch (IllegalArgumentException e) {
+                throw new DspyException("Output '" + field + "' is " + value + " (a "
+                        + value.getClass().getSimpleName() + "), which cannot be read as " + type.getSimpleName()
+                        + " without changing its value: " + e.getMessage() + ". Read it as a wider type (e.g. "
+                        + "Long, Double or BigDecimal).", e);
+            }
+        }
+        throw new DspyException("Output '" + field + "' is a " + value.getClass().getSimpleName() + " (" + value
+                + "), not a " + type.getSimpleName() + ".");
+    }
+
+    private static Class<?> boxed(Class<?> type) {
+        if (!type.isPrimitive()) {
+            return type;
+        }
+        return switch (type.getName()) {
+            case "int" -> Integer.class;
+            case "long" -> Long.class;
+            case "double" -> Double.class;
+            case "float" -> Float.class;
+            case "short" -> Short.class;
+            case "byte" -> Byte.class;
+            case "boolean" -> Boolean.class;
+            case "char" -> Character.class;
+            default -> Void.class;
+        };
     }
 
     /**

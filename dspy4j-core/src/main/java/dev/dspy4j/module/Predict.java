@@ -9,6 +9,7 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.LM;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.signature.TypeRegistry;
 import dev.dspy4j.trace.ActiveSpan;
@@ -132,11 +133,12 @@ public final class Predict extends Module {
     /**
      * Calls the LM.
      *
-     * @param inputs a value for every input field (optional-typed inputs may be missing); other
-     *     keys are ignored
+     * @param inputs a value for every input field (optional-typed inputs may be missing or
+     *     {@code null}); other keys are ignored
      * @param context the LM, adapter and listeners
      * @return the parsed outputs, with every completion when {@code n > 1}
-     * @throws DspyException if an input is missing or no LM is set
+     * @throws DspyException if an input is missing, {@code null} without an optional type, or no
+     *     LM is set
      * @throws dev.dspy4j.adapter.AdapterParseException if the reply cannot be parsed
      */
     @Override
@@ -187,6 +189,14 @@ public final class Predict extends Module {
             if (!inputs.containsKey(field.name()) && !field.type().isOptional()) {
                 throw new DspyException("Missing input '" + field.name() + "' for signature " + signature.shorthand()
                         + "; got " + inputs.keySet() + ". Pass a value for every input field.");
+            }
+            if (inputs.get(field.name()) == null && !field.type().isOptional()
+                    && !(field.type() instanceof FieldType.AnyType)) {
+                String type = field.type().pythonName();
+                throw new DspyException("Input '" + field.name() + "' for signature " + signature.shorthand()
+                        + " is null (None), but its type " + type + " is not optional. Pass a value, or declare the "
+                        + "field optional: Optional[" + type + "] or " + type + " | None in a signature string, "
+                        + "Optional<...> in a record.");
             }
         }
     }

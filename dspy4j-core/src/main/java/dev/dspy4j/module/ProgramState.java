@@ -8,6 +8,7 @@ import dev.dspy4j.signature.Field;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
@@ -181,6 +182,9 @@ public final class ProgramState {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new StateLoadException("Saved program " + file + " not found (looked for "
+                    + file.toAbsolutePath().normalize() + "); check the path, or save the program there first.", e);
         } catch (IOException e) {
             throw new StateLoadException("Cannot read saved program " + file + ": " + e.getMessage(), e);
         }

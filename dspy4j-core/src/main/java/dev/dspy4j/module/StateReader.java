@@ -25,6 +25,8 @@ final class StateReader {
             .build();
     private static final Set<String> SECRET_KEYS = Set.of("api_key", "api_base", "base_url", "model_list",
             "azure_ad_token", "api_token", "authorization", "headers");
+    /** The keys DSPy writes for one predictor ({@code Predict.dump_state}). */
+    private static final List<String> PREDICTOR_KEYS = List.of("signature", "demos", "lm", "traces", "train");
 
     private final String source;
     private final Module program;
@@ -55,9 +57,10 @@ final class StateReader {
         }
         Map<String, Predict> predictors = program.namedPredictors();
         Map<String, String> versions = readMetadata(root.get("metadata"));
+        boolean flatFile = !root.containsKey("self") && isPredictorState(root, predictors.keySet());
         Map<String, Object> byPath = new LinkedHashMap<>();
-        boolean flat = predictors.size() == 1 && predictors.containsKey("self") && !root.containsKey("self");
-        if (flat) {
+        if (flatFile) {
+            // DSPy saves a bare Predict flat: its state at the top level, with no "self" key
             Map<String, Object> self = new LinkedHashMap<>();
             root.forEach((k, v) -> {
                 if (!"metadata".equals(k)) {
@@ -72,29 +75,60 @@ final class StateReader {
                 }
             });
         }
-        List<String> missing = new ArrayList<>();
-        for (String path : predictors.keySet()) {
-            if (!byPath.containsKey(path)) {
-                missing.add(path);
-            }
-        }
-        List<String> extra = new ArrayList<>();
-        for (String path : byPath.keySet()) {
-            if (!predictors.containsKey(path)) {
-                extra.add(path);
-            }
-        }
-        if (!missing.isEmpty() || !extra.isEmpty()) {
-            throw fail("does not match the program " + program.structure().getClass().getSimpleName() + ": "
-                    + (missing.isEmpty() ? "" : "no state for predictor(s) " + missing + (extra.isEmpty() ? "" : "; "))
-                    + (extra.isEmpty() ? "" : "state for unknown predictor(s) " + extra)
-                    + ". The program's predictors are " + predictors.keySet()
-                    + "; load a file saved from a program of the same structure");
+        if (!byPath.keySet().equals(predictors.keySet())) {
+            throw mismatch(byPath.keySet(), flatFile, predictors.keySet());
         }
         Map<String, PredictorState> states = new LinkedHashMap<>();
         predictors.forEach((path, predictor) ->
                 states.put(path, readPredictor(path, byPath.get(path), predictor.ownState())));
         return ProgramState.of(states, versions);
+    }
+
+    /**
+     * Whether the top level of a file is one predictor's state, as DSPy saves a bare Predict: it
+     * has a predictor's keys ({@code signature}, {@code demos}, ...) and none of the program's
+     * paths. A file of several predictors has only paths and {@code metadata}.
+     */
+    private static boolean isPredictorState(Map<?, ?> root, Set<String> programPaths) {
+        for (String path : programPaths) {
+            if (root.containsKey(path)) {
+                return false;
+            }
+        }
+        for (String key : PREDICTOR_KEYS) {
+            if (root.containsKey(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private StateLoadException mismatch(Set<String> filePaths, boolean flatFile, Set<String> programPaths) {
+        List<String> missing = new ArrayList<>();
+        for (String path : programPaths) {
+            if (!filePaths.contains(path)) {
+                missing.add(path);
+            }
+        }
+        List<String> extra = new ArrayList<>();
+        for (String path : filePaths) {
+            if (!programPaths.contains(path)) {
+                extra.add(path);
+            }
+        }
+        String inFile = flatFile ? "a single predictor saved flat (path 'self'), as DSPy saves a bare Predict"
+                : "predictors " + filePaths;
+        List<String> details = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            details.add("no state for " + missing);
+        }
+        if (!extra.isEmpty() && !flatFile) {
+            details.add("not in the program: " + extra);
+        }
+        return fail("does not match the program " + program.structure().getClass().getSimpleName()
+                + ": the file holds " + inFile + ", the program has " + programPaths
+                + (details.isEmpty() ? "" : " (" + String.join("; ", details) + ")")
+                + "; load a file saved from a program of the same structure");
     }
 
     private PredictorState readPredictor(String path, Object raw, PredictorState base) {

@@ -4,10 +4,13 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.internal.RecordValues;
+import dev.dspy4j.lm.LM;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * A module with record-typed inputs and outputs: {@code Triage t = classify.call(new Ticket(...))}.
@@ -100,9 +103,35 @@ public final class TypedModule<I extends Record, O extends Record> {
         return module.state();
     }
 
-    /** This view over the module with other learned state. */
+    /**
+     * This view over another module with the same inputs and outputs, such as the program an
+     * optimizer compiled from {@link #module()}: {@code typed.withModule(optimizer.compile(
+     * typed.module(), trainset))}. Optimizers in {@code dspy4j-optimize} do this for you.
+     *
+     * @param other the module; its inputs and outputs must match the records' fields
+     * @return a typed view of {@code other}
+     */
+    public TypedModule<I, O> withModule(Module other) {
+        return new TypedModule<>(other, inputType, outputType);
+    }
+
+    /**
+     * This view over the module with other learned state (see {@link Module#withState}).
+     *
+     * @throws DspyException if the state's paths are not exactly this program's
+     */
     public TypedModule<I, O> withState(ProgramState state) {
-        return new TypedModule<>(module.withState(state), inputType, outputType);
+        return withModule(module.withState(state));
+    }
+
+    /** This view with each predictor's state transformed (see {@link Module#mapState}). */
+    public TypedModule<I, O> mapState(BiFunction<String, PredictorState, PredictorState> edit) {
+        return withModule(module.mapState(edit));
+    }
+
+    /** This view with {@code lm} set on every predictor (see {@link Module#withLm}). */
+    public TypedModule<I, O> withLm(LM lm) {
+        return withModule(module.withLm(lm));
     }
 
     /** Saves the learned state in DSPy's JSON format (see {@link Module#save(Path)}). */
@@ -110,9 +139,23 @@ public final class TypedModule<I extends Record, O extends Record> {
         module.save(file);
     }
 
-    /** Loads learned state (see {@link Module#load(Path)}). */
+    /**
+     * Loads learned state (see {@link Module#load(Path)}); the result keeps this view's types.
+     *
+     * @throws StateLoadException naming the file, the predictor path and the problem
+     */
     public TypedModule<I, O> load(Path file) {
-        return new TypedModule<>(module.load(file), inputType, outputType);
+        return withModule(module.load(file));
+    }
+
+    /**
+     * Loads learned state, turning saved LM settings into LMs (see {@link Module#load(Path,
+     * Function)}); the result keeps this view's types.
+     *
+     * @throws StateLoadException naming the file, the predictor path and the problem
+     */
+    public TypedModule<I, O> load(Path file, Function<Map<String, Object>, LM> lmResolver) {
+        return withModule(module.load(file, lmResolver));
     }
 
     @Override

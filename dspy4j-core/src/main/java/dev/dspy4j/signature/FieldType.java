@@ -1,5 +1,6 @@
 package dev.dspy4j.signature;
 
+import dev.dspy4j.internal.PythonFloats;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,8 @@ public sealed interface FieldType {
     /**
      * {@code Literal['a', 'b']}: a value must equal one of these exactly.
      *
-     * @param values the allowed values: strings, longs or booleans, in declared order
+     * @param values the allowed values: strings, longs, doubles or booleans, in declared order
+     *     (doubles are spelled as Python's {@code repr}: {@code Literal[0.5, 1.0]})
      */
     record LiteralType(List<Object> values) implements FieldType {
         public LiteralType {
@@ -145,6 +147,9 @@ public sealed interface FieldType {
             }
             if (value instanceof Boolean b) {
                 return b ? "True" : "False";
+            }
+            if (value instanceof Double d) {
+                return PythonFloats.repr(d);
             }
             return String.valueOf(value);
         }

@@ -5,9 +5,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Parses {@code "a, b: list[str] -> c: int"} into fields, with errors that name the position. */
 final class ShorthandParser {
+
+    /** A Python int literal (no underscores). */
+    private static final Pattern INTEGER = Pattern.compile("[-+]?\\d+");
+    /** A Python float literal: {@code 0.5}, {@code 1.}, {@code .5}, {@code 1e-3}, {@code -2.5E+10}. */
+    private static final Pattern FLOAT =
+            Pattern.compile("[-+]?(\\d+\\.\\d*|\\.\\d+|\\d+(?=[eE]))([eE][-+]?\\d+)?");
 
     private final String text;
     private final TypeRegistry types;
@@ -225,19 +232,23 @@ final class ShorthandParser {
             } else {
                 int start = pos;
                 while (pos < end && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '-'
-                        || text.charAt(pos) == '.')) {
+                        || text.charAt(pos) == '+' || text.charAt(pos) == '.')) {
                     pos++;
                 }
                 String token = text.substring(start, pos);
                 if (token.equals("True") || token.equals("False")) {
                     values.add(token.equals("True"));
-                } else {
+                } else if (INTEGER.matcher(token).matches()) {
                     try {
                         values.add(Long.parseLong(token));
                     } catch (NumberFormatException e) {
-                        throw error(start, "Literal values must be quoted strings, integers, True or False; found '"
-                                + token + "'");
+                        throw error(start, "Literal integer '" + token + "' does not fit a long");
                     }
+                } else if (FLOAT.matcher(token).matches()) {
+                    values.add(Double.parseDouble(token));
+                } else {
+                    throw error(start, "Literal values must be quoted strings, integers, floats, True or False; "
+                            + "found '" + token + "'");
                 }
             }
             skipSpaces();

@@ -46,6 +46,54 @@ class JsonSchemasTest {
     }
 
     @Test
+    void aNullableModelIsAnAnyOfOfItsReferenceAndNullWithoutATitle() {
+        // given: Optional[Address] at the root and as a property, pydantic's field_title_should_be_set
+        // looks through the nullable to the referenced model, which brings its own title
+        Map<String, FieldType> address = new LinkedHashMap<>();
+        address.put("street", FieldType.STR);
+        address.put("city", FieldType.STR);
+        FieldType.RecordType addressType = new FieldType.RecordType("Address", address, null);
+        FieldType.EnumType tier = new FieldType.EnumType("Tier", Map.of("GOLD", "gold"), null);
+        Map<String, FieldType> person = new LinkedHashMap<>();
+        person.put("name", new FieldType.OptionalType(FieldType.STR, false));
+        person.put("home", new FieldType.OptionalType(addressType, false));
+        person.put("tier", new FieldType.OptionalType(tier, true));
+        person.put("past_homes", new FieldType.OptionalType(new FieldType.ListType(addressType), true));
+        String addressDef = "\"Address\": {\"type\": \"object\", \"properties\": {\"city\": {\"type\": \"string\", "
+                + "\"title\": \"City\"}, \"street\": {\"type\": \"string\", \"title\": \"Street\"}}, \"required\": "
+                + "[\"street\", \"city\"], \"title\": \"Address\"}";
+
+        // when / then
+        assertThat(JsonSchemas.promptSchemaText(new FieldType.OptionalType(addressType, true))).isEqualTo(
+                "{\"$defs\": {" + addressDef + "}, \"anyOf\": [{\"$ref\": \"#/$defs/Address\"}, {\"type\": \"null\"}]}");
+        assertThat(JsonSchemas.promptSchemaText(new FieldType.RecordType("Person", person, null))).isEqualTo(
+                "{\"type\": \"object\", \"$defs\": {" + addressDef + ", \"Tier\": {\"type\": \"string\", \"enum\": "
+                        + "[\"gold\"], \"title\": \"Tier\"}}, \"properties\": {"
+                        + "\"home\": {\"anyOf\": [{\"$ref\": \"#/$defs/Address\"}, {\"type\": \"null\"}]}, "
+                        + "\"name\": {\"anyOf\": [{\"type\": \"string\"}, {\"type\": \"null\"}], \"title\": \"Name\"}, "
+                        + "\"past_homes\": {\"anyOf\": [{\"type\": \"array\", \"items\": {\"$ref\": \"#/$defs/Address\"}}, "
+                        + "{\"type\": \"null\"}], \"title\": \"Past Homes\"}, "
+                        + "\"tier\": {\"anyOf\": [{\"$ref\": \"#/$defs/Tier\"}, {\"type\": \"null\"}]}}, "
+                        + "\"required\": [\"name\", \"home\", \"tier\", \"past_homes\"], \"title\": \"Person\"}");
+    }
+
+    @Test
+    void aNullableModelOutputHasNoTitleInTheStructuredOutputSchemaEither() {
+        // given
+        Map<String, FieldType> address = new LinkedHashMap<>();
+        address.put("city", FieldType.STR);
+        Signature signature = Signature.of(null, List.of(Field.input("q", FieldType.STR),
+                Field.output("home", new FieldType.OptionalType(new FieldType.RecordType("Address", address, null), true))));
+
+        // when
+        String format = PythonValues.jsonDumps(JsonSchemas.structuredOutputFormat(signature, true));
+
+        // then
+        assertThat(format).contains("\"properties\": {\"home\": {\"anyOf\": [{\"$ref\": \"#/$defs/Address\"}, "
+                + "{\"type\": \"null\"}]}}").doesNotContain("\"title\": \"Home\"");
+    }
+
+    @Test
     void describesLiteralsAndEnums() {
         assertThat(JsonSchemas.promptSchemaText(new FieldType.LiteralType(List.of("a", "b"))))
                 .isEqualTo("{\"type\": \"string\", \"enum\": [\"a\", \"b\"]}");

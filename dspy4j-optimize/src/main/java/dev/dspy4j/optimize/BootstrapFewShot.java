@@ -5,6 +5,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.internal.Terminal;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.module.TypedModule;
 
 import java.io.PrintStream;
 import java.util.List;
@@ -180,6 +181,11 @@ public final class BootstrapFewShot implements Optimizer {
         public Builder teacher(Module program) {
             this.teacher = Objects.requireNonNull(program, "teacher");
             return this;
+        }
+
+        /** A typed teacher program (see {@link #teacher(Module)}). */
+        public Builder teacher(TypedModule<?, ?> program) {
+            return teacher(Objects.requireNonNull(program, "teacher").module());
         }
 
         /** The context teacher runs use instead of the one given to {@code compile} (DSPy's teacher_settings). */

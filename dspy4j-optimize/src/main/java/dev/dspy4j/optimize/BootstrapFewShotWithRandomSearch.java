@@ -4,6 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.module.TypedModule;
 
 import java.util.List;
 import java.util.Objects;
@@ -141,6 +142,11 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         public Builder teacher(Module program) {
             bootstrap.teacher(program);
             return this;
+        }
+
+        /** A typed teacher program (see {@link #teacher(Module)}). */
+        public Builder teacher(TypedModule<?, ?> program) {
+            return teacher(Objects.requireNonNull(program, "teacher").module());
         }
 
         /** The context for teacher runs (default: the one given to the search). */

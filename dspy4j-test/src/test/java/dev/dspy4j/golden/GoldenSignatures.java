@@ -34,6 +34,15 @@ final class GoldenSignatures {
             if (spec.containsKey("default")) {
                 field = field.withDefault(spec.get("default"));
             }
+            if (spec.get("default_factory") instanceof String factory) {
+                field = field.withDefaultFactory(switch (factory) {
+                    case "list" -> List::of;
+                    case "dict" -> Map::of;
+                    case "str" -> () -> "";
+                    default -> throw new IllegalArgumentException("Unknown default_factory '" + factory
+                            + "' of field " + name + "; the runner knows list, dict and str");
+                });
+            }
             fields.add(field);
         }
         Signature signature = Signature.of((String) json.get("instructions"), fields);

@@ -107,6 +107,7 @@ class DspySavedProgramsTest {
             // program's outputs depend on its forward(), checked by hand-written tests instead.
             if (program instanceof Predict || program instanceof ChainOfThought) {
                 assertThat(lastPredictionOfRun.get(index).toMap()).as("outputs of run %s", index)
+                        .usingComparator(ByValue.COMPARATOR, "by value")
                         .isEqualTo(object(run.get("program_outputs")));
             }
         }
@@ -155,6 +156,7 @@ class DspySavedProgramsTest {
 
         Signature signature = loaded.state().predictor(path).signature();
         assertThat(prediction.toMap()).as(label + ": parsed outputs")
+                .usingComparator(ByValue.COMPARATOR, "by value")
                 .isEqualTo(expectedOutputs(signature, reply));
 
         // cross-check: a standalone predictor built from the loaded state renders the same prompt

@@ -104,7 +104,8 @@ class MultiHopProgramTest {
                     .isEqualTo(object(entry.get("expected_lm_kwargs")));
         }
         for (int r = 0; r < runs.size(); r++) {
-            assertThat(outputs.get(r)).as("outputs of run %s", r).isEqualTo(object(runs.get(r).get("program_outputs")));
+            assertThat(outputs.get(r)).as("outputs of run %s", r).usingComparator(ByValue.COMPARATOR, "by value")
+                    .isEqualTo(object(runs.get(r).get("program_outputs")));
         }
     }
 
@@ -121,7 +122,8 @@ class MultiHopProgramTest {
             first = loaded.call(object(runs.get(0).get("program_inputs")));
         }
 
-        assertThat(first.toMap()).isEqualTo(object(runs.get(0).get("program_outputs")));
+        assertThat(first.toMap()).usingComparator(ByValue.COMPARATOR, "by value")
+                .isEqualTo(object(runs.get(0).get("program_outputs")));
         for (int i = 0; i < 4; i++) {
             assertThat(wire(lm.requests().get(i))).isEqualTo(expectedMessages(cases.get(i)));
         }

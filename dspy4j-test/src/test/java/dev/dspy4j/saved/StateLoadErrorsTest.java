@@ -123,6 +123,72 @@ class StateLoadErrorsTest {
     }
 
     @Test
+    void aMismatchNamesThePathsInTheFileAndThePathsInTheProgram() throws IOException {
+        Path file = edited("renamed.json", s -> s.put("polish.predict", s.remove("refine.predict")));
+
+        assertRejected(file)
+                .hasMessageContaining("the file holds predictors [draft, polish.predict]")
+                .hasMessageContaining("the program has [draft, refine.predict]")
+                .hasMessageContaining("no state for [refine.predict]")
+                .hasMessageContaining("not in the program: [polish.predict]");
+    }
+
+    @Test
+    void aFileOfSeveralPredictorsIsRejectedByABarePredictInsteadOfLoadingAsEmptyState() throws IOException {
+        // given: a file saved from the two-predictor Drafter, and a bare Predict (path "self", saved flat)
+        Path file = write("drafter.json", valid);
+        Predict bare = Predict.of("question -> answer");
+
+        // when / then: DSPy would fail on the missing "signature" key; silently loading no demos
+        // and the code's instructions would hide the mistake
+        assertThatThrownBy(() -> bare.load(file))
+                .isInstanceOf(StateLoadException.class)
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining("the file holds predictors [draft, refine.predict]")
+                .hasMessageContaining("the program has [self]");
+    }
+
+    @Test
+    void aBarePredictorsFlatFileIsRejectedByAProgramOfSeveralPredictors() throws IOException {
+        // given: a bare Predict saved flat, as DSPy saves it
+        Path file = dir.resolve("bare.json");
+        Predict.of("question -> draft").withDemos(List.of(Example.of("question", "q", "draft", "d"))).save(file);
+
+        // when / then
+        assertRejected(file)
+                .hasMessageContaining("the file holds a single predictor saved flat (path 'self')")
+                .hasMessageContaining("the program has [draft, refine.predict]");
+    }
+
+    @Test
+    void aBarePredictStillLoadsItsFlatFileAndAFileKeyedBySelf() throws IOException {
+        // given: DSPy saves a bare Predict flat; a file keyed by "self" is accepted too
+        Path flat = dir.resolve("flat.json");
+        Predict.of("question -> answer").withDemos(List.of(Example.of("question", "q", "answer", "a"))).save(flat);
+        Map<String, Object> flatState = object(JSON.readValue(Files.readString(flat), Object.class));
+        Map<String, Object> keyed = new LinkedHashMap<>();
+        keyed.put("self", new LinkedHashMap<>(flatState));
+        object(keyed.get("self")).remove("metadata");
+        keyed.put("metadata", flatState.get("metadata"));
+        Path bySelf = write("by-self.json", keyed);
+
+        // when
+        Module fromFlat = Predict.of("question -> answer").load(flat);
+        Module fromSelf = Predict.of("question -> answer").load(bySelf);
+
+        // then
+        assertThat(fromFlat.state().predictor("self").demos()).hasSize(1);
+        assertThat(fromSelf.state()).isEqualTo(fromFlat.state());
+    }
+
+    @Test
+    void aMissingFileIsReportedAsNotFoundWithItsPath() {
+        Path file = dir.resolve("no-such-program.json");
+
+        assertRejected(file).hasMessageContaining("not found").hasMessageContaining(file.toAbsolutePath().toString());
+    }
+
+    @Test
     void aMismatchNamesTheUsersProgramClassEvenWhenLoadedIntoALoadedProgram() throws IOException {
         Path file = edited("missing-again.json", s -> s.remove("draft"));
 
