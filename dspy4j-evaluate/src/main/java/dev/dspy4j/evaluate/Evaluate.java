@@ -24,7 +24,8 @@ import java.util.Objects;
  * System.out.println(result.score());          // e.g. 73.33
  * }</pre>
  *
- * <p>For each example it computes {@code metric(example, program(example.inputs()), null)}. Examples
+ * <p>For each example it computes {@code metric(example, program(example.inputs()))} in
+ * {@link MetricContext#evaluation() evaluation} mode, keeping the score and its feedback. Examples
  * run in parallel on virtual threads, at most {@link Builder#concurrency(int)} at a time (an LM's own
  * concurrency limit still applies underneath). An example whose program or metric throws, or that
  * runs past {@link Builder#perExampleTimeout(Duration)}, scores the failure score and records the
@@ -130,7 +131,8 @@ public final class Evaluate {
          */
         public Builder metric(String name, Metric metric) {
             Objects.requireNonNull(metric, "metric");
-            return costAwareMetric(name, (example, prediction, usage) -> metric.score(example, prediction, null));
+            return costAwareMetric(name, (example, prediction, usage) ->
+                    metric.score(example, prediction, MetricContext.evaluation()));
         }
 
         /**

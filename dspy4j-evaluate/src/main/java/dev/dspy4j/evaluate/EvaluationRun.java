@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -113,7 +114,7 @@ final class EvaluationRun {
         UsageTracker exampleUsage = UsageTracker.create();
         DspyContext exampleContext = context.withListener(exampleUsage);
         Prediction prediction = null;
-        Map<String, Double> scores = new LinkedHashMap<>();
+        Map<String, Score> scores = new LinkedHashMap<>();
         Throwable error = null;
         try {
             Outcome outcome = config.perExampleTimeout == null
@@ -135,7 +136,7 @@ final class EvaluationRun {
             prediction = null;
             scores = new LinkedHashMap<>();
             for (String name : config.metrics.keySet()) {
-                scores.put(name, config.failureScore);
+                scores.put(name, Score.of(config.failureScore));
             }
         }
         Usage usage = exampleUsage.snapshot().total().usage();
@@ -154,10 +155,12 @@ final class EvaluationRun {
         Prediction prediction = program.call(example.inputs().toMap(), exampleContext);
         UsageReport programUsage = exampleUsage.snapshot();   // before any LM judge runs
         // bound, so LM-judge metrics using the current context count in this example's usage
-        Map<String, Double> scores = exampleContext.get(() -> {
-            Map<String, Double> byMetric = new LinkedHashMap<>();
+        Map<String, Score> scores = exampleContext.get(() -> {
+            Map<String, Score> byMetric = new LinkedHashMap<>();
             for (Map.Entry<String, CostAwareMetric> metric : config.metrics.entrySet()) {
-                byMetric.put(metric.getKey(), metric.getValue().score(example, prediction, programUsage));
+                byMetric.put(metric.getKey(), Objects.requireNonNull(
+                        metric.getValue().score(example, prediction, programUsage),
+                        () -> "metric '" + metric.getKey() + "' returned null; return a Score"));
             }
             return byMetric;
         });
@@ -220,5 +223,5 @@ final class EvaluationRun {
         return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
-    private record Outcome(Prediction prediction, Map<String, Double> scores) {}
+    private record Outcome(Prediction prediction, Map<String, Score> scores) {}
 }

@@ -99,7 +99,25 @@ class EvaluateTest {
 
         assertThat(result.score()).isEqualTo(25.0);
         assertThat(result.scores()).containsExactly(Map.entry("accuracy", 25.0), Map.entry("brevity", 50.0));
-        assertThat(result.results().get(0).scores()).containsEntry("brevity", 0.5);
+        assertThat(result.results().get(0).scores()).containsEntry("brevity", Score.of(0.5));
+    }
+
+    @Test
+    void callsMetricsInEvaluationModeAndKeepsEachExamplesFeedback() {
+        List<MetricContext.Mode> modes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Metric explaining = (ex, pred, context) -> {
+            modes.add(context.mode());
+            boolean right = ex.get("answer").equals(pred.get("answer"));
+            return Score.of(right ? 1.0 : 0.0, right ? "" : "expected " + ex.get("answer"));
+        };
+
+        EvaluationResult result = Evaluate.builder().devset(questions(3)).metric(explaining).build()
+                .run(new FunctionProgram(in -> answer("a0")), DspyContext.empty());
+
+        assertThat(modes).hasSize(3).containsOnly(MetricContext.Mode.EVALUATION);
+        assertThat(result.results()).extracting(ExampleResult::feedback).containsExactly("", "expected a1", "expected a2");
+        assertThat(result.results().get(1).scores()).containsEntry("score", Score.of(0.0, "expected a1"));
+        assertThat(result.score()).isEqualTo(33.33);
     }
 
     @Test
@@ -137,11 +155,11 @@ class EvaluateTest {
             }
             return answer("a" + in.getString("question").substring(1));
         });
-        Metric failingMetric = (ex, pred, trace) -> {
+        Metric failingMetric = (ex, pred, context) -> {
             if (ex.get("question").equals("q2")) {
                 throw new IllegalArgumentException("metric broke");
             }
-            return EXACT.score(ex, pred, trace);
+            return EXACT.score(ex, pred, context);
         };
 
         EvaluationResult result = Evaluate.builder().devset(questions(4)).metric(failingMetric).progress(false)

@@ -67,6 +67,29 @@ class EvaluationResultOutputTest {
     }
 
     @Test
+    void writesAFeedbackColumnForEachMetricThatGaveFeedback() throws Exception {
+        Path csv = dir.resolve("feedback.csv");
+        Path json = dir.resolve("feedback.json");
+        EvaluationResult result = Evaluate.builder()
+                .devset(List.of(Example.of("question", "q", "answer", "a").withInputs("question")))
+                .metric("accuracy", Metric.of((ex, pred) -> false))
+                .metric("style", (ex, pred, context) -> Score.of(0.5, "too terse"))
+                .build().run(new EvaluateTest.FunctionProgram(in -> Prediction.of(Map.of("answer", "b"))),
+                        DspyContext.empty());
+
+        result.writeCsv(csv);
+        result.writeJson(json);
+
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertThat(lines).containsExactly("index,question,answer,pred_answer,accuracy,style,style_feedback,error",
+                "0,q,a,b,0.0,0.5,too terse,");
+        JsonNode row = JsonMapper.builder().build().readTree(Files.readString(json)).get("results").get(0);
+        assertThat(row.get("feedback").get("style").asString()).isEqualTo("too terse");
+        assertThat(row.get("feedback").has("accuracy")).isFalse();
+        assertThat(result.toTable(5)).contains("style_feedback", "too terse");
+    }
+
+    @Test
     void writesJsonWithScoresAndEveryResult() throws Exception {
         Path file = dir.resolve("results.json");
 

@@ -124,7 +124,7 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
 
         private Builder() {}
 
-        /** The metric for bootstrapping (with a trace) and for scoring candidates (without). */
+        /** The metric for bootstrapping (in bootstrap mode, with the trace) and for scoring candidates (in evaluation mode). */
         public Builder metric(Metric m) {
             this.metric = Objects.requireNonNull(m, "metric");
             bootstrap.metric(m);

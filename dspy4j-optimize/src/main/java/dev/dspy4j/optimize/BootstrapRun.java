@@ -4,6 +4,7 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
+import dev.dspy4j.evaluate.MetricContext;
 import dev.dspy4j.evaluate.TraceStep;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
@@ -124,7 +125,8 @@ final class BootstrapRun {
             try {
                 Prediction prediction = runner.call(example.inputs().toMap(), context);
                 List<TraceStep> trace = collector.steps();
-                boolean success = config.metric == null || passes(config.metric.score(example, prediction, trace));
+                boolean success = config.metric == null
+                        || passes(config.metric.score(example, prediction, MetricContext.bootstrap(trace)).value());
                 attempts.add(new Attempt(success, trace, null, false));
                 if (success) {
                     break;

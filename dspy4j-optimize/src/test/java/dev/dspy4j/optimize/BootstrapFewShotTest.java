@@ -5,6 +5,9 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.evaluate.MetricContext;
+import dev.dspy4j.evaluate.Score;
+import dev.dspy4j.evaluate.TraceStep;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
@@ -88,7 +91,7 @@ class BootstrapFewShotTest {
 
     @Test
     void aMetricThresholdDecidesWhichRunsSucceed() {
-        Metric half = (ex, pred, trace) -> 0.5;
+        Metric half = (ex, pred, context) -> Score.of(0.5);
         List<Example> train = Fixtures.trainset(4);
 
         Module strict = BootstrapFewShot.builder().metric(half).metricThreshold(0.6).maxLabeledDemos(0).build()
@@ -101,12 +104,14 @@ class BootstrapFewShotTest {
     }
 
     @Test
-    void theMetricSeesTheRunsTrace() {
+    void theMetricIsCalledInBootstrapModeWithTheRunsTrace() {
         List<Integer> traceSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Metric recording = (ex, pred, trace) -> {
+        Metric recording = (ex, pred, context) -> {
+            assertThat(context.mode()).isEqualTo(MetricContext.Mode.BOOTSTRAP);
+            List<TraceStep> trace = ((MetricContext.Bootstrap) context).trace();
             traceSizes.add(trace.size());
             assertThat(trace.get(0).outputs()).isEqualTo(pred);
-            return 1.0;
+            return Score.of(1.0);
         };
 
         BootstrapFewShot.builder().metric(recording).maxBootstrappedDemos(2).concurrency(1).build()
