@@ -28,7 +28,7 @@ class CostAwareMetricTest {
                 Example.of("question", "2+2?", "answer", "4").withInputs("question"),
                 Example.of("question", "3+3?", "answer", "6").withInputs("question"));
 
-        EvaluationResult result = Evaluate.builder().devset(devset).progress(false)
+        EvaluationResult result = Evaluate.builder().devset(devset)
                 .metric("accuracy", EXACT)
                 .costAwareMetric("cost_weighted", CostAwareMetric.costWeighted(EXACT, 2.0))
                 .build().run(Predict.of("question -> answer"), DspyContext.of(lm));

@@ -31,7 +31,7 @@ class EvaluationResultOutputTest {
             }
             return Prediction.of(Map.of("answer", in.get("question").equals("crash") ? "" : "Paris"));
         });
-        return Evaluate.builder().devset(devset).progress(false)
+        return Evaluate.builder().devset(devset)
                 .metric("accuracy", Metric.of((ex, pred) -> ex.get("answer").equals(pred.get("answer"))))
                 .metric("half", Metric.ofScore((ex, pred) -> 0.5))
                 .build().run(program, DspyContext.empty());

@@ -113,7 +113,7 @@ class LmJudgeMetricsTest {
         ScriptedLm lm = judge(1.0, 0.5);
         var program = new EvaluateTest.FunctionProgram(in -> PREDICTION);
 
-        EvaluationResult result = Evaluate.builder().devset(List.of(EXAMPLE, EXAMPLE)).progress(false)
+        EvaluationResult result = Evaluate.builder().devset(List.of(EXAMPLE, EXAMPLE))
                 .metric(new SemanticF1()).build().run(program, DspyContext.of(lm));
 
         assertThat(result.score()).isEqualTo(66.67);

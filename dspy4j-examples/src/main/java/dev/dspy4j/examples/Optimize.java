@@ -6,6 +6,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Evaluate;
 import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.evaluate.ProgressBars;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
 import dev.dspy4j.lm.ConcurrencyLimit;
@@ -65,7 +66,8 @@ public final class Optimize {
         List<Example> trainset = tickets.subList(0, 15);
         List<Example> devset = tickets.subList(15, tickets.size());
         Module program = ChainOfThought.typed(Ticket.class, Triage.class).module();
-        Evaluate evaluate = Evaluate.builder().devset(devset).metric(CATEGORY_MATCHES).concurrency(8).build();
+        Evaluate evaluate = Evaluate.builder().devset(devset).metric(CATEGORY_MATCHES).concurrency(8)
+                .listener(ProgressBars.terminal()).build();
 
         try {
             EvaluationResult zeroShot = evaluate.run(program, context);

@@ -37,7 +37,7 @@ public final class KnnFewShot implements Optimizer {
         this.embedder = Objects.requireNonNull(embedder, "embedder");
         Objects.requireNonNull(bootstrap, "bootstrap");
         // a bar per call would flood the terminal; an explicit progress(true) is honoured
-        this.bootstrap = bootstrap.progress == null ? bootstrap.toBuilder().progress(false).build() : bootstrap;
+        this.bootstrap = bootstrap.progress == null ? bootstrap.toBuilder().build() : bootstrap;
     }
 
     /**

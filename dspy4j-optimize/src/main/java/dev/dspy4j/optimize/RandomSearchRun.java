@@ -154,7 +154,7 @@ final class RandomSearchRun {
         try {
             evaluation = Evaluate.builder().devset(valset).metric(config.metric)
                     .concurrency(config.evaluationConcurrency).maxErrors(config.bootstrap.maxErrors)
-                    .progress(false).build().run(built, metered);
+                    .build().run(built, metered);
         } catch (RuntimeException e) {
             if (refused.get() || BootstrapRun.isBudget(e)) {
                 return null;

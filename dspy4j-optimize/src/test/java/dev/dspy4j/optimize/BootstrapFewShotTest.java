@@ -207,7 +207,7 @@ class BootstrapFewShotTest {
     void withoutBudgetOrProgressBootstrapReportsAFullRunAndDrawsNothing() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         BootstrapFewShot optimizer = BootstrapFewShot.builder().metric(Fixtures.EXACT)
-                .maxBootstrappedDemos(2).maxLabeledDemos(4).progress(false)
+                .maxBootstrappedDemos(2).maxLabeledDemos(4)
                 .progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)).build();
 
         BootstrapResult result = optimizer.bootstrap(Predict.of("question -> answer"), Fixtures.trainset(6),
