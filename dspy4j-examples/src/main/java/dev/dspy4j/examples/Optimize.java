@@ -74,7 +74,7 @@ public final class Optimize {
             out.printf("zero-shot score on %d held-out tickets: %.2f%n", devset.size(), zeroShot.score());
 
             Module optimized = BootstrapFewShot.builder().metric(CATEGORY_MATCHES)
-                    .maxBootstrappedDemos(4).maxLabeledDemos(4).build()
+                    .maxBootstrappedDemos(4).maxLabeledDemos(4).listener(ProgressBars.terminal()).build()
                     .compile(program, trainset, context);
             EvaluationResult compiledScore = evaluate.run(optimized, context);
             out.printf("optimized score on the same tickets:    %.2f%n", compiledScore.score());
