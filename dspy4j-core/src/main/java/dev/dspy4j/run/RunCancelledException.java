@@ -16,15 +16,9 @@ public final class RunCancelledException extends DspyException {
 
     private final transient RunResult<?> result;
 
-    /**
-     * @param result the run's result; its status must not be {@link RunStatus#COMPLETED}
-     * @throws IllegalArgumentException if the run completed
-     */
-    public RunCancelledException(RunResult<?> result) {
+    /** Thrown by {@link RunResult#orThrow()} for a run that did not complete. */
+    RunCancelledException(RunResult<?> result) {
         super(message(result), firstError(result));
-        if (result.completed()) {
-            throw new IllegalArgumentException("The run completed; there is nothing to report as cancelled.");
-        }
         this.result = result;
     }
 
