@@ -93,7 +93,7 @@ public final class Runner {
      * @throws NullPointerException if {@code items}, an item or {@code task} is {@code null}
      */
     public <T, R> RunResult<R> run(List<? extends T> items, ItemTask<? super T, ? extends R> task) {
-        return run(items, task, new ResultHandler<R>() { }, null);
+        return start(items, task, new ResultHandler<R>() { }, null);
     }
 
     /**
@@ -107,7 +107,7 @@ public final class Runner {
      */
     public <T, R> RunResult<R> run(List<? extends T> items, ItemTask<? super T, ? extends R> task,
                                    CancellationToken token) {
-        return run(items, task, new ResultHandler<R>() { }, Objects.requireNonNull(token, "token"));
+        return start(items, task, new ResultHandler<R>() { }, Objects.requireNonNull(token, "token"));
     }
 
     /**
@@ -117,15 +117,37 @@ public final class Runner {
      * @param items the items, run in this order
      * @param task what to do with each item
      * @param handler consumes results in completion and input order
-     * @param token cancels the run from any thread, or {@code null} for none
      * @return how the run ended and every item's result, in input order
-     * @throws NullPointerException if {@code items}, an item, {@code task} or {@code handler} is
-     *     {@code null}
+     * @throws NullPointerException if an argument or an item is {@code null}
+     * @throws RuntimeException (or Error) whatever the handler threw, after every thread of the run
+     *     has ended
+     */
+    public <T, R> RunResult<R> run(List<? extends T> items, ItemTask<? super T, ? extends R> task,
+                                   ResultHandler<? super R> handler) {
+        return start(items, task, handler, null);
+    }
+
+    /**
+     * Runs {@code task} on every item, handing results to {@code handler} as they arrive; the
+     * handler can stop the run early and hold items back (see {@link ResultHandler}).
+     *
+     * @param items the items, run in this order
+     * @param task what to do with each item
+     * @param handler consumes results in completion and input order
+     * @param token cancels the run from any thread
+     * @return how the run ended and every item's result, in input order
+     * @throws NullPointerException if an argument or an item is {@code null}
      * @throws RuntimeException (or Error) whatever the handler threw, after every thread of the run
      *     has ended
      */
     public <T, R> RunResult<R> run(List<? extends T> items, ItemTask<? super T, ? extends R> task,
                                    ResultHandler<? super R> handler, CancellationToken token) {
+        return start(items, task, handler, Objects.requireNonNull(token, "token"));
+    }
+
+    /** {@code token} may be {@code null}: no token. */
+    private <T, R> RunResult<R> start(List<? extends T> items, ItemTask<? super T, ? extends R> task,
+                                      ResultHandler<? super R> handler, CancellationToken token) {
         List<T> copy = List.copyOf(items);
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(handler, "handler");

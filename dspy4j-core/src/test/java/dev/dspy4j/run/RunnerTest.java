@@ -311,7 +311,7 @@ class RunnerTest {
         };
 
         RunResult<Integer> result = Runner.builder().concurrency(4).listener(notes).build()
-                .run(numbers(40), i -> 40 - i, firstThree, null);
+                .run(numbers(40), i -> 40 - i, firstThree);
 
         assertThat(result.status()).isEqualTo(RunStatus.STOPPED);
         assertThat(inOrder).containsExactly(0, 1, 2);
@@ -336,7 +336,7 @@ class RunnerTest {
             Thread.yield();
             running.decrementAndGet();
             return i;
-        }, oneAhead, null);
+        }, oneAhead);
 
         assertThat(result.values()).containsExactlyElementsOf(numbers(30));
         assertThat(maxRunning.get()).isLessThanOrEqualTo(2);
@@ -356,7 +356,7 @@ class RunnerTest {
         assertThatThrownBy(() -> Runner.builder().concurrency(2).build().run(numbers(20), i -> {
             workers.add(Thread.currentThread());
             return i;
-        }, failing, null)).isInstanceOf(IllegalArgumentException.class).hasMessage("handler refuses item 2");
+        }, failing)).isInstanceOf(IllegalArgumentException.class).hasMessage("handler refuses item 2");
         assertThat(workers).noneMatch(Thread::isAlive);
     }
 

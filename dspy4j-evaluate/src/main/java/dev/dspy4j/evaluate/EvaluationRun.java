@@ -46,10 +46,12 @@ final class EvaluationRun implements ResultHandler<ExampleResult> {
         this.exampleUsage = new AtomicReferenceArray<>(config.devset.size());
     }
 
+    /** Runs the evaluation; {@code token} may be {@code null}. */
     EvaluationResult run(CancellationToken token) {
         Runner runner = config.runner.toBuilder().context(context).build();
         List<Integer> indices = IntStream.range(0, config.devset.size()).boxed().toList();
-        RunResult<ExampleResult> run = runner.run(indices, this::score, this, token);
+        RunResult<ExampleResult> run = token == null ? runner.run(indices, this::score, this)
+                : runner.run(indices, this::score, this, token);
         return switch (run.status()) {
             case COMPLETED -> {
                 List<ExampleResult> all = new ArrayList<>(indices.size());

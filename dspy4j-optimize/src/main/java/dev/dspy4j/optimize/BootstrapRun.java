@@ -86,7 +86,7 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
             Runner runner = Runner.builder().name("Bootstrap").concurrency(config.concurrency)
                     .maxErrors(Integer.MAX_VALUE)   // teacher errors are counted in trainset order, below
                     .context(teacherContext).listeners(listeners).build();
-            RunResult<List<Attempt>> run = runner.run(trainset, this::attempts, this, null);
+            RunResult<List<Attempt>> run = runner.run(trainset, this::attempts, this);
             if (run.status() == RunStatus.INTERRUPTED) {
                 throw new DspyException("Interrupted while bootstrapping demos.");
             }

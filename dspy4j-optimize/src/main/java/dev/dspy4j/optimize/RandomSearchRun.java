@@ -60,7 +60,7 @@ final class RandomSearchRun implements ResultHandler<Candidate> {
                 .maxErrors(Integer.MAX_VALUE)   // a failing candidate ends the search, in onCompleted
                 .context(counted).listeners(config.listeners).build();
         RunResult<Candidate> run = runner.run(IntStream.range(0, total).boxed().toList(),
-                index -> candidate(index - 3, counted), this, null);
+                index -> candidate(index - 3, counted), this);
         if (run.status() == RunStatus.INTERRUPTED) {
             throw new DspyException("Interrupted during the random search.");
         }
