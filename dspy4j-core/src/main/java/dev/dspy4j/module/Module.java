@@ -5,12 +5,18 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.run.RunCancelledException;
+import dev.dspy4j.run.RunResult;
+import dev.dspy4j.run.Runner;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -109,6 +115,86 @@ public abstract class Module {
      */
     public Prediction call(String name, Object value, Object... more) {
         return call(Example.of(prepend(name, value, more)).toMap());
+    }
+
+    /**
+     * Runs the module on many examples at once, each on its declared inputs: DSPy's
+     * {@code module.batch(examples)}, with its defaults (8 at a time, stopping at the 10th failure).
+     * See {@link #batch(List, Runner)}.
+     *
+     * @param examples the examples, each with its inputs declared ({@link Example#withInputs})
+     * @return one result per example, in order: the prediction, or the error (an example without
+     *     declared inputs fails with a {@link DspyException})
+     * @throws RunCancelledException if the 10th example failed or the calling thread was
+     *     interrupted; its {@code result()} holds what finished
+     */
+    public RunResult<Prediction> batch(List<Example> examples) {
+        return batch(examples, Runner.defaults());
+    }
+
+    /**
+     * Runs the module on many examples at once with {@code runner}: DSPy's
+     * {@code module.batch(examples, num_threads, max_errors, ...)}. Each example runs on its own
+     * virtual thread, at most the runner's concurrency at a time, with the runner's context (by
+     * default the one bound to the calling thread). When this returns or throws, every thread it
+     * started has ended.
+     *
+     * <pre>{@code
+     * RunResult<Prediction> results = program.batch(devset,
+     *         Runner.builder().concurrency(16).maxErrors(Integer.MAX_VALUE).build());
+     * results.failures().forEach(f -> log(devset.get(f.index()), f.error()));   // DSPy's failed examples
+     * }</pre>
+     *
+     * @param examples the examples, each with its inputs declared
+     * @param runner concurrency, maxErrors, item timeout, context and listeners (e.g. a progress bar)
+     * @return one result per example, in order
+     * @throws RunCancelledException if the run stopped before every example ran (the
+     *     {@code maxErrors}-th failure, or an interrupt of the calling thread, whose interrupt status
+     *     is then set again); its {@code result()} holds what finished
+     * @throws NullPointerException if an argument or an example is {@code null}
+     */
+    public RunResult<Prediction> batch(List<Example> examples, Runner runner) {
+        return runner.run(examples, (Example example) -> call(example)).orThrow();
+    }
+
+    /**
+     * Like {@link #batch(List, Runner)}, for inputs given as maps from field name to value.
+     *
+     * @param inputs the inputs of each call
+     * @param runner concurrency, maxErrors, item timeout, context and listeners
+     * @return one result per map, in order
+     * @throws RunCancelledException if the run stopped before every call ran
+     * @throws NullPointerException if an argument or a map is {@code null}
+     */
+    public RunResult<Prediction> batchInputs(List<? extends Map<String, ?>> inputs, Runner runner) {
+        return runner.run(inputs, (Map<String, ?> in) -> call(in)).orThrow();
+    }
+
+    /**
+     * Runs the module on its own virtual thread with the context bound to the calling thread now.
+     * See {@link #callAsync(Map, DspyContext)}.
+     *
+     * @param inputs the inputs by field name (copied)
+     * @return the prediction's future
+     */
+    public CompletableFuture<Prediction> callAsync(Map<String, ?> inputs) {
+        return callAsync(inputs, DspyContext.current());
+    }
+
+    /**
+     * Runs the module on its own virtual thread with {@code context} bound: DSPy's {@code acall}.
+     * {@code cancel(true)} on the returned future interrupts the call (LM clients in dspy4j stop
+     * waiting when interrupted); the future fails with whatever the call throws.
+     *
+     * @param inputs the inputs by field name (copied)
+     * @param context the LM, adapter and listeners to use
+     * @return the prediction's future
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public CompletableFuture<Prediction> callAsync(Map<String, ?> inputs, DspyContext context) {
+        Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(inputs, "inputs"));
+        Objects.requireNonNull(context, "context");
+        return Runner.async(() -> call(copy, context), context);
     }
 
     private static Object[] prepend(String name, Object value, Object[] more) {

@@ -5,10 +5,14 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.internal.RecordValues;
 import dev.dspy4j.lm.LM;
+import dev.dspy4j.run.RunResult;
+import dev.dspy4j.run.Runner;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -61,6 +65,48 @@ public final class TypedModule<I extends Record, O extends Record> {
     /** Runs the module with an explicit context and returns the full prediction. */
     public Prediction predict(I input, DspyContext context) {
         return module.call(inputs(input), context);
+    }
+
+    /**
+     * Runs the module on many inputs at once with the default {@link Runner} (8 at a time,
+     * stopping at the 10th failure); see {@link Module#batch(List, Runner)}.
+     *
+     * @param inputs the input records
+     * @return one result per input, in order: the typed output, or the error
+     * @throws dev.dspy4j.run.RunCancelledException if the run stopped before every input ran
+     */
+    public RunResult<O> batch(List<I> inputs) {
+        return batch(inputs, Runner.defaults());
+    }
+
+    /**
+     * Runs the module on many inputs at once with {@code runner}; see {@link Module#batch(List, Runner)}.
+     *
+     * @param inputs the input records
+     * @param runner concurrency, maxErrors, item timeout, context and listeners
+     * @return one result per input, in order: the typed output, or the error
+     * @throws dev.dspy4j.run.RunCancelledException if the run stopped before every input ran
+     * @throws NullPointerException if an argument or an input is {@code null}
+     */
+    public RunResult<O> batch(List<I> inputs, Runner runner) {
+        return runner.run(inputs, (I input) -> call(input)).orThrow();
+    }
+
+    /** Runs the module on its own virtual thread with the bound context; see {@link #callAsync(Record, DspyContext)}. */
+    public CompletableFuture<O> callAsync(I input) {
+        return callAsync(input, DspyContext.current());
+    }
+
+    /**
+     * Runs the module on its own virtual thread with {@code context} bound and returns the typed
+     * output's future; {@code cancel(true)} interrupts the call.
+     *
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public CompletableFuture<O> callAsync(I input, DspyContext context) {
+        Objects.requireNonNull(input, "input");
+        Objects.requireNonNull(context, "context");
+        return Runner.async(() -> call(input, context), context);
     }
 
     /**

@@ -96,7 +96,8 @@ class ValueParserTest {
         assertThatThrownBy(() -> ValueParser.parseValue("[1, \"x\"]", new FieldType.ListType(FieldType.INT)))
                 .hasMessageContaining("converting the value to list[int] (Java List<Long>):\n  1: expected an integer")
                 .hasMessageNotContaining("pydantic").hasMessageNotContaining("http");
-        assertThatThrownBy(() -> ValueParser.parseValue("maybe", new FieldType.LiteralType(List.of("yes", "no"))))
+        assertThatThrownBy(() -> ValueParser.parseValue("[\"maybe\"]",
+                new FieldType.ListType(new FieldType.LiteralType(List.of("yes", "no")))))
                 .hasMessageContaining("expected one of the allowed values 'yes' or 'no'; got 'maybe' (str)");
     }
 }

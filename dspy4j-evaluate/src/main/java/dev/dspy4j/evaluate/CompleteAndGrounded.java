@@ -6,7 +6,6 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,7 +13,7 @@ import java.util.Map;
  * {@code AnswerCompleteness} and {@code AnswerGroundedness} signatures) rate how completely
  * {@code prediction.response} covers {@code example.response} and how well
  * {@code prediction.context} supports it; the score is the F1 of groundedness and completeness, each
- * clamped to [0, 1]. With a trace it returns 1.0 when that is at least the threshold, else 0.0.
+ * clamped to [0, 1]. In bootstrap mode it returns 1.0 when that is at least the threshold, else 0.0.
  *
  * <p>A {@link Module}: its predictors are {@code completeness_module.predict} and
  * {@code groundedness_module.predict}, as in DSPy. Calling it with {@code question},
@@ -40,7 +39,7 @@ public final class CompleteAndGrounded extends Module implements Metric {
 
     /**
      * @param judge the judges' context, or {@code null} for the one bound when scoring
-     * @param threshold the score at which a traced run passes
+     * @param threshold the score at which a run passes in bootstrap mode
      */
     public CompleteAndGrounded(DspyContext judge, double threshold) {
         this.judge = judge;
@@ -65,7 +64,7 @@ public final class CompleteAndGrounded extends Module implements Metric {
     }
 
     @Override
-    public double score(Example example, Prediction prediction, List<TraceStep> trace) {
+    public Score score(Example example, Prediction prediction, MetricContext context) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("question", JudgeSignatures.text(example.get("question")));
         inputs.put("ground_truth", JudgeSignatures.text(example.get("response")));
@@ -73,9 +72,9 @@ public final class CompleteAndGrounded extends Module implements Metric {
         inputs.put("system_response", JudgeSignatures.text(prediction.get("response")));
         double score = ((Number) call(inputs, judge == null ? DspyContext.current() : judge).get("score"))
                 .doubleValue();
-        if (trace == null) {
-            return score;
-        }
-        return score >= threshold ? 1.0 : 0.0;
+        return switch (context.mode()) {
+            case EVALUATION -> Score.of(score);
+            case BOOTSTRAP -> Score.of(score >= threshold);
+        };
     }
 }

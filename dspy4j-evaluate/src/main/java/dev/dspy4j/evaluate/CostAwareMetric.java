@@ -24,16 +24,16 @@ public interface CostAwareMetric {
      * @param example the gold example
      * @param prediction what the program returned
      * @param usage what the program's LM calls for this example used and cost
-     * @return the score
+     * @return the score, with feedback or {@code ""}
      */
-    double score(Example example, Prediction prediction, UsageReport usage);
+    Score score(Example example, Prediction prediction, UsageReport usage);
 
     /**
      * A cost-weighted score: {@code max(0, quality − penaltyPerDollar × cost)}, where
      * {@code quality} is the base metric's score and {@code cost} the example's cost in dollars.
-     * Models without a price cost nothing.
+     * Models without a price cost nothing. The base metric's feedback is kept.
      *
-     * @param quality the base metric, scored without a trace
+     * @param quality the base metric, scored in evaluation mode
      * @param penaltyPerDollar how many score points one dollar takes away, e.g. {@code 100} makes a
      *     one-cent example lose 1 point
      * @throws IllegalArgumentException if the penalty is negative
@@ -43,7 +43,9 @@ public interface CostAwareMetric {
         if (!(penaltyPerDollar >= 0)) {
             throw new IllegalArgumentException("penaltyPerDollar must be >= 0, was " + penaltyPerDollar);
         }
-        return (example, prediction, usage) -> Math.max(0,
-                quality.score(example, prediction, null) - penaltyPerDollar * usage.cost().doubleValue());
+        return (example, prediction, usage) -> {
+            Score base = quality.score(example, prediction, MetricContext.evaluation());
+            return new Score(Math.max(0, base.value() - penaltyPerDollar * usage.cost().doubleValue()), base.feedback());
+        };
     }
 }

@@ -3,8 +3,11 @@ package dev.dspy4j.evaluate;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.module.Module;
-import java.io.PrintStream;
+import dev.dspy4j.run.CancellationToken;
+import dev.dspy4j.run.RunListener;
+import dev.dspy4j.run.Runner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,15 +27,19 @@ import java.util.Objects;
  * System.out.println(result.score());          // e.g. 73.33
  * }</pre>
  *
- * <p>For each example it computes {@code metric(example, program(example.inputs()), null)}. Examples
- * run in parallel on virtual threads, at most {@link Builder#concurrency(int)} at a time (an LM's own
- * concurrency limit still applies underneath). An example whose program or metric throws, or that
- * runs past {@link Builder#perExampleTimeout(Duration)}, scores the failure score and records the
- * error; at the {@link Builder#maxErrors(int)}-th such error the run stops.
+ * <p>For each example it computes {@code metric(example, program(example.inputs()))} in
+ * {@link MetricContext#evaluation() evaluation} mode, keeping the score and its feedback. Examples
+ * run on a {@link Runner}: in parallel on virtual threads, at most {@link Builder#concurrency(int)} at
+ * a time (an LM's own concurrency limit still applies underneath). An example whose program or
+ * metric throws, or that runs past {@link Builder#perExampleTimeout(Duration)}, scores the failure
+ * score and records the error; at the {@link Builder#maxErrors(int)}-th such error the run stops.
+ * Progress goes to the {@link Builder#listener(RunListener) listeners}, e.g.
+ * {@link ProgressBars#terminal()}.
  *
  * <p><b>Threads.</b> {@link #run} owns every thread it starts: when it returns or throws, all of them
- * have ended. Interrupting the thread that called {@code run} interrupts every running example and
- * makes {@code run} throw {@link EvaluationCancelledException} once they have ended.
+ * have ended. Interrupting the thread that called {@code run} (or cancelling the
+ * {@link CancellationToken} given to it) interrupts every running example and makes {@code run}
+ * throw {@link EvaluationCancelledException} once they have ended.
  *
  * <p>Immutable and thread-safe; one instance can evaluate many programs, also at the same time.
  */
@@ -44,8 +51,7 @@ public final class Evaluate {
     final int maxErrors;
     final double failureScore;
     final Duration perExampleTimeout;
-    final boolean progress;
-    final PrintStream progressOutput;
+    final Runner runner;
 
     private Evaluate(Builder builder) {
         this.devset = builder.devset;
@@ -54,8 +60,12 @@ public final class Evaluate {
         this.maxErrors = builder.maxErrors;
         this.failureScore = builder.failureScore;
         this.perExampleTimeout = builder.perExampleTimeout;
-        this.progress = builder.progress != null ? builder.progress : dev.dspy4j.internal.Terminal.isInteractive();
-        this.progressOutput = builder.progressOutput;
+        Runner.Builder settings = Runner.builder().name("Evaluate").concurrency(concurrency).maxErrors(maxErrors)
+                .listeners(builder.listeners);
+        if (perExampleTimeout != null) {
+            settings.itemTimeout(perExampleTimeout);
+        }
+        this.runner = settings.build();
     }
 
     /** A builder; {@link Builder#devset(List)} and a metric are required. */
@@ -78,7 +88,21 @@ public final class Evaluate {
     public EvaluationResult run(Module program, DspyContext context) {
         Objects.requireNonNull(program, "program");
         Objects.requireNonNull(context, "context");
-        return new EvaluationRun(this, program, context).run();
+        return new EvaluationRun(this, program, context).run(null);
+    }
+
+    /**
+     * Like {@link #run(Module, DspyContext)}, and stops early, as an interrupt would, when
+     * {@code token} is cancelled from another thread.
+     *
+     * @throws EvaluationCancelledException if {@code maxErrors} examples failed, the calling thread
+     *     was interrupted, or the token was cancelled; no thread started by this call is left running
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public EvaluationResult run(Module program, DspyContext context, CancellationToken token) {
+        Objects.requireNonNull(program, "program");
+        Objects.requireNonNull(context, "context");
+        return new EvaluationRun(this, program, context).run(Objects.requireNonNull(token, "token"));
     }
 
     @Override
@@ -97,8 +121,7 @@ public final class Evaluate {
         private int maxErrors = 10;
         private double failureScore = 0.0;
         private Duration perExampleTimeout;
-        private Boolean progress;
-        private PrintStream progressOutput = System.err;
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -130,7 +153,8 @@ public final class Evaluate {
          */
         public Builder metric(String name, Metric metric) {
             Objects.requireNonNull(metric, "metric");
-            return costAwareMetric(name, (example, prediction, usage) -> metric.score(example, prediction, null));
+            return costAwareMetric(name, (example, prediction, usage) ->
+                    metric.score(example, prediction, MetricContext.evaluation()));
         }
 
         /**
@@ -213,17 +237,12 @@ public final class Evaluate {
         }
 
         /**
-         * Whether to show a progress bar (examples done, running score, errors, ETA). Default: only
-         * when the JVM runs in an interactive terminal.
+         * Adds a listener to every run, called after those added before: a progress bar
+         * ({@link ProgressBars#terminal()} shows examples done, DSPy's running score, errors and
+         * ETA), a logger ({@link RunListener#logFailures(boolean)}) or your own. Default: none.
          */
-        public Builder progress(boolean show) {
-            this.progress = show;
-            return this;
-        }
-
-        /** Where the progress bar is drawn. Default {@code System.err}. */
-        public Builder progressOutput(PrintStream out) {
-            this.progressOutput = Objects.requireNonNull(out, "out");
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -28,7 +28,7 @@ public final class EvaluationResult {
         for (String name : metricNames) {
             double sum = 0;
             for (ExampleResult result : results) {
-                sum += result.scores().get(name);
+                sum += result.scores().get(name).value();
             }
             byMetric.put(name, results.isEmpty() ? 0.0 : percent(sum, results.size()));
         }
@@ -85,8 +85,8 @@ public final class EvaluationResult {
     }
 
     /**
-     * An ASCII table of the first {@code maxRows} results: inputs, outputs, each metric's score and
-     * the error. Long values are shortened.
+     * An ASCII table of the first {@code maxRows} results: inputs, outputs, each metric's score, the
+     * feedback of metrics that gave some, and the error. Long values are shortened.
      *
      * @throws IllegalArgumentException if {@code maxRows < 0}
      */
@@ -99,7 +99,8 @@ public final class EvaluationResult {
 
     /**
      * Writes every result as CSV (RFC 4180): {@code index}, the example's fields, the prediction's
-     * fields prefixed {@code pred_}, one column per metric, and {@code error}.
+     * fields prefixed {@code pred_}, one column per metric, {@code <metric>_feedback} for each metric
+     * that gave feedback, and {@code error}.
      *
      * @throws dev.dspy4j.DspyException naming the file if it cannot be written
      */
@@ -110,7 +111,8 @@ public final class EvaluationResult {
     /**
      * Writes the scores and every result as JSON: {@code score}, {@code scores}, {@code total},
      * {@code errors} and {@code results}, each with {@code index}, {@code example},
-     * {@code prediction}, {@code scores}, {@code error} and {@code usage}.
+     * {@code prediction}, {@code scores}, {@code feedback} (by metric, only non-empty ones),
+     * {@code error} and {@code usage}.
      *
      * @throws dev.dspy4j.DspyException naming the file if it cannot be written
      */

@@ -5,190 +5,134 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.CancellationToken;
+import dev.dspy4j.run.ItemResult;
+import dev.dspy4j.run.ResultHandler;
+import dev.dspy4j.run.RunResult;
+import dev.dspy4j.run.Runner;
 import dev.dspy4j.usage.UsageReport;
 import dev.dspy4j.usage.UsageTracker;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.stream.IntStream;
 
 /**
- * One call of {@link Evaluate#run}: a dispatcher on the calling thread submits examples to a
- * virtual-thread executor owned by this run, bounded by a semaphore, and closes the executor (which
- * waits for every thread it started) before returning or throwing.
+ * One call of {@link Evaluate#run}: every example is an item of a {@link Runner} run; this class
+ * scores one example, and, as the run's {@link ResultHandler}, keeps DSPy's running average for
+ * progress bars.
  */
-final class EvaluationRun {
+final class EvaluationRun implements ResultHandler<ExampleResult> {
 
     private final Evaluate config;
     private final Module program;
     private final DspyContext context;
     private final UsageTracker runUsage = UsageTracker.create();
-    private final AtomicReferenceArray<ExampleResult> results;
-    private final AtomicInteger errors = new AtomicInteger();
-    private final AtomicInteger completed = new AtomicInteger();
-    private final ProgressDisplay progress;
-    private volatile boolean stopped;
-    private volatile ExecutorService executor;
+    private final AtomicReferenceArray<UsageTracker> exampleUsage;
+    // handler state: the runner calls the handler one call at a time
+    private double scoreSum;
+    private int done;
+    private int errors;
 
     EvaluationRun(Evaluate config, Module program, DspyContext context) {
         this.config = config;
         this.program = program;
         this.context = context.withInterceptors(runUsage);
-        this.results = new AtomicReferenceArray<>(config.devset.size());
-        this.progress = config.progress
-                ? ProgressDisplay.start(config.progressOutput, config.devset.size())
-                : ProgressDisplay.NONE;
+        this.exampleUsage = new AtomicReferenceArray<>(config.devset.size());
     }
 
-    EvaluationResult run() {
-        int total = config.devset.size();
-        Semaphore permits = new Semaphore(config.concurrency);
-        boolean interrupted = false;
-        InterruptedException interruption = null;
-        ExecutorService exec = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name("dspy4j-evaluate-", 0).factory());
-        executor = exec;
-        try (progress) {
-            try {
-                for (int i = 0; i < total && !stopped; i++) {
-                    permits.acquire();
-                    if (stopped) {
-                        permits.release();
-                        break;
-                    }
-                    int index = i;
-                    try {
-                        exec.submit(() -> {
-                            try {
-                                runExample(index, exec);
-                            } finally {
-                                permits.release();
-                            }
-                        });
-                    } catch (RejectedExecutionException e) {
-                        permits.release();   // stopped by maxErrors in the meantime
-                        break;
-                    }
-                }
-                permits.acquire(config.concurrency);   // every permit back: every example has finished
-            } catch (InterruptedException e) {
-                interrupted = true;
-                interruption = e;
-                stopped = true;
-            } finally {
-                if (stopped) {
-                    exec.shutdownNow();
-                }
-                exec.close();   // waits until every thread of this run has ended
+    /** Runs the evaluation; {@code token} may be {@code null}. */
+    EvaluationResult run(CancellationToken token) {
+        Runner runner = config.runner.toBuilder().context(context).build();
+        List<Integer> indices = IntStream.range(0, config.devset.size()).boxed().toList();
+        RunResult<ExampleResult> run = token == null ? runner.run(indices, this::score, this)
+                : runner.run(indices, this::score, this, token);
+        return switch (run.status()) {
+            case COMPLETED -> {
+                List<ExampleResult> all = new ArrayList<>(indices.size());
+                run.items().forEach(item -> all.add(exampleResult(item)));
+                yield new EvaluationResult(List.copyOf(config.metrics.keySet()), all, runUsage.snapshot());
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-            throw cancelled("Evaluation cancelled: the calling thread was interrupted", true, interruption);
-        }
-        if (stopped) {
-            throw cancelled("Evaluation cancelled after " + errors.get() + " failed examples (maxErrors="
-                    + config.maxErrors + ")", false, firstError());
-        }
-        List<ExampleResult> all = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            all.add(results.get(i));
-        }
-        return new EvaluationResult(List.copyOf(config.metrics.keySet()), all, runUsage.snapshot());
+            case INTERRUPTED -> throw cancelled(run, "Evaluation cancelled: the calling thread was interrupted", true);
+            case CANCELLED -> throw cancelled(run, "Evaluation cancelled through its CancellationToken", false);
+            case MAX_ERRORS -> throw cancelled(run, "Evaluation cancelled after " + run.failed()
+                    + " failed examples (maxErrors=" + config.maxErrors + ")", false);
+            case STOPPED -> throw new IllegalStateException("An evaluation is never stopped by its handler");
+        };
     }
 
-    private void runExample(int index, ExecutorService exec) {
+    /** Runs the program on one example and scores it; throws if the program or a metric does. */
+    private ExampleResult score(int index) {
         Example example = config.devset.get(index);
-        UsageTracker exampleUsage = UsageTracker.create();
-        DspyContext exampleContext = context.withInterceptors(exampleUsage);
-        Prediction prediction = null;
-        Map<String, Double> scores = new LinkedHashMap<>();
-        Throwable error = null;
-        try {
-            Outcome outcome = config.perExampleTimeout == null
-                    ? score(example, exampleContext, exampleUsage)
-                    : scoreWithin(example, exampleContext, exampleUsage, exec);
-            prediction = outcome.prediction();
-            scores = outcome.scores();
-        } catch (InterruptedException e) {
-            error = e;
-        } catch (ExecutionException e) {
-            error = e.getCause();
-        } catch (RuntimeException | Error | TimeoutException e) {
-            error = e;
-        }
-        if (error != null && stopped) {
-            return;   // interrupted by the cancellation, not a failure of its own
-        }
-        if (error != null) {
-            prediction = null;
-            scores = new LinkedHashMap<>();
-            for (String name : config.metrics.keySet()) {
-                scores.put(name, config.failureScore);
-            }
-        }
-        Usage usage = exampleUsage.snapshot().total().usage();
-        ExampleResult result = new ExampleResult(index, example, prediction, scores, error, usage);
-        results.set(index, result);
-        completed.incrementAndGet();
-        int errorCount = error == null ? errors.get() : errors.incrementAndGet();
-        progress.exampleDone(result.score(), errorCount);
-        if (error != null && errorCount >= config.maxErrors && !stopped) {
-            stopped = true;
-            exec.shutdownNow();   // interrupts the examples still running; the dispatcher stops submitting
-        }
-    }
-
-    private Outcome score(Example example, DspyContext exampleContext, UsageTracker exampleUsage) {
+        UsageTracker usage = UsageTracker.create();
+        exampleUsage.set(index, usage);
+        DspyContext exampleContext = context.withInterceptors(usage);
         Prediction prediction = program.call(example.inputs().toMap(), exampleContext);
-        UsageReport programUsage = exampleUsage.snapshot();   // before any LM judge runs
+        UsageReport programUsage = usage.snapshot();   // before any LM judge runs
         // bound, so LM-judge metrics using the current context count in this example's usage
-        Map<String, Double> scores = exampleContext.get(() -> {
-            Map<String, Double> byMetric = new LinkedHashMap<>();
+        Map<String, Score> scores = exampleContext.get(() -> {
+            Map<String, Score> byMetric = new LinkedHashMap<>();
             for (Map.Entry<String, CostAwareMetric> metric : config.metrics.entrySet()) {
-                byMetric.put(metric.getKey(), metric.getValue().score(example, prediction, programUsage));
+                byMetric.put(metric.getKey(), Objects.requireNonNull(
+                        metric.getValue().score(example, prediction, programUsage),
+                        () -> "metric '" + metric.getKey() + "' returned null; return a Score"));
             }
             return byMetric;
         });
-        return new Outcome(prediction, scores);
+        return new ExampleResult(index, example, prediction, scores, null, usage.snapshot().total().usage());
     }
 
-    private Outcome scoreWithin(Example example, DspyContext exampleContext, UsageTracker exampleUsage,
-                                ExecutorService exec)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Future<Outcome> future = exec.submit(() -> score(example, exampleContext, exampleUsage));
-        try {
-            return future.get(config.perExampleTimeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new TimeoutException("The example took longer than perExampleTimeout ("
-                    + config.perExampleTimeout + "); it was interrupted.");
-        } catch (InterruptedException | CancellationException e) {
-            future.cancel(true);
-            throw e;
+    @Override
+    public void onCompleted(ItemResult<ExampleResult> result) {
+        done++;
+        if (result instanceof ItemResult.Succeeded<ExampleResult> ok) {
+            scoreSum += ok.value().score();
+        } else {
+            scoreSum += config.failureScore;
+            errors++;
         }
     }
 
-    private EvaluationCancelledException cancelled(String reason, boolean byInterrupt, Throwable cause) {
-        List<ExampleResult> failures = new ArrayList<>();
-        for (int i = 0; i < results.length(); i++) {
-            ExampleResult result = results.get(i);
-            if (result != null && result.failed()) {
-                failures.add(result);
-            }
+    /** DSPy's progress text, plus the error count. */
+    @Override
+    public String progressNote() {
+        String percent = String.format(Locale.ROOT, "%.1f", done == 0 ? 0.0 : 100.0 * scoreSum / done);
+        return String.format(Locale.ROOT, "Average Metric: %.2f / %d (%s%%) errors: %d", scoreSum, done, percent, errors);
+    }
+
+    private ExampleResult exampleResult(ItemResult<ExampleResult> item) {
+        return switch (item) {
+            case ItemResult.Succeeded<ExampleResult> ok -> ok.value();
+            case ItemResult.Failed<ExampleResult> failed -> failure(failed);
+            case ItemResult.Cancelled<ExampleResult> cancelled ->
+                    throw new IllegalStateException("Example " + cancelled.index() + " did not run");
+        };
+    }
+
+    private ExampleResult failure(ItemResult.Failed<ExampleResult> failed) {
+        Map<String, Score> scores = new LinkedHashMap<>();
+        for (String name : config.metrics.keySet()) {
+            scores.put(name, Score.of(config.failureScore));
         }
-        StringBuilder message = new StringBuilder(reason).append(" (").append(completed.get()).append(" of ")
+        Throwable error = failed.error();
+        if (error instanceof TimeoutException) {
+            // only the runner throws it: Module.call cannot throw a checked exception
+            error = new TimeoutException("The example ran longer than perExampleTimeout (" + config.perExampleTimeout
+                    + ") and was interrupted.");
+        }
+        UsageTracker usage = exampleUsage.get(failed.index());
+        Usage used = usage == null ? Usage.ZERO : usage.snapshot().total().usage();
+        return new ExampleResult(failed.index(), config.devset.get(failed.index()), null, scores, error, used);
+    }
+
+    private EvaluationCancelledException cancelled(RunResult<ExampleResult> run, String reason, boolean byInterrupt) {
+        List<ExampleResult> failures = run.failures().stream().map(this::failure).toList();
+        StringBuilder message = new StringBuilder(reason).append(" (").append(run.finished()).append(" of ")
                 .append(config.devset.size()).append(" examples finished).");
         int shown = 0;
         for (ExampleResult failure : failures) {
@@ -198,27 +142,16 @@ final class EvaluationRun {
             }
             message.append("\n  example ").append(failure.index()).append(": ").append(describe(failure.error()));
         }
-        if (!byInterrupt) {
+        if (run.status() == dev.dspy4j.run.RunStatus.MAX_ERRORS) {
             message.append("\nFix the failing examples or the program, or raise maxErrors.");
         }
-        return new EvaluationCancelledException(message.toString(), failures, completed.get(),
-                config.devset.size(), byInterrupt, cause);
-    }
-
-    private Throwable firstError() {
-        for (int i = 0; i < results.length(); i++) {
-            ExampleResult result = results.get(i);
-            if (result != null && result.failed()) {
-                return result.error();
-            }
-        }
-        return null;
+        Throwable cause = failures.isEmpty() ? null : failures.get(0).error();
+        return new EvaluationCancelledException(message.toString(), failures, run.finished(), config.devset.size(),
+                byInterrupt, cause);
     }
 
     static String describe(Throwable error) {
         String message = error.getMessage();
         return error.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
-
-    private record Outcome(Prediction prediction, Map<String, Double> scores) {}
 }

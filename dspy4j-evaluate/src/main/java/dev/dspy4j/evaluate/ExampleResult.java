@@ -14,13 +14,13 @@ import java.util.Objects;
  * @param index the example's position in the devset
  * @param example the example
  * @param prediction what the program returned, or {@code null} if the program failed
- * @param scores every metric's score by name, the primary metric first; on error, the failure score
- *     for every metric
+ * @param scores every metric's score (value and feedback) by name, the primary metric first; on
+ *     error, the failure score without feedback for every metric
  * @param error why the program or a metric failed, or {@code null} if it did not
  * @param usage tokens paid for by this example's LM calls (the program's and LM-judge metrics'; calls
  *     served from a cache are not included)
  */
-public record ExampleResult(int index, Example example, Prediction prediction, Map<String, Double> scores,
+public record ExampleResult(int index, Example example, Prediction prediction, Map<String, Score> scores,
                             Throwable error, Usage usage) {
 
     /**
@@ -38,7 +38,18 @@ public record ExampleResult(int index, Example example, Prediction prediction, M
 
     /** The primary (first) metric's score. */
     public double score() {
-        return scores.values().iterator().next();
+        return scores.values().iterator().next().value();
+    }
+
+    /** The primary (first) metric's feedback, or {@code ""} if it gave none. */
+    public String feedback() {
+        return scores.values().iterator().next().feedback();
+    }
+
+    /** The named metric's score value, or {@code NaN} if there is no metric of that name. */
+    public double score(String metric) {
+        Score score = scores.get(metric);
+        return score == null ? Double.NaN : score.value();
     }
 
     /** Whether the program or a metric failed on this example. */

@@ -2,7 +2,6 @@ package dev.dspy4j.evaluate;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.BiPredicate;
 import java.util.function.ToDoubleBiFunction;
@@ -10,10 +9,16 @@ import java.util.function.ToDoubleBiFunction;
 /**
  * Scores a prediction against an example: DSPy's {@code metric(example, pred, trace=None)}.
  *
- * <p>{@link Evaluate} calls it with {@code trace == null} and averages the scores. Optimizers that
- * bootstrap demos call it with the run's trace; a non-null trace means "judge strictly": the result
- * decides whether the trace becomes a demo (optimizers usually keep it when the score is at least
- * their threshold, 1.0 by default). Boolean metrics score {@code 1.0} or {@code 0.0}.
+ * <p>The {@link MetricContext} says why the metric is called. {@link Evaluate} (and optimizers
+ * scoring candidates) call it in {@link MetricContext.Mode#EVALUATION evaluation} mode and average
+ * the scores. Optimizers that bootstrap demos call it in {@link MetricContext.Mode#BOOTSTRAP
+ * bootstrap} mode with the run's trace, which means "judge strictly": the score decides whether the
+ * trace becomes a demo (optimizers keep it when the score is above 0, or at least their threshold).
+ *
+ * <p>A metric returns a {@link Score}: a number, usually in {@code [0, 1]}, and optional textual
+ * feedback that {@link Evaluate} keeps per example. Pass/fail metrics score {@code 1.0} or
+ * {@code 0.0}; {@link #of(BiPredicate)} and {@link #ofScore(ToDoubleBiFunction)} build the common
+ * cases from plain functions.
  *
  * <p>Metrics are called from many threads at once and must be thread-safe. An exception thrown by a
  * metric is recorded as the example's error, like one thrown by the program.
@@ -26,32 +31,30 @@ public interface Metric {
      *
      * @param example the example, with its labels
      * @param prediction what the program returned for the example's inputs
-     * @param trace {@code null} during evaluation; during bootstrapping the predictor calls of the
-     *     run, in order
-     * @return the score, usually in {@code [0, 1]}
+     * @param context why the metric is called: evaluation, or bootstrapping with the run's trace
+     * @return the score, with feedback or {@code ""}
      */
-    double score(Example example, Prediction prediction, List<TraceStep> trace);
+    Score score(Example example, Prediction prediction, MetricContext context);
 
     /**
-     * A pass/fail metric: {@code true} scores {@code 1.0}, {@code false} {@code 0.0}. The trace is
-     * ignored.
+     * A pass/fail metric: {@code true} scores {@code 1.0}, {@code false} {@code 0.0}, in either mode.
      *
      * @param test the test, e.g. {@code (ex, pred) -> ex.get("answer").equals(pred.get("answer"))}
      * @return the metric
      */
     static Metric of(BiPredicate<Example, Prediction> test) {
         Objects.requireNonNull(test, "test");
-        return (example, prediction, trace) -> test.test(example, prediction) ? 1.0 : 0.0;
+        return (example, prediction, context) -> Score.of(test.test(example, prediction));
     }
 
     /**
-     * A numeric metric that ignores the trace.
+     * A numeric metric without feedback that scores the same in either mode.
      *
      * @param score the scoring function
      * @return the metric
      */
     static Metric ofScore(ToDoubleBiFunction<Example, Prediction> score) {
         Objects.requireNonNull(score, "score");
-        return (example, prediction, trace) -> score.applyAsDouble(example, prediction);
+        return (example, prediction, context) -> Score.of(score.applyAsDouble(example, prediction));
     }
 }

@@ -103,14 +103,14 @@ public final class Metrics {
         if (Double.isNaN(frac)) {
             throw new IllegalArgumentException("frac must be a number, got NaN");
         }
-        return (example, prediction, trace) -> {
+        return (example, prediction, context) -> {
             String predicted = String.valueOf(prediction.require("answer"));
             List<String> answers = answers(example);
             if (frac >= 1.0) {
-                return answers.stream().anyMatch(gold -> exactMatch(predicted, gold)) ? 1.0 : 0.0;
+                return Score.of(answers.stream().anyMatch(gold -> exactMatch(predicted, gold)));
             }
             double best = answers.stream().mapToDouble(gold -> tokenF1(predicted, gold)).max().orElse(0.0);
-            return best >= frac ? 1.0 : 0.0;
+            return Score.of(best >= frac);
         };
     }
 
@@ -123,7 +123,7 @@ public final class Metrics {
      * characters, so treat this as an approximation of DSPy's result for exotic scripts.
      */
     public static Metric answerPassageMatch() {
-        return (example, prediction, trace) -> {
+        return (example, prediction, context) -> {
             List<List<String>> answers = new ArrayList<>();
             for (String answer : answers(example)) {
                 answers.add(dprTokens(normalizeText(answer)));
@@ -132,11 +132,11 @@ public final class Metrics {
                 List<String> tokens = dprTokens(normalizeText(passage));
                 for (List<String> answer : answers) {
                     if (containsSequence(tokens, answer)) {
-                        return 1.0;
+                        return Score.of(true);
                     }
                 }
             }
-            return 0.0;
+            return Score.of(false);
         };
     }
 

@@ -38,6 +38,8 @@ final class ResultFormats {
         headers.addAll(inputs);
         outputs.forEach(name -> headers.add("pred_" + name));
         headers.addAll(result.metricNames());
+        List<String> withFeedback = metricsWithFeedback(result);
+        withFeedback.forEach(name -> headers.add(name + "_feedback"));
         headers.add("error");
         List<Object[]> data = new ArrayList<>();
         for (ExampleResult row : rows.subList(0, Math.min(maxRows, rows.size()))) {
@@ -46,6 +48,7 @@ final class ResultFormats {
             inputs.forEach(name -> cells.add(shorten(row.example().get(name))));
             outputs.forEach(name -> cells.add(row.prediction() == null ? "" : shorten(row.prediction().get(name))));
             result.metricNames().forEach(name -> cells.add(formatScore(row.scores().get(name))));
+            withFeedback.forEach(name -> cells.add(shorten(row.scores().get(name).feedback())));
             cells.add(row.error() == null ? "" : shorten(EvaluationRun.describe(row.error())));
             data.add(cells.toArray());
         }
@@ -71,6 +74,8 @@ final class ResultFormats {
         header.addAll(exampleKeys);
         predictionKeys.forEach(name -> header.add("pred_" + name));
         header.addAll(result.metricNames());
+        List<String> withFeedback = metricsWithFeedback(result);
+        withFeedback.forEach(name -> header.add(name + "_feedback"));
         header.add("error");
         appendCsvLine(out, header);
         for (ExampleResult row : result.results()) {
@@ -79,6 +84,7 @@ final class ResultFormats {
             exampleKeys.forEach(name -> cells.add(text(row.example().get(name))));
             predictionKeys.forEach(name -> cells.add(row.prediction() == null ? "" : text(row.prediction().get(name))));
             result.metricNames().forEach(name -> cells.add(formatScore(row.scores().get(name))));
+            withFeedback.forEach(name -> cells.add(row.scores().get(name).feedback()));
             cells.add(row.error() == null ? "" : EvaluationRun.describe(row.error()));
             appendCsvLine(out, cells);
         }
@@ -97,7 +103,16 @@ final class ResultFormats {
             entry.put("index", row.index());
             entry.put("example", row.example().toMap());
             entry.put("prediction", row.prediction() == null ? null : row.prediction().toMap());
-            entry.put("scores", row.scores());
+            Map<String, Double> values = new LinkedHashMap<>();
+            Map<String, String> feedback = new LinkedHashMap<>();
+            row.scores().forEach((name, score) -> {
+                values.put(name, score.value());
+                if (score.hasFeedback()) {
+                    feedback.put(name, score.feedback());
+                }
+            });
+            entry.put("scores", values);
+            entry.put("feedback", feedback);
             entry.put("error", row.error() == null ? null : EvaluationRun.describe(row.error()));
             entry.put("usage", Map.of("prompt_tokens", row.usage().promptTokens(),
                     "completion_tokens", row.usage().completionTokens()));
@@ -142,10 +157,22 @@ final class ResultFormats {
         out.append("\r\n");
     }
 
-    static String formatScore(Double score) {
-        if (score == null) {
+    /** The metrics that gave feedback for at least one example, in metric order. */
+    private static List<String> metricsWithFeedback(EvaluationResult result) {
+        List<String> names = new ArrayList<>();
+        for (String name : result.metricNames()) {
+            if (result.results().stream().anyMatch(row -> row.scores().get(name).hasFeedback())) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    static String formatScore(Score result) {
+        if (result == null) {
             return "";
         }
+        double score = result.value();
         if (score == Math.rint(score) && !Double.isInfinite(score)) {
             return String.format(Locale.ROOT, "%.1f", score);
         }

@@ -6,15 +6,14 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * DSPy's {@code SemanticF1}: an LM judge ({@link ChainOfThought} over DSPy's
  * {@code SemanticRecallPrecision} signature) rates the recall and precision of
  * {@code prediction.response} against {@code example.response} for {@code example.question}; the
- * score is their F1, each clamped to [0, 1]. With a trace (bootstrapping) it returns 1.0 when the F1
- * is at least the threshold and 0.0 otherwise.
+ * score is their F1, each clamped to [0, 1]. In bootstrap mode ({@link MetricContext.Mode#BOOTSTRAP})
+ * it returns 1.0 when the F1 is at least the threshold and 0.0 otherwise.
  *
  * <p>It is a {@link Module}, so its predictor has a path ({@code module.predict}, as in DSPy) and can
  * itself be optimized: calling it with {@code question}, {@code ground_truth} and
@@ -45,7 +44,7 @@ public final class SemanticF1 extends Module implements Metric {
 
     /**
      * @param judge the judge's context, or {@code null} for the one bound when scoring
-     * @param threshold the F1 at which a traced run passes
+     * @param threshold the F1 at which a run passes in bootstrap mode
      * @param decompositional whether to use DSPy's {@code DecompositionalSemanticRecallPrecision}
      *     (enumerate key ideas, discuss, then rate)
      */
@@ -66,15 +65,15 @@ public final class SemanticF1 extends Module implements Metric {
     }
 
     @Override
-    public double score(Example example, Prediction prediction, List<TraceStep> trace) {
+    public Score score(Example example, Prediction prediction, MetricContext context) {
         Map<String, Object> inputs = new LinkedHashMap<>();
         inputs.put("question", JudgeSignatures.text(example.get("question")));
         inputs.put("ground_truth", JudgeSignatures.text(example.get("response")));
         inputs.put("system_response", JudgeSignatures.text(prediction.get("response")));
         double f1 = ((Number) call(inputs, judge == null ? DspyContext.current() : judge).get("score")).doubleValue();
-        if (trace == null) {
-            return f1;
-        }
-        return f1 >= threshold ? 1.0 : 0.0;
+        return switch (context.mode()) {
+            case EVALUATION -> Score.of(f1);
+            case BOOTSTRAP -> Score.of(f1 >= threshold);
+        };
     }
 }

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * One predictor call in a program run: DSPy's {@code (predictor, inputs, outputs)} trace tuple.
- * A list of them is what a {@link Metric} receives during bootstrapping.
+ * A list of them is what a {@link Metric} receives during bootstrapping, in
+ * {@link MetricContext.Bootstrap}.
  *
  * @param predictor the predictor that was called (map it to a path with
  *     {@link dev.dspy4j.module.Module#namedPredictors()})

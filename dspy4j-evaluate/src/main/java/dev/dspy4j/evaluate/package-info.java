@@ -7,9 +7,11 @@
  * and token usage, the run's cost, and table, CSV and JSON output. A run owns its threads: none is
  * left behind when it returns, fails or is interrupted.
  *
- * <p>A metric is {@code (example, prediction, trace) -> score}; the trace ({@link
- * dev.dspy4j.evaluate.TraceStep}s) is {@code null} during evaluation and present while optimizers
- * bootstrap demos. {@link dev.dspy4j.evaluate.Metrics} holds DSPy's string metrics with its
+ * <p>A metric is {@code (example, prediction, context) -> Score}: a {@link dev.dspy4j.evaluate.Score}
+ * is a number with optional feedback, kept per example; the {@link dev.dspy4j.evaluate.MetricContext}
+ * says whether the metric runs for evaluation or for bootstrapping, and only then carries the run's
+ * trace ({@link dev.dspy4j.evaluate.TraceStep}s). {@link dev.dspy4j.evaluate.Metrics} holds DSPy's
+ * string metrics with its
  * normalization; {@link dev.dspy4j.evaluate.SemanticF1} and
  * {@link dev.dspy4j.evaluate.CompleteAndGrounded} are LM-judge metrics that are modules themselves.
  */

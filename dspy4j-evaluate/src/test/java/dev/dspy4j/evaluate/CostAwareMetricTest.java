@@ -28,15 +28,15 @@ class CostAwareMetricTest {
                 Example.of("question", "2+2?", "answer", "4").withInputs("question"),
                 Example.of("question", "3+3?", "answer", "6").withInputs("question"));
 
-        EvaluationResult result = Evaluate.builder().devset(devset).progress(false)
+        EvaluationResult result = Evaluate.builder().devset(devset)
                 .metric("accuracy", EXACT)
                 .costAwareMetric("cost_weighted", CostAwareMetric.costWeighted(EXACT, 2.0))
                 .build().run(Predict.of("question -> answer"), DspyContext.of(lm));
 
         assertThat(result.scores()).containsEntry("accuracy", 50.0);
         // the right answer loses 2 x $0.15 = 0.3 points; the wrong one stays at 0
-        assertThat(result.results().get(0).scores().get("cost_weighted")).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
-        assertThat(result.results().get(1).scores().get("cost_weighted")).isZero();
+        assertThat(result.results().get(0).score("cost_weighted")).isCloseTo(0.7, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(result.results().get(1).score("cost_weighted")).isZero();
         assertThat(result.scores().get("cost_weighted")).isEqualTo(35.0);
         assertThat(result.score()).as("the first metric stays primary").isEqualTo(50.0);
     }

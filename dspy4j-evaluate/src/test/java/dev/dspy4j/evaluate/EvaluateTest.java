@@ -11,6 +11,11 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.run.CancellationToken;
+import dev.dspy4j.run.ItemResult;
+import dev.dspy4j.run.RunListener;
+import dev.dspy4j.run.RunProgress;
+import dev.dspy4j.run.RunResult;
 import dev.dspy4j.testkit.ScriptedLm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -21,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -63,7 +69,7 @@ class EvaluateTest {
     static final Metric EXACT = Metric.of((ex, pred) -> ex.get("answer").equals(pred.get("answer")));
 
     static Evaluate.Builder quiet(List<Example> devset) {
-        return Evaluate.builder().devset(devset).metric(EXACT).progress(false);
+        return Evaluate.builder().devset(devset).metric(EXACT);
     }
 
     @Test
@@ -92,14 +98,32 @@ class EvaluateTest {
     @Test
     void reportsEachMetricSeparatelyWithTheFirstAsPrimary() {
         FunctionProgram program = new FunctionProgram(in -> answer("a0"));
-        EvaluationResult result = Evaluate.builder().devset(questions(4)).progress(false)
+        EvaluationResult result = Evaluate.builder().devset(questions(4))
                 .metric("accuracy", EXACT)
                 .metric("brevity", Metric.ofScore((ex, pred) -> 0.5))
                 .build().run(program, DspyContext.empty());
 
         assertThat(result.score()).isEqualTo(25.0);
         assertThat(result.scores()).containsExactly(Map.entry("accuracy", 25.0), Map.entry("brevity", 50.0));
-        assertThat(result.results().get(0).scores()).containsEntry("brevity", 0.5);
+        assertThat(result.results().get(0).scores()).containsEntry("brevity", Score.of(0.5));
+    }
+
+    @Test
+    void callsMetricsInEvaluationModeAndKeepsEachExamplesFeedback() {
+        List<MetricContext.Mode> modes = new CopyOnWriteArrayList<>();
+        Metric explaining = (ex, pred, context) -> {
+            modes.add(context.mode());
+            boolean right = ex.get("answer").equals(pred.get("answer"));
+            return Score.of(right ? 1.0 : 0.0, right ? "" : "expected " + ex.get("answer"));
+        };
+
+        EvaluationResult result = Evaluate.builder().devset(questions(3)).metric(explaining).build()
+                .run(new FunctionProgram(in -> answer("a0")), DspyContext.empty());
+
+        assertThat(modes).hasSize(3).containsOnly(MetricContext.Mode.EVALUATION);
+        assertThat(result.results()).extracting(ExampleResult::feedback).containsExactly("", "expected a1", "expected a2");
+        assertThat(result.results().get(1).scores()).containsEntry("score", Score.of(0.0, "expected a1"));
+        assertThat(result.score()).isEqualTo(33.33);
     }
 
     @Test
@@ -137,14 +161,14 @@ class EvaluateTest {
             }
             return answer("a" + in.getString("question").substring(1));
         });
-        Metric failingMetric = (ex, pred, trace) -> {
+        Metric failingMetric = (ex, pred, context) -> {
             if (ex.get("question").equals("q2")) {
                 throw new IllegalArgumentException("metric broke");
             }
-            return EXACT.score(ex, pred, trace);
+            return EXACT.score(ex, pred, context);
         };
 
-        EvaluationResult result = Evaluate.builder().devset(questions(4)).metric(failingMetric).progress(false)
+        EvaluationResult result = Evaluate.builder().devset(questions(4)).metric(failingMetric)
                 .failureScore(0.5).build().run(program, DspyContext.empty());
 
         assertThat(result.errors()).isEqualTo(2);
@@ -184,7 +208,7 @@ class EvaluateTest {
                 });
         assertThat(blockedWasInterrupted).isTrue();
         assertThat(started.get()).isLessThan(50);
-        assertThat(program.threads).allSatisfy(thread -> assertThat(endsSoon(thread)).isTrue());
+        assertThat(program.threads).isNotEmpty().noneMatch(Thread::isAlive);
     }
 
     @Test
@@ -210,7 +234,7 @@ class EvaluateTest {
                 .hasMessageContaining("perExampleTimeout");
         assertThat(result.results().get(0).score()).isEqualTo(1.0);
         assertThat(slowWasInterrupted).isTrue();
-        assertThat(program.threads).allSatisfy(thread -> assertThat(endsSoon(thread)).isTrue());
+        assertThat(program.threads).isNotEmpty().noneMatch(Thread::isAlive);
     }
 
     @Test
@@ -230,10 +254,12 @@ class EvaluateTest {
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         AtomicBoolean interruptStatusKept = new AtomicBoolean();
         Evaluate evaluate = quiet(questions(10)).concurrency(2).build();
+        AtomicBoolean workersAliveOnReturn = new AtomicBoolean(true);
         Thread caller = Thread.ofPlatform().start(() -> {
             try {
                 evaluate.run(program, DspyContext.empty());
             } catch (Throwable e) {
+                workersAliveOnReturn.set(program.threads.stream().anyMatch(Thread::isAlive));
                 thrown.set(e);
                 interruptStatusKept.set(Thread.currentThread().isInterrupted());
             }
@@ -248,8 +274,8 @@ class EvaluateTest {
                 e -> assertThat(e.interrupted()).isTrue());
         assertThat(interruptStatusKept).isTrue();
         assertThat(interruptedExamples.get()).isEqualTo(2);
-        assertThat(program.threads).hasSize(2)
-                .allSatisfy(thread -> assertThat(endsSoon(thread)).isTrue());
+        assertThat(program.threads).hasSize(2);
+        assertThat(workersAliveOnReturn).isFalse();
     }
 
     @Test
@@ -279,25 +305,85 @@ class EvaluateTest {
     }
 
     @Test
-    void drawsAProgressBarWhenTurnedOn() {
+    void aProgressBarIsARunListenerShowingDspysRunningScore() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         FunctionProgram program = new FunctionProgram(in -> answer("a0"));
 
-        quiet(questions(2)).progress(true).progressOutput(new PrintStream(out, true, StandardCharsets.UTF_8))
+        quiet(questions(2)).listener(ProgressBars.to(new PrintStream(out, true, StandardCharsets.UTF_8)))
                 .build().run(program, DspyContext.empty());
 
         assertThat(out.toString(StandardCharsets.UTF_8))
                 .contains("Evaluate")
+                .contains("2/2")
                 .contains("Average Metric: 1.00 / 2 (50.0%) errors: 0");
     }
 
     @Test
-    void printsNothingWhenProgressIsOff() {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        quiet(questions(2)).progressOutput(new PrintStream(out, true, StandardCharsets.UTF_8))
+    void theTerminalProgressBarDrawsNothingWhenOutputIsNotATerminal() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();   // tests run without a console
+
+        quiet(questions(2)).listener(ProgressBars.terminal(new PrintStream(out, true, StandardCharsets.UTF_8)))
                 .build().run(new FunctionProgram(in -> answer("a0")), DspyContext.empty());
 
         assertThat(out.size()).isZero();
+    }
+
+    @Test
+    void listenersHearEveryExampleOfTheRun() {
+        List<String> events = new CopyOnWriteArrayList<>();
+        RunListener recorder = new RunListener() {
+            @Override
+            public void onItemFailed(RunProgress run, ItemResult.Failed<?> result) {
+                events.add("failed " + result.index());
+            }
+
+            @Override
+            public void onRunFinished(RunProgress run, RunResult<?> result) {
+                events.add(run.name() + " " + run.finished() + "/" + run.total() + " " + run.note());
+            }
+        };
+        FunctionProgram program = new FunctionProgram(in -> {
+            if (in.get("question").equals("q1")) {
+                throw new IllegalStateException("boom");
+            }
+            return answer("a" + in.getString("question").substring(1));
+        });
+
+        quiet(questions(3)).concurrency(1).listener(recorder).build().run(program, DspyContext.empty());
+
+        assertThat(events).containsExactly("failed 1", "Evaluate 3/3 Average Metric: 2.00 / 3 (66.7%) errors: 1");
+    }
+
+    @Test
+    void cancellingTheTokenStopsTheRunAndLeavesNoThreadBehind() throws Exception {
+        CountDownLatch started = new CountDownLatch(2);
+        CancellationToken token = CancellationToken.create();
+        FunctionProgram program = new FunctionProgram(in -> {
+            started.countDown();
+            try {
+                new CountDownLatch(1).await();
+                return answer("never");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread canceller = Thread.ofPlatform().start(() -> {
+            try {
+                started.await();
+                token.cancel();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        assertThatThrownBy(() -> quiet(questions(10)).concurrency(2).build().run(program, DspyContext.empty(), token))
+                .isInstanceOfSatisfying(EvaluationCancelledException.class, e -> {
+                    assertThat(e.interrupted()).isFalse();
+                    assertThat(e.failures()).isEmpty();
+                    assertThat(e.getMessage()).contains("CancellationToken");
+                });
+        canceller.join();
+        assertThat(program.threads).hasSize(2).noneMatch(Thread::isAlive);
     }
 
     @Test
@@ -323,18 +409,5 @@ class EvaluateTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("metric");
         assertThatThrownBy(() -> Evaluate.builder().metric(EXACT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("devset");
-    }
-
-    /**
-     * Whether the thread ends within a second. An executor's close() returns once every task has
-     * finished; the thread that ran the task may still be exiting at that instant.
-     */
-    private static boolean endsSoon(Thread thread) {
-        try {
-            return thread.join(java.time.Duration.ofSeconds(1));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

@@ -31,7 +31,7 @@ class EvaluationResultOutputTest {
             }
             return Prediction.of(Map.of("answer", in.get("question").equals("crash") ? "" : "Paris"));
         });
-        return Evaluate.builder().devset(devset).progress(false)
+        return Evaluate.builder().devset(devset)
                 .metric("accuracy", Metric.of((ex, pred) -> ex.get("answer").equals(pred.get("answer"))))
                 .metric("half", Metric.ofScore((ex, pred) -> 0.5))
                 .build().run(program, DspyContext.empty());
@@ -64,6 +64,29 @@ class EvaluationResultOutputTest {
         assertThat(lines.get(1)).isEqualTo("0,Capital of France?,Paris,Paris,1.0,0.5,");
         assertThat(lines.get(2)).isEqualTo("1,\"Say \"\"hi\"\", twice\",hi hi,Paris,0.0,0.5,");
         assertThat(lines.get(3)).isEqualTo("2,crash,x,,0.0,0.0,IllegalStateException: no answer");
+    }
+
+    @Test
+    void writesAFeedbackColumnForEachMetricThatGaveFeedback() throws Exception {
+        Path csv = dir.resolve("feedback.csv");
+        Path json = dir.resolve("feedback.json");
+        EvaluationResult result = Evaluate.builder()
+                .devset(List.of(Example.of("question", "q", "answer", "a").withInputs("question")))
+                .metric("accuracy", Metric.of((ex, pred) -> false))
+                .metric("style", (ex, pred, context) -> Score.of(0.5, "too terse"))
+                .build().run(new EvaluateTest.FunctionProgram(in -> Prediction.of(Map.of("answer", "b"))),
+                        DspyContext.empty());
+
+        result.writeCsv(csv);
+        result.writeJson(json);
+
+        List<String> lines = Files.readAllLines(csv, StandardCharsets.UTF_8);
+        assertThat(lines).containsExactly("index,question,answer,pred_answer,accuracy,style,style_feedback,error",
+                "0,q,a,b,0.0,0.5,too terse,");
+        JsonNode row = JsonMapper.builder().build().readTree(Files.readString(json)).get("results").get(0);
+        assertThat(row.get("feedback").get("style").asString()).isEqualTo("too terse");
+        assertThat(row.get("feedback").has("accuracy")).isFalse();
+        assertThat(result.toTable(5)).contains("style_feedback", "too terse");
     }
 
     @Test

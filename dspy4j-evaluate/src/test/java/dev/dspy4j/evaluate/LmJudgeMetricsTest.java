@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 class LmJudgeMetricsTest {
 
+    private static final MetricContext EVALUATION = MetricContext.evaluation();
+    private static final MetricContext BOOTSTRAP = MetricContext.bootstrap(List.of());
+
     private static final Example EXAMPLE = Example.of("question", "Why is the sky blue?",
             "response", "Rayleigh scattering of sunlight.").withInputs("question");
     private static final Prediction PREDICTION = Prediction.of(Map.of(
@@ -32,7 +35,7 @@ class LmJudgeMetricsTest {
     void semanticF1ScoresTheF1OfTheJudgesRecallAndPrecision() {
         ScriptedLm lm = judge(0.8, 0.6);
 
-        double score = new SemanticF1(DspyContext.of(lm)).score(EXAMPLE, PREDICTION, null);
+        double score = new SemanticF1(DspyContext.of(lm)).score(EXAMPLE, PREDICTION, EVALUATION).value();
 
         assertThat(score).isCloseTo(2 * 0.8 * 0.6 / 1.4, within(1e-12));
         String prompt = lm.lastRequest().messages().stream().map(Message::text).reduce("", String::concat);
@@ -45,17 +48,17 @@ class LmJudgeMetricsTest {
     }
 
     @Test
-    void semanticF1JudgesStrictlyAgainstTheThresholdWhenGivenATrace() {
+    void semanticF1JudgesStrictlyAgainstTheThresholdInBootstrapMode() {
         SemanticF1 passing = new SemanticF1(DspyContext.of(judge(0.8, 0.6)));
         SemanticF1 failing = new SemanticF1(DspyContext.of(judge(0.5, 0.6)));
 
-        assertThat(passing.score(EXAMPLE, PREDICTION, List.of())).isEqualTo(1.0);   // 0.686 >= 0.66
-        assertThat(failing.score(EXAMPLE, PREDICTION, List.of())).isZero();          // 0.545 < 0.66
+        assertThat(passing.score(EXAMPLE, PREDICTION, BOOTSTRAP).value()).isEqualTo(1.0);   // 0.686 >= 0.66
+        assertThat(failing.score(EXAMPLE, PREDICTION, BOOTSTRAP).value()).isZero();          // 0.545 < 0.66
     }
 
     @Test
     void semanticF1ClampsTheJudgesNumbers() {
-        double score = new SemanticF1(DspyContext.of(judge(1.7, -0.2))).score(EXAMPLE, PREDICTION, null);
+        double score = new SemanticF1(DspyContext.of(judge(1.7, -0.2))).score(EXAMPLE, PREDICTION, EVALUATION).value();
 
         assertThat(score).isZero();
     }
@@ -64,7 +67,7 @@ class LmJudgeMetricsTest {
     void semanticF1UsesTheBoundContextWithoutOne() {
         ScriptedLm lm = judge(1.0, 1.0);
 
-        double score = DspyContext.of(lm).get(() -> new SemanticF1().score(EXAMPLE, PREDICTION, null));
+        double score = DspyContext.of(lm).get(() -> new SemanticF1().score(EXAMPLE, PREDICTION, EVALUATION).value());
 
         assertThat(score).isEqualTo(1.0);
         assertThat(lm.callCount()).isEqualTo(1);
@@ -100,8 +103,8 @@ class LmJudgeMetricsTest {
         });
         CompleteAndGrounded metric = new CompleteAndGrounded(DspyContext.of(lm));
 
-        assertThat(metric.score(EXAMPLE, PREDICTION, null)).isCloseTo(2 * 0.5 / 1.5, within(1e-12));
-        assertThat(metric.score(EXAMPLE, PREDICTION, List.of())).isEqualTo(1.0);   // 0.667 >= 0.66
+        assertThat(metric.score(EXAMPLE, PREDICTION, EVALUATION).value()).isCloseTo(2 * 0.5 / 1.5, within(1e-12));
+        assertThat(metric.score(EXAMPLE, PREDICTION, BOOTSTRAP).value()).isEqualTo(1.0);   // 0.667 >= 0.66
         assertThat(lm.callCount()).isEqualTo(4);
     }
 
@@ -110,7 +113,7 @@ class LmJudgeMetricsTest {
         ScriptedLm lm = judge(1.0, 0.5);
         var program = new EvaluateTest.FunctionProgram(in -> PREDICTION);
 
-        EvaluationResult result = Evaluate.builder().devset(List.of(EXAMPLE, EXAMPLE)).progress(false)
+        EvaluationResult result = Evaluate.builder().devset(List.of(EXAMPLE, EXAMPLE))
                 .metric(new SemanticF1()).build().run(program, DspyContext.of(lm));
 
         assertThat(result.score()).isEqualTo(66.67);

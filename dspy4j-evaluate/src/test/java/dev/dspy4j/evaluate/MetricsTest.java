@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 
 class MetricsTest {
 
+    private static final MetricContext EVAL = MetricContext.evaluation();
+
     private static Example question(Object answer) {
         return Example.of("question", "What is 1+1?", "answer", answer).withInputs("question");
     }
@@ -62,34 +64,34 @@ class MetricsTest {
 
     @Test
     void answerExactMatchAcceptsAStringAnswer() {
-        assertThat(Metrics.answerExactMatch().score(question("2"), answer("2"), null)).isEqualTo(1.0);
+        assertThat(Metrics.answerExactMatch().score(question("2"), answer("2"), EVAL).value()).isEqualTo(1.0);
     }
 
     @Test
     void answerExactMatchAcceptsAListOfAnswers() {
-        assertThat(Metrics.answerExactMatch().score(question(List.of("2", "two")), answer("two"), null))
+        assertThat(Metrics.answerExactMatch().score(question(List.of("2", "two")), answer("two"), EVAL).value())
                 .isEqualTo(1.0);
     }
 
     @Test
     void answerExactMatchRejectsAWrongAnswer() {
-        assertThat(Metrics.answerExactMatch().score(question("2"), answer("3"), null)).isZero();
+        assertThat(Metrics.answerExactMatch().score(question("2"), answer("3"), EVAL).value()).isZero();
     }
 
     @Test
     void answerExactMatchWithAFractionUsesTokenF1() {
         Example example = question(List.of("Eiffel Tower", "Louvre"));
 
-        assertThat(Metrics.answerExactMatch(1.0).score(example, answer("The Eiffel Tower"), null)).isEqualTo(1.0);
-        assertThat(Metrics.answerExactMatch(0.5).score(example, answer("Eiffel Tower in Paris"), null))
+        assertThat(Metrics.answerExactMatch(1.0).score(example, answer("The Eiffel Tower"), EVAL).value()).isEqualTo(1.0);
+        assertThat(Metrics.answerExactMatch(0.5).score(example, answer("Eiffel Tower in Paris"), EVAL).value())
                 .isEqualTo(1.0);
-        assertThat(Metrics.answerExactMatch(1.0).score(example, answer("Eiffel Tower in Paris"), null)).isZero();
-        assertThat(Metrics.answerExactMatch(0.9).score(example, answer("Eiffel Tower in Paris"), null)).isZero();
+        assertThat(Metrics.answerExactMatch(1.0).score(example, answer("Eiffel Tower in Paris"), EVAL).value()).isZero();
+        assertThat(Metrics.answerExactMatch(0.9).score(example, answer("Eiffel Tower in Paris"), EVAL).value()).isZero();
     }
 
     @Test
     void answerExactMatchRejectsAnAnswerThatIsNeitherStringNorList() {
-        assertThatThrownBy(() -> Metrics.answerExactMatch().score(question(2), answer("2"), null))
+        assertThatThrownBy(() -> Metrics.answerExactMatch().score(question(2), answer("2"), EVAL).value())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid answer type");
     }
 
@@ -99,16 +101,16 @@ class MetricsTest {
         Metric metric = Metrics.answerPassageMatch();
 
         assertThat(metric.score(example, Prediction.of(Map.of("context",
-                List.of("The Eiffel Tower is in Paris.", "..."))), null)).isEqualTo(1.0);
+                List.of("The Eiffel Tower is in Paris.", "..."))), EVAL).value()).isEqualTo(1.0);
         assertThat(metric.score(example, Prediction.of(Map.of("context",
-                List.of("The Eiffel-Tower is in Paris."))), null)).isZero();
+                List.of("The Eiffel-Tower is in Paris."))), EVAL).value()).isZero();
         assertThat(metric.score(example, Prediction.of(Map.of("context",
-                List.of("The Louvre is in Paris."))), null)).isZero();
+                List.of("The Louvre is in Paris."))), EVAL).value()).isZero();
         assertThat(metric.score(Example.of("answer", List.of("Orsay", "Louvre")),
-                Prediction.of(Map.of("context", "Visit the Louvre museum")), null)).isEqualTo(1.0);
+                Prediction.of(Map.of("context", "Visit the Louvre museum")), EVAL).value()).isEqualTo(1.0);
         // as in DSPy, normalization drops the apostrophe first, so "d'Orsay" becomes the token "dorsay"
         assertThat(metric.score(Example.of("answer", "Orsay"),
-                Prediction.of(Map.of("context", "Musée d'Orsay")), null)).isZero();
+                Prediction.of(Map.of("context", "Musée d'Orsay")), EVAL).value()).isZero();
     }
 
     @Test

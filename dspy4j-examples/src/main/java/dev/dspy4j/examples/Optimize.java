@@ -6,6 +6,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Evaluate;
 import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.evaluate.ProgressBars;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
 import dev.dspy4j.lm.ConcurrencyLimit;
@@ -64,14 +65,15 @@ public final class Optimize {
         List<Example> trainset = tickets.subList(0, 15);
         List<Example> devset = tickets.subList(15, tickets.size());
         Module program = ChainOfThought.typed(Ticket.class, Triage.class).module();
-        Evaluate evaluate = Evaluate.builder().devset(devset).metric(CATEGORY_MATCHES).concurrency(8).build();
+        Evaluate evaluate = Evaluate.builder().devset(devset).metric(CATEGORY_MATCHES).concurrency(8)
+                .listener(ProgressBars.terminal()).build();
 
         try {
             EvaluationResult zeroShot = evaluate.run(program, context);
             out.printf("zero-shot score on %d held-out tickets: %.2f%n", devset.size(), zeroShot.score());
 
             Module optimized = BootstrapFewShot.builder().metric(CATEGORY_MATCHES)
-                    .maxBootstrappedDemos(4).maxLabeledDemos(4).build()
+                    .maxBootstrappedDemos(4).maxLabeledDemos(4).listener(ProgressBars.terminal()).build()
                     .compile(program, trainset, context);
             EvaluationResult compiledScore = evaluate.run(optimized, context);
             out.printf("optimized score on the same tickets:    %.2f%n", compiledScore.score());

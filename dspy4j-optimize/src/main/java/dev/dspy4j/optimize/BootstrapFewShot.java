@@ -3,11 +3,10 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
-import dev.dspy4j.internal.Terminal;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
-
-import java.io.PrintStream;
+import dev.dspy4j.run.RunListener;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -32,18 +31,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * hash of the pickled demos, draws differently. An exception in a run counts as an error; the
  * {@code maxErrors}-th is rethrown.
  *
- * <p>Teacher runs go up to {@code concurrency} at a time on virtual threads, never more than the
- * demos still needed, and their outcomes are applied in trainset order, so the same seed, data and
- * LM responses always give the same demos. A run started ahead is discarded (its LM calls spent)
- * only when enough earlier runs succeeded.
+ * <p>Teacher runs go on a {@link dev.dspy4j.run.Runner}, up to {@code concurrency} at a time on
+ * virtual threads, never more than the demos still needed, and their outcomes are applied in
+ * trainset order, so the same seed, data and LM responses always give the same demos. A run started
+ * ahead is discarded (its LM calls spent) only when enough earlier runs succeeded.
  *
  * <p>A {@link Budget} stops the walk cleanly at the first teacher run whose LM call it refuses:
  * the program is compiled from the demos bootstrapped before that run (in trainset order), then
  * labelled demos as usual, and {@link #bootstrap} reports {@link BootstrapResult#budgetExhausted()}.
  * Where a budget cuts is deterministic with {@code concurrency(1)}; with more runs in flight it
- * depends on which calls got in first. A progress bar (trainset examples tried out of the
- * trainset, demos bootstrapped, LM calls) shows on an interactive terminal or when forced with
- * {@code progress(true)}. Immutable and thread-safe.
+ * depends on which calls got in first. {@link Builder#listener(RunListener) Listeners} hear of
+ * every teacher run; with {@code ProgressBars.terminal()} a bar shows the trainset examples tried
+ * out of the trainset, the demos bootstrapped and the LM calls. Immutable and thread-safe.
  */
 public final class BootstrapFewShot implements Optimizer {
 
@@ -58,8 +57,7 @@ public final class BootstrapFewShot implements Optimizer {
     final int concurrency;
     final long seed;
     final Budget budget;
-    final Boolean progress;
-    final PrintStream progressOutput;
+    final List<RunListener> listeners;
 
     private BootstrapFewShot(Builder b) {
         this.metric = b.metric;
@@ -73,8 +71,7 @@ public final class BootstrapFewShot implements Optimizer {
         this.concurrency = b.concurrency;
         this.seed = b.seed;
         this.budget = b.budget;
-        this.progress = b.progress;
-        this.progressOutput = b.progressOutput;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** A builder with DSPy's defaults: 4 bootstrapped, 16 labelled, 1 round, 10 errors, seed 0. */
@@ -96,8 +93,7 @@ public final class BootstrapFewShot implements Optimizer {
         b.concurrency = concurrency;
         b.seed = seed;
         b.budget = budget;
-        b.progress = progress;
-        b.progressOutput = progressOutput;
+        b.listeners.addAll(listeners);
         return b;
     }
 
@@ -126,11 +122,8 @@ public final class BootstrapFewShot implements Optimizer {
      */
     public BootstrapResult bootstrap(Module program, List<Example> trainset, DspyContext context) {
         BudgetMeter meter = budget.isLimited() ? new BudgetMeter(budget) : null;
-        int examples = Objects.requireNonNull(trainset, "trainset").size();
-        boolean show = progress != null ? progress : Terminal.isInteractive();
-        try (SearchProgress bar = show ? SearchProgress.start(progressOutput, "Bootstrap", examples) : SearchProgress.NONE) {
-            return new BootstrapRun(this, program, trainset, context, meter, new AtomicBoolean(), bar).execute();
-        }
+        Objects.requireNonNull(trainset, "trainset");
+        return new BootstrapRun(this, program, trainset, context, meter, new AtomicBoolean(), listeners).execute();
     }
 
     /** At most {@code |train| × maxRounds} teacher runs. */
@@ -160,8 +153,7 @@ public final class BootstrapFewShot implements Optimizer {
         private int concurrency = 8;
         private long seed;
         private Budget budget = Budget.unlimited();
-        private Boolean progress;
-        private PrintStream progressOutput = System.err;
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -240,17 +232,12 @@ public final class BootstrapFewShot implements Optimizer {
         }
 
         /**
-         * Whether to show a progress bar (trainset examples tried, demos bootstrapped, LM calls).
-         * Default: only when the JVM is attached to an interactive terminal.
+         * Adds a listener to the teacher runs, called after those added before. With
+         * {@code ProgressBars.terminal()} (module {@code dspy4j-evaluate}) a bar shows the trainset
+         * examples tried, the demos bootstrapped and the LM calls. Default: none.
          */
-        public Builder progress(boolean show) {
-            this.progress = show;
-            return this;
-        }
-
-        /** Where the progress bar is drawn (default {@code System.err}). */
-        public Builder progressOutput(PrintStream out) {
-            this.progressOutput = Objects.requireNonNull(out, "out");
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -5,7 +5,8 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
-
+import dev.dspy4j.run.RunListener;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -22,7 +23,9 @@ import java.util.Objects;
  * {@code seed} makes candidate {@code s} use {@code random.Random(s + seed * 2**32)} instead (and
  * the labelled and bootstrap candidates use {@code seed} where DSPy uses 0). Each candidate is scored with a full {@link dev.dspy4j.evaluate.Evaluate}
  * on the valset (the trainset if none is given). Unlike DSPy, candidates are built and scored
- * {@code concurrency} at a time, all sharing the context's LM (its rate limit and cache).
+ * {@code concurrency} at a time on a {@link dev.dspy4j.run.Runner}, all sharing the context's LM
+ * (its rate limit and cache). {@link Builder#listener(RunListener) Listeners} hear of every
+ * candidate (not of the bootstraps and evaluations inside one).
  *
  * <p>The result does not depend on the order in which candidates finish: a strictly higher score
  * wins and ties go to the earliest seed; with {@code stopAtScore}, the search ends at the first
@@ -40,8 +43,7 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
     final int evaluationConcurrency;
     final Budget budget;
     final long seed;
-    final boolean progress;
-    final java.io.PrintStream progressOutput;
+    final List<RunListener> listeners;
 
     private BootstrapFewShotWithRandomSearch(Builder b) {
         if (b.metric == null) {
@@ -56,8 +58,7 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         // the search meters and draws for the whole run; the bootstrap builder only holds the settings
         this.budget = bootstrap.budget;
         this.seed = b.seed;
-        this.progress = bootstrap.progress != null ? bootstrap.progress : dev.dspy4j.internal.Terminal.isInteractive();
-        this.progressOutput = bootstrap.progressOutput;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: 16 candidates, 4 bootstrapped, 16 labelled demos. */
@@ -122,10 +123,11 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         private int concurrency = 16;
         private int evaluationConcurrency = 8;
         private long seed;
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
-        /** The metric for bootstrapping (with a trace) and for scoring candidates (without). */
+        /** The metric for bootstrapping (in bootstrap mode, with the trace) and for scoring candidates (in evaluation mode). */
         public Builder metric(Metric m) {
             this.metric = Objects.requireNonNull(m, "metric");
             bootstrap.metric(m);
@@ -216,17 +218,12 @@ public final class BootstrapFewShotWithRandomSearch implements Optimizer {
         }
 
         /**
-         * Whether to show a progress bar (candidates scored, ETA, best score so far, LM calls).
-         * Default: only when the JVM is attached to an interactive terminal.
+         * Adds a listener to the search's candidates, called after those added before. With
+         * {@code ProgressBars.terminal()} (module {@code dspy4j-evaluate}) a bar shows the
+         * candidates scored, the ETA, the best score so far and the LM calls. Default: none.
          */
-        public Builder progress(boolean show) {
-            bootstrap.progress(show);
-            return this;
-        }
-
-        /** Where the progress bar is drawn (default {@code System.err}). */
-        public Builder progressOutput(java.io.PrintStream out) {
-            bootstrap.progressOutput(out);
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -4,9 +4,16 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
+import dev.dspy4j.evaluate.MetricContext;
 import dev.dspy4j.evaluate.TraceStep;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.run.ItemResult;
+import dev.dspy4j.run.ResultHandler;
+import dev.dspy4j.run.RunListener;
+import dev.dspy4j.run.RunResult;
+import dev.dspy4j.run.RunStatus;
+import dev.dspy4j.run.Runner;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,36 +27,41 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One {@link BootstrapFewShot} compilation: teacher runs, then demo assembly. Used once. */
-final class BootstrapRun {
+/**
+ * One {@link BootstrapFewShot} compilation: teacher runs on a {@link Runner}, walked in trainset
+ * order by this class as the run's {@link ResultHandler}, then demo assembly. Used once.
+ */
+final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BootstrapRun.class);
 
     /** One attempt at one example: success with its trace, failure, or an error. */
-    private record Attempt(boolean success, List<TraceStep> trace, RuntimeException error, boolean budget) {}
+    record Attempt(boolean success, List<TraceStep> trace, RuntimeException error, boolean budget) {}
 
     private final BootstrapFewShot config;
     private final Module student;
     private final Module teacher;
     private final List<Example> trainset;
     private final DspyContext teacherContext;
-    private final SearchProgress progress;
+    private final List<RunListener> listeners;
+    private final LmCallCounter lmCalls = new LmCallCounter();
     private final Map<Predict, String> pathOf = new IdentityHashMap<>();
+    // the walk, applied in trainset order by the runner's handler calls (one at a time)
+    private final Map<String, List<Example>> traces = new LinkedHashMap<>();
+    private final Set<Integer> bootstrapped = new HashSet<>();
+    private int errors;
+    private boolean budgetStop;
 
     /**
      * With a {@code meter}, teacher calls count into it and are refused once it is spent (setting
-     * {@code refused}); {@code progress} steps once per trainset example walked.
+     * {@code refused}); {@code listeners} hear of every teacher run.
      */
     BootstrapRun(BootstrapFewShot config, Module program, List<Example> trainset, DspyContext context,
-                 BudgetMeter meter, AtomicBoolean refused, SearchProgress progress) {
+                 BudgetMeter meter, AtomicBoolean refused, List<RunListener> listeners) {
         this.config = config;
-        this.progress = progress;
+        this.listeners = listeners;
         this.trainset = List.copyOf(Objects.requireNonNull(trainset, "trainset"));
         this.student = Objects.requireNonNull(program, "program").mapState((path, s) -> s.withDemos(List.of()));
         Module chosen = config.teacher != null ? config.teacher : program;
@@ -65,50 +77,64 @@ final class BootstrapRun {
         teacher.namedPredictors().forEach((path, predictor) -> pathOf.put(predictor, path));
         DspyContext base = config.teacherContext != null ? config.teacherContext
                 : Objects.requireNonNull(context, "context");
-        this.teacherContext = progress.counting(meter == null ? base : meter.meter(base, refused));
+        this.teacherContext = (meter == null ? base : meter.meter(base, refused)).withInterceptors(lmCalls);
     }
 
     BootstrapResult execute() {
-        Map<String, List<Example>> traces = new LinkedHashMap<>();
         student.namedPredictors().keySet().forEach(path -> traces.put(path, new ArrayList<>()));
-        Set<Integer> bootstrapped = new HashSet<>();
-        int errors = 0;
-        boolean budgetStop = false;
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        List<Future<List<Attempt>>> started = new ArrayList<>();
-        try {
-            walk:
-            for (int i = 0; i < trainset.size() && bootstrapped.size() < config.maxBootstrappedDemos; i++) {
-                // Runs in flight beyond the demos still needed would be wasted if they all succeed,
-                // so at most that many run ahead (and at most `concurrency`).
-                int needed = config.maxBootstrappedDemos - bootstrapped.size();
-                while (started.size() < trainset.size()
-                        && started.size() - i < Math.max(1, Math.min(config.concurrency, needed))) {
-                    Example example = trainset.get(started.size());
-                    started.add(pool.submit(() -> attempts(example)));
-                }
-                for (Attempt attempt : join(started.get(i))) {
-                    if (attempt.budget()) {
-                        budgetStop = true;
-                        break walk;
-                    } else if (attempt.error() != null) {
-                        errors++;
-                        if (errors >= config.maxErrors) {
-                            throw attempt.error();
-                        }
-                        LOG.warn("Teacher run on trainset example {} failed ({} of at most {} errors); skipping it",
-                                i, errors, config.maxErrors, attempt.error());
-                    } else if (attempt.success()) {
-                        addDemos(attempt.trace(), traces);
-                        bootstrapped.add(i);
-                    }
-                }
-                progress.step("demos: " + bootstrapped.size() + "/" + config.maxBootstrappedDemos);
+        if (config.maxBootstrappedDemos > 0 && !trainset.isEmpty()) {
+            Runner runner = Runner.builder().name("Bootstrap").concurrency(config.concurrency)
+                    .maxErrors(Integer.MAX_VALUE)   // teacher errors are counted in trainset order, below
+                    .context(teacherContext).listeners(listeners).build();
+            RunResult<List<Attempt>> run = runner.run(trainset, this::attempts, this);
+            if (run.status() == RunStatus.INTERRUPTED) {
+                throw new DspyException("Interrupted while bootstrapping demos.");
             }
-        } finally {
-            pool.shutdownNow();
         }
-        return new BootstrapResult(train(traces, bootstrapped), budgetStop, bootstrapped.size(), errors);
+        return new BootstrapResult(train(), budgetStop, bootstrapped.size(), errors);
+    }
+
+    /**
+     * Runs beyond the demos still needed would be wasted if they all succeed, so at most that many
+     * run ahead of the walk (and at most {@code concurrency}).
+     */
+    @Override
+    public int lookahead() {
+        return Math.max(1, Math.min(config.concurrency, config.maxBootstrappedDemos - bootstrapped.size()));
+    }
+
+    /** Applies one example's attempts, in trainset order; stops the run once enough examples bootstrapped. */
+    @Override
+    public boolean onInOrder(ItemResult<List<Attempt>> result) {
+        int index = result.index();
+        List<Attempt> attempts = switch (result) {
+            case ItemResult.Succeeded<List<Attempt>> ok -> ok.value();
+            case ItemResult.Failed<List<Attempt>> failed -> throw rethrow(failed.error());
+            case ItemResult.Cancelled<List<Attempt>> cancelled ->
+                    throw new IllegalStateException("Teacher run " + index + " did not run");
+        };
+        for (Attempt attempt : attempts) {
+            if (attempt.budget()) {
+                budgetStop = true;
+                return false;
+            } else if (attempt.error() != null) {
+                errors++;
+                if (errors >= config.maxErrors) {
+                    throw attempt.error();
+                }
+                LOG.warn("Teacher run on trainset example {} failed ({} of at most {} errors); skipping it",
+                        index, errors, config.maxErrors, attempt.error());
+            } else if (attempt.success()) {
+                addDemos(attempt.trace());
+                bootstrapped.add(index);
+            }
+        }
+        return bootstrapped.size() < config.maxBootstrappedDemos;
+    }
+
+    @Override
+    public String progressNote() {
+        return "demos: " + bootstrapped.size() + "/" + config.maxBootstrappedDemos + "  LM calls: " + lmCalls.count();
     }
 
     /** Runs one example for up to maxRounds rounds, stopping at the first success. */
@@ -124,7 +150,8 @@ final class BootstrapRun {
             try {
                 Prediction prediction = runner.call(example.inputs().toMap(), context);
                 List<TraceStep> trace = collector.steps();
-                boolean success = config.metric == null || passes(config.metric.score(example, prediction, trace));
+                boolean success = config.metric == null
+                        || passes(config.metric.score(example, prediction, MetricContext.bootstrap(trace)).value());
                 attempts.add(new Attempt(success, trace, null, false));
                 if (success) {
                     break;
@@ -155,7 +182,7 @@ final class BootstrapRun {
         return teacher.mapState((path, s) -> s.withDemos(s.demos().stream().filter(d -> !d.equals(example)).toList()));
     }
 
-    private void addDemos(List<TraceStep> trace, Map<String, List<Example>> traces) {
+    private void addDemos(List<TraceStep> trace) {
         Map<String, List<Example>> byPath = new LinkedHashMap<>();
         for (TraceStep step : trace) {
             String path = pathOf.get(step.predictor());
@@ -182,7 +209,7 @@ final class BootstrapRun {
     }
 
     /** DSPy's _train: bootstrapped demos, then labelled ones from the shuffled rest. */
-    private Module train(Map<String, List<Example>> traces, Set<Integer> bootstrapped) {
+    private Module train() {
         List<Example> rest = new ArrayList<>();
         for (int i = 0; i < trainset.size(); i++) {
             if (!bootstrapped.contains(i)) {
@@ -206,18 +233,14 @@ final class BootstrapRun {
         return student.mapState((path, s) -> s.withDemos(demos.get(path)));
     }
 
-    private static List<Attempt> join(Future<List<Attempt>> future) {
-        try {
-            return future.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DspyException("Interrupted while bootstrapping demos.", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new DspyException("A teacher run failed: " + e.getCause(), e.getCause());
+    private static RuntimeException rethrow(Throwable error) {
+        if (error instanceof RuntimeException runtime) {
+            return runtime;
         }
+        if (error instanceof Error fatal) {
+            throw fatal;
+        }
+        return new DspyException("A teacher run failed: " + error, error);
     }
 
     static boolean isBudget(Throwable e) {

@@ -1,11 +1,13 @@
 package dev.dspy4j.optimize;
 
 import dev.dspy4j.context.DspyContext;
-import dev.dspy4j.lm.LM;
-import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.lm.LmStream;
+import java.math.BigDecimal;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import java.math.BigDecimal;
 import java.util.Map;
@@ -13,10 +15,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts spend through {@link #onLmCall} and refuses new calls, through a guarded LM, once the
- * budget is spent. Thread-safe; one meter per optimization.
+ * Counts spend and refuses new calls once the budget is spent. It works as an interceptor on the
+ * optimization's context, so it sees (and can refuse) every LM call, a predictor's own LM
+ * included. Thread-safe; one meter per optimization.
  */
-final class BudgetMeter implements DspyListener {
+final class BudgetMeter {
 
     private final Budget budget;
     private final AtomicLong calls = new AtomicLong();
@@ -27,15 +30,14 @@ final class BudgetMeter implements DspyListener {
         this.budget = budget;
     }
 
-    @Override
-    public void onLmCall(LM lm, LmRequest request, LmResponse response) {
+    private void count(String lmModel, LmResponse response) {
         if (response.cacheHit()) {
             return;
         }
         calls.incrementAndGet();
         tokens.addAndGet(response.usage().totalTokens());
         if (budget.maxCost() != null) {
-            String model = response.model() != null ? response.model() : lm.model();
+            String model = response.model() != null ? response.model() : lmModel;
             budget.prices().cost(model, response.usage()).ifPresent(this::addCost);
         }
     }
@@ -60,56 +62,50 @@ final class BudgetMeter implements DspyListener {
     }
 
     /**
-     * {@code context} counting into this meter and, if it has an LM, refusing calls once the
-     * budget is spent; {@code refused} is set when a call is refused.
+     * {@code context} counting into this meter and refusing calls once the budget is spent;
+     * {@code refused} is set when a call is refused.
      */
     DspyContext meter(DspyContext context, AtomicBoolean refused) {
         if (!budget.isLimited()) {
             return context;
         }
-        DspyContext counted = context.withListener(this);
-        LM lm = context.lm();
-        return lm == null ? counted : counted.withLm(new GuardedLm(lm, refused));
+        return context.withInterceptors(new Guard(refused));
     }
 
     private String spent() {
         return calls.get() + " LM calls, " + tokens.get() + " tokens, $" + cost().toPlainString();
     }
 
-    /** Delegates to the real LM while the budget lasts. */
-    private final class GuardedLm implements LM {
+    /** Passes calls on while the budget lasts, and counts what they spend. */
+    private final class Guard implements LmInterceptor {
 
-        private final LM delegate;
         private final AtomicBoolean refused;
 
-        GuardedLm(LM delegate, AtomicBoolean refused) {
-            this.delegate = delegate;
+        Guard(AtomicBoolean refused) {
             this.refused = refused;
         }
 
         @Override
-        public LmResponse call(LmRequest request) {
+        public LmResponse intercept(LmRequest request, Chain chain) {
+            refuseIfSpent();
+            LmResponse response = chain.proceed(request);
+            count(chain.lm().model(), response);
+            return response;
+        }
+
+        @Override
+        public LmStream interceptStream(LmRequest request, Chain chain) {
+            refuseIfSpent();
+            String model = chain.lm().model();
+            return LmStream.observed(chain.proceedStream(request), response -> count(model, response), failure -> { });
+        }
+
+        private void refuseIfSpent() {
             if (exhausted()) {
                 refused.set(true);
                 throw new BudgetExhaustedException("The optimization budget " + budget + " is spent (" + spent()
                         + "); no further LM calls are made.");
             }
-            return delegate.call(request);
-        }
-
-        @Override
-        public String model() {
-            return delegate.model();
-        }
-
-        @Override
-        public LmCapabilities capabilities() {
-            return delegate.capabilities();
-        }
-
-        @Override
-        public Map<String, Object> savedState() {
-            return delegate.savedState();
         }
     }
 }

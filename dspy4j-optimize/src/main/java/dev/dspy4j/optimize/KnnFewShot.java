@@ -35,16 +35,14 @@ public final class KnnFewShot implements Optimizer {
     private KnnFewShot(int k, Embedder embedder, BootstrapFewShot bootstrap) {
         this.k = BootstrapFewShot.Builder.positive("k", k);
         this.embedder = Objects.requireNonNull(embedder, "embedder");
-        Objects.requireNonNull(bootstrap, "bootstrap");
-        // a bar per call would flood the terminal; an explicit progress(true) is honoured
-        this.bootstrap = bootstrap.progress == null ? bootstrap.toBuilder().progress(false).build() : bootstrap;
+        this.bootstrap = Objects.requireNonNull(bootstrap, "bootstrap");
     }
 
     /**
      * @param k neighbours per call
      * @param embedder embeds example and input texts
-     * @param bootstrap how to bootstrap on the neighbours (its budget applies to each call; its
-     *     progress bar shows only if set to {@code true} explicitly)
+     * @param bootstrap how to bootstrap on the neighbours (its budget applies to each call, and its
+     *     listeners hear every call's bootstrap)
      * @return the optimizer
      * @throws IllegalArgumentException if {@code k < 1}
      */

@@ -6,6 +6,11 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Evaluate;
 import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.ItemResult;
+import dev.dspy4j.run.ResultHandler;
+import dev.dspy4j.run.RunResult;
+import dev.dspy4j.run.RunStatus;
+import dev.dspy4j.run.Runner;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,21 +20,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletionService;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorCompletionService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
-/** One random search: candidates built and scored concurrently, results applied in seed order. */
-final class RandomSearchRun {
+/**
+ * One random search: candidates built and scored on a {@link Runner}; this class, as the run's
+ * {@link ResultHandler}, applies them in seed order (for {@code stopAtScore}) and tracks the best
+ * score for progress bars.
+ */
+final class RandomSearchRun implements ResultHandler<Candidate> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RandomSearchRun.class);
-
-    /** A finished slot: a scored candidate, or {@code null} when the budget ran out during it. */
-    private record Slot(int index, Candidate candidate) {}
 
     private final BootstrapFewShotWithRandomSearch config;
     private final Module program;
@@ -37,6 +38,10 @@ final class RandomSearchRun {
     private final List<Example> valset;
     private final DspyContext context;
     private final BudgetMeter meter;
+    private final LmCallCounter lmCalls = new LmCallCounter();
+    // handler state: the runner calls the handler one call at a time
+    private double best = Double.NaN;
+    private int stopIndex = Integer.MAX_VALUE;
 
     RandomSearchRun(BootstrapFewShotWithRandomSearch config, Module program, List<Example> trainset,
                     List<Example> valset, DspyContext context) {
@@ -50,79 +55,78 @@ final class RandomSearchRun {
 
     OptimizationResult execute() {
         int total = config.numCandidatePrograms + 3;
-        Slot[] slots = new Slot[total];
-        List<Future<Slot>> futures = new ArrayList<>();
-        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-        CompletionService<Slot> done = new ExecutorCompletionService<>(pool);
-        int stopIndex = total;
-        boolean budgetStop = false;
-        double best = Double.NaN;
-        try (SearchProgress progress = config.progress
-                ? SearchProgress.start(config.progressOutput, "Random search", total) : SearchProgress.NONE) {
-            DspyContext counted = progress.counting(context);
-            int inFlight = 0;
-            while (futures.size() < Math.min(config.concurrency, total)) {
-                int index = futures.size();
-                futures.add(done.submit(() -> new Slot(index, candidate(index - 3, counted))));
-                inFlight++;
-            }
-            int next = 0;
-            while (inFlight > 0 && stopIndex == total) {
-                Slot slot = take(done);
-                inFlight--;
-                slots[slot.index()] = slot;
-                Candidate scored = slot.candidate();
-                if (scored != null && (Double.isNaN(best) || scored.score() > best)) {
-                    best = scored.score();
-                }
-                progress.step("best: " + (Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.2f", best)));
-                for (; next < total && slots[next] != null; next++) {
-                    Candidate c = slots[next].candidate();
-                    if (c != null && config.stopAtScore != null && c.score() >= config.stopAtScore) {
-                        stopIndex = next;
-                        break;
-                    }
-                }
-                if (stopIndex == total && futures.size() < total) {
-                    if (meter != null && meter.exhausted()) {
-                        budgetStop = true;
-                    } else {
-                        int index = futures.size();
-                        futures.add(done.submit(() -> new Slot(index, candidate(index - 3, counted))));
-                        inFlight++;
-                    }
-                }
-            }
-        } finally {
-            futures.forEach(f -> f.cancel(true));
-            pool.shutdownNow();
+        DspyContext counted = context.withInterceptors(lmCalls);
+        Runner runner = Runner.builder().name("Random search").concurrency(config.concurrency)
+                .maxErrors(Integer.MAX_VALUE)   // a failing candidate ends the search, in onCompleted
+                .context(counted).listeners(config.listeners).build();
+        RunResult<Candidate> run = runner.run(IntStream.range(0, total).boxed().toList(),
+                index -> candidate(index - 3, counted), this);
+        if (run.status() == RunStatus.INTERRUPTED) {
+            throw new DspyException("Interrupted during the random search.");
         }
-        return result(slots, stopIndex, budgetStop);
+        return result(run.items());
     }
 
-    private OptimizationResult result(Slot[] slots, int stopIndex, boolean budgetStop) {
+    /** A candidate that failed ends the search (as soon as it fails); scored ones update the best score. */
+    @Override
+    public void onCompleted(ItemResult<Candidate> result) {
+        if (result instanceof ItemResult.Failed<Candidate> failed) {
+            Throwable error = failed.error();
+            if (error instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (error instanceof Error fatal) {
+                throw fatal;
+            }
+            throw new DspyException("A candidate failed: " + error, error);
+        }
+        if (result instanceof ItemResult.Succeeded<Candidate> ok && ok.value() != null
+                && (Double.isNaN(best) || ok.value().score() > best)) {
+            best = ok.value().score();
+        }
+    }
+
+    /** With {@code stopAtScore}, the search ends at the first candidate in seed order that reaches it. */
+    @Override
+    public boolean onInOrder(ItemResult<Candidate> result) {
+        if (result instanceof ItemResult.Succeeded<Candidate> ok && ok.value() != null
+                && config.stopAtScore != null && ok.value().score() >= config.stopAtScore) {
+            stopIndex = result.index();
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String progressNote() {
+        return "best: " + (Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.2f", best))
+                + "  LM calls: " + lmCalls.count();
+    }
+
+    /** The candidates up to the one that stopped the search (or all), best first. */
+    private OptimizationResult result(List<ItemResult<Candidate>> slots) {
         List<Candidate> scored = new ArrayList<>();
-        Candidate best = null;
-        boolean budgetExhausted = budgetStop;
-        int last = Math.min(stopIndex, slots.length - 1);
+        Candidate winner = null;
+        boolean budgetExhausted = false;
+        int last = Math.min(stopIndex, slots.size() - 1);
         for (int i = 0; i <= last; i++) {
-            if (slots[i] == null || slots[i].candidate() == null) {
+            Candidate c = slots.get(i) instanceof ItemResult.Succeeded<Candidate> ok ? ok.value() : null;
+            if (c == null) {
                 budgetExhausted = true; // never started, or cut short by the budget
                 continue;
             }
-            Candidate c = slots[i].candidate();
             scored.add(c);
-            if (best == null || c.score() > best.score()) {
-                best = c;
+            if (winner == null || c.score() > winner.score()) {
+                winner = c;
             }
         }
         scored.sort(Comparator.comparingDouble(Candidate::score).reversed());
-        boolean stopped = stopIndex < slots.length;
-        if (best == null) {
+        boolean stopped = stopIndex < slots.size();
+        if (winner == null) {
             return new OptimizationResult(program.mapState((path, s) -> s.withDemos(List.of())), Double.NaN,
                     scored, budgetExhausted, false);
         }
-        return new OptimizationResult(best.program(), best.score(), scored, budgetExhausted, stopped);
+        return new OptimizationResult(winner.program(), winner.score(), scored, budgetExhausted, stopped);
     }
 
     /** Builds and scores the candidate for {@code seed} in {@code context}; {@code null} if the budget ran out. */
@@ -154,7 +158,7 @@ final class RandomSearchRun {
         try {
             evaluation = Evaluate.builder().devset(valset).metric(config.metric)
                     .concurrency(config.evaluationConcurrency).maxErrors(config.bootstrap.maxErrors)
-                    .progress(false).build().run(built, metered);
+                    .build().run(built, metered);
         } catch (RuntimeException e) {
             if (refused.get() || BootstrapRun.isBudget(e)) {
                 return null;
@@ -180,25 +184,8 @@ final class RandomSearchRun {
 
     private Module bootstrap(BootstrapFewShot optimizer, List<Example> train, DspyContext context,
                              AtomicBoolean refused) {
-        BootstrapResult outcome = new BootstrapRun(optimizer, program, train, context, meter, refused,
-                SearchProgress.NONE).execute();
+        BootstrapResult outcome = new BootstrapRun(optimizer, program, train, context, meter, refused, List.of())
+                .execute();
         return outcome.budgetExhausted() ? null : outcome.program();
-    }
-
-    private static Slot take(CompletionService<Slot> done) {
-        try {
-            return done.take().get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DspyException("Interrupted during the random search.", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException runtime) {
-                throw runtime;
-            }
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            throw new DspyException("A candidate failed: " + e.getCause(), e.getCause());
-        }
     }
 }

@@ -8,6 +8,10 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Metric;
+import dev.dspy4j.evaluate.MetricContext;
+import dev.dspy4j.evaluate.ProgressBars;
+import dev.dspy4j.evaluate.Score;
+import dev.dspy4j.evaluate.TraceStep;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
@@ -86,7 +90,7 @@ class BootstrapFewShotTest {
 
     @Test
     void aMetricThresholdDecidesWhichRunsSucceed() {
-        Metric half = (ex, pred, trace) -> 0.5;
+        Metric half = (ex, pred, context) -> Score.of(0.5);
         List<Example> train = Fixtures.trainset(4);
 
         Module strict = BootstrapFewShot.builder().metric(half).metricThreshold(0.6).maxLabeledDemos(0).build()
@@ -99,12 +103,14 @@ class BootstrapFewShotTest {
     }
 
     @Test
-    void theMetricSeesTheRunsTrace() {
+    void theMetricIsCalledInBootstrapModeWithTheRunsTrace() {
         List<Integer> traceSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Metric recording = (ex, pred, trace) -> {
+        Metric recording = (ex, pred, context) -> {
+            assertThat(context.mode()).isEqualTo(MetricContext.Mode.BOOTSTRAP);
+            List<TraceStep> trace = ((MetricContext.Bootstrap) context).trace();
             traceSizes.add(trace.size());
             assertThat(trace.get(0).outputs()).isEqualTo(pred);
-            return 1.0;
+            return Score.of(1.0);
         };
 
         BootstrapFewShot.builder().metric(recording).maxBootstrappedDemos(2).concurrency(1).build()
@@ -184,11 +190,11 @@ class BootstrapFewShotTest {
     }
 
     @Test
-    void showsProgressWithDemosAndLmCallsWhenAskedTo() {
+    void aProgressBarListenerShowsDemosAndLmCalls() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
         BootstrapFewShot.builder().metric(Fixtures.EXACT).maxBootstrappedDemos(2).concurrency(1)
-                .progress(true).progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8))
+                .listener(ProgressBars.to(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)))
                 .build()
                 .compile(Predict.of("question -> answer"), Fixtures.trainset(4), DspyContext.of(Fixtures.answering(r -> true)));
 
@@ -197,11 +203,9 @@ class BootstrapFewShotTest {
     }
 
     @Test
-    void withoutBudgetOrProgressBootstrapReportsAFullRunAndDrawsNothing() {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    void withoutBudgetOrListenerBootstrapReportsAFullRun() {
         BootstrapFewShot optimizer = BootstrapFewShot.builder().metric(Fixtures.EXACT)
-                .maxBootstrappedDemos(2).maxLabeledDemos(4).progress(false)
-                .progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)).build();
+                .maxBootstrappedDemos(2).maxLabeledDemos(4).build();
 
         BootstrapResult result = optimizer.bootstrap(Predict.of("question -> answer"), Fixtures.trainset(6),
                 DspyContext.of(Fixtures.oddCorrect()));
@@ -212,7 +216,6 @@ class BootstrapFewShotTest {
         assertThat(result.bootstrapped()).isEqualTo(2);
         assertThat(result.errors()).isZero();
         assertThat(result.program().state()).isEqualTo(compiled.state());
-        assertThat(bytes.size()).isZero();
         assertThat(optimizer.toBuilder().build().toString()).doesNotContain("budget");
     }
 

@@ -114,11 +114,12 @@ class BootstrapFewShotWithRandomSearchTest {
     }
 
     @Test
-    void showsProgressWithTheBestScoreAndLmCallsWhenAskedTo() {
+    void aProgressBarListenerShowsTheBestScoreAndLmCalls() {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
 
         BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT).numCandidatePrograms(2)
-                .progress(true).progressOutput(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8))
+                .listener(dev.dspy4j.evaluate.ProgressBars.to(
+                        new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8)))
                 .build()
                 .search(Predict.of("question -> answer"), Fixtures.trainset(4), Fixtures.trainset(2),
                         DspyContext.of(Fixtures.answering(request -> true)));

@@ -71,7 +71,7 @@ class TypedProgramsTest {
         // when
         TypedModule<Question, Answer> compiled = BootstrapFewShotWithRandomSearch.builder().metric(Fixtures.EXACT)
                 .teacher(student).numCandidatePrograms(1).maxBootstrappedDemos(1).maxLabeledDemos(1)
-                .progress(false).build()
+                .build()
                 .compile(student, Fixtures.trainset(4), Fixtures.trainset(4), DspyContext.of(lm));
 
         // then

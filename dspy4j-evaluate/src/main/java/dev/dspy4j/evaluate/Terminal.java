@@ -1,9 +1,9 @@
-package dev.dspy4j.internal;
+package dev.dspy4j.evaluate;
 
 import java.lang.reflect.Method;
 
-/** Whether the JVM talks to an interactive terminal (progress bars show only then). Not public API. */
-public final class Terminal {
+/** Whether the JVM talks to an interactive terminal: {@link ProgressBars#terminal()} draws only then. */
+final class Terminal {
 
     private Terminal() {}
 
@@ -12,7 +12,7 @@ public final class Terminal {
      * is non-null even when output is redirected, so {@code Console.isTerminal()} decides when
      * present (called reflectively: the code targets Java 21).
      */
-    public static boolean isInteractive() {
+    static boolean isInteractive() {
         java.io.Console console = System.console();
         if (console == null) {
             return false;
