@@ -3,7 +3,7 @@ package dev.dspy4j.bench;
 import dev.dspy4j.adapter.JsonAdapter;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.module.ChainOfThought;
@@ -140,7 +140,7 @@ public class CallOverheadBenchmark {
         return predict.call(question, json);
     }
 
-    private void useContexts(LM chatLm, LM jsonLm, LM ratingLm, LM reasoningLm) {
+    private void useContexts(Lm chatLm, Lm jsonLm, Lm ratingLm, Lm reasoningLm) {
         chat = DspyContext.of(chatLm);
         json = DspyContext.of(jsonLm).withAdapter(JsonAdapter.DEFAULT);
         chatRating = DspyContext.of(ratingLm);
@@ -148,7 +148,7 @@ public class CallOverheadBenchmark {
     }
 
     /** An LM that returns {@code completion} at once. */
-    private static LM instant(String completion) {
+    private static Lm instant(String completion) {
         LmResponse response = LmResponse.of(completion);
         return request -> response;
     }
@@ -165,7 +165,7 @@ public class CallOverheadBenchmark {
     }
 
     /** An instant LM that counts its calls; used only to check the replies before measuring. */
-    private static final class CountingLm implements LM {
+    private static final class CountingLm implements Lm {
         private final LmResponse response;
         private final AtomicInteger calls = new AtomicInteger();
 

@@ -6,7 +6,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.ConcurrencyLimit;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.optimize.BootstrapFewShotWithRandomSearch;
@@ -67,7 +67,7 @@ public final class RandomSearchHarness {
     }
 
     private static void run(URI baseUrl, int concurrency) {
-        LM lm = OpenAiLm.builder().model("openai/bench-model").apiKey("sk-bench").baseUrl(baseUrl)
+        Lm lm = OpenAiLm.builder().model("openai/bench-model").apiKey("sk-bench").baseUrl(baseUrl)
                 .timeout(Duration.ofSeconds(60)).build()
                 .withInterceptors(Retry.defaults(), ConcurrencyLimit.builder().fixedLimit(256).build(),
                         new CacheInterceptor(new MemoryCache(100_000)));

@@ -4,7 +4,7 @@ import dev.dspy4j.cache.CacheInterceptor;
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.lm.ConcurrencyLimit;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.Retry;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.provider.OpenAiLm;
@@ -70,8 +70,8 @@ public final class ThroughputHarness {
                 .readLine());
     }
 
-    private static LM chain(URI baseUrl, int concurrency) {
-        LM client = OpenAiLm.builder().model("openai/bench-model").apiKey("sk-bench").baseUrl(baseUrl)
+    private static Lm chain(URI baseUrl, int concurrency) {
+        Lm client = OpenAiLm.builder().model("openai/bench-model").apiKey("sk-bench").baseUrl(baseUrl)
                 .timeout(Duration.ofSeconds(60)).build();
         // -Dchain=bare measures the HTTP client alone, for comparison
         return "bare".equals(System.getProperty("chain")) ? client : client.withInterceptors(Retry.defaults(),

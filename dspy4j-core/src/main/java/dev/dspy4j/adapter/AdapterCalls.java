@@ -2,7 +2,7 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.DspyException;
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -50,7 +50,7 @@ final class AdapterCalls {
     }
 
     private static List<Map<String, Object>> attempt(Adapter adapter, AdapterRequest request, CallContext context) {
-        LM lm = context.lm();
+        Lm lm = context.lm();
         LmRequest prepared = adapter.prepare(request.signature(),
                 new LmRequest(adapter.format(request.signature(), request.demos(), request.inputs()),
                         request.options()),

@@ -1,7 +1,7 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.DspyException;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.DspyListener;
 import dev.dspy4j.trace.Span;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * program context's interceptors, so budgets and usage trackers see it), the listeners to report
  * to, and the span the call belongs to. Predictors get one from
  * {@code DspyContext.callContext(lm, path)}; tests and tools can make a plain one with
- * {@link #of(LM)}. Immutable and thread-safe.
+ * {@link #of(Lm)}. Immutable and thread-safe.
  *
  * @param lm the LM to call
  * @param listeners who hears about fallbacks and parse spans
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * @param router how another LM (e.g. TwoStep's extraction model) is routed the same way as
  *     {@code lm}: through the same interceptors and listeners
  */
-public record CallContext(LM lm, List<DspyListener> listeners, Span span, LmRouter router) {
+public record CallContext(Lm lm, List<DspyListener> listeners, Span span, LmRouter router) {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallContext.class);
 
@@ -36,12 +36,12 @@ public record CallContext(LM lm, List<DspyListener> listeners, Span span, LmRout
     }
 
     /** A plain context: calls {@code lm} directly, nobody listens. */
-    public static CallContext of(LM lm) {
+    public static CallContext of(Lm lm) {
         return new CallContext(lm, List.of(), null, LmRouter.DIRECT);
     }
 
     /** This context calling another LM, routed as this one is (interceptors, listeners). */
-    public CallContext withLm(LM other) {
+    public CallContext withLm(Lm other) {
         return new CallContext(router.route(other), listeners, span, router);
     }
 
@@ -68,6 +68,6 @@ public record CallContext(LM lm, List<DspyListener> listeners, Span span, LmRout
         LmRouter DIRECT = lm -> lm;
 
         /** {@code lm} as the context would call it. */
-        LM route(LM lm);
+        Lm route(Lm lm);
     }
 }

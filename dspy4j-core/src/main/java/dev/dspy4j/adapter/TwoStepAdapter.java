@@ -2,7 +2,7 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
@@ -37,9 +37,9 @@ public final class TwoStepAdapter implements Adapter {
     private static final Object SYSTEM_MESSAGE = new Object();
     private static final TurnWriter TURNS = new NameValueTurns();
 
-    private final LM extractionModel;
+    private final Lm extractionModel;
 
-    private TwoStepAdapter(LM extractionModel) {
+    private TwoStepAdapter(Lm extractionModel) {
         this.extractionModel = Objects.requireNonNull(extractionModel, "extractionModel");
     }
 
@@ -50,12 +50,12 @@ public final class TwoStepAdapter implements Adapter {
      * @return the adapter
      * @throws NullPointerException if {@code extractionModel} is {@code null}
      */
-    public static TwoStepAdapter of(LM extractionModel) {
+    public static TwoStepAdapter of(Lm extractionModel) {
         return new TwoStepAdapter(extractionModel);
     }
 
     /** The LM of the second stage. */
-    public LM extractionModel() {
+    public Lm extractionModel() {
         return extractionModel;
     }
 

@@ -14,11 +14,11 @@ import org.slf4j.LoggerFactory;
  * before calling on, and stores successful responses after.
  *
  * <pre>{@code
- * LM lm = client.withInterceptors(retry, new CacheInterceptor(TieredCache.defaults()), rateLimit);
+ * Lm lm = client.withInterceptors(retry, new CacheInterceptor(TieredCache.defaults()), rateLimit);
  * }</pre>
  *
  * <ul>
- *   <li>The key uses the target LM's {@linkplain dev.dspy4j.lm.LM#model() model name}
+ *   <li>The key uses the target LM's {@linkplain dev.dspy4j.lm.Lm#model() model name}
  *       ({@code chain.lm().model()}) and the request as it reaches this link.
  *   <li>A request whose {@link dev.dspy4j.lm.LmOptions#cacheEnabled()} is false bypasses the
  *       cache both ways.

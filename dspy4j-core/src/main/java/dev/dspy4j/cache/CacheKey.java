@@ -59,7 +59,7 @@ public final class CacheKey {
     /**
      * The cache key of a request to a model.
      *
-     * @param model the model name, as {@link dev.dspy4j.lm.LM#model()} reports it
+     * @param model the model name, as {@link dev.dspy4j.lm.Lm#model()} reports it
      * @param request the request
      * @return 64 lower-case hex characters
      * @throws NullPointerException if an argument is null

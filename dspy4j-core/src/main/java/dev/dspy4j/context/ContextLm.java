@@ -1,7 +1,7 @@
 package dev.dspy4j.context;
 
 import dev.dspy4j.lm.CallInfo;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmChains;
 import dev.dspy4j.lm.LmInterceptor;
@@ -23,16 +23,16 @@ import org.slf4j.LoggerFactory;
  * then (with listeners) a link that reports each attempt; the whole call is an {@code LM_CALL}
  * span and an {@link DspyListener#onLmCall} event. Streams take the same path.
  */
-final class ContextLm implements LM {
+final class ContextLm implements Lm {
 
     private static final Logger LOG = LoggerFactory.getLogger(ContextLm.class);
 
-    private final LM base;
-    private final LM chained;
+    private final Lm base;
+    private final Lm chained;
     private final DspyContext context;
     private final String predictorPath;
 
-    ContextLm(LM base, DspyContext context, String predictorPath) {
+    ContextLm(Lm base, DspyContext context, String predictorPath) {
         this.base = base;
         this.context = context;
         this.predictorPath = predictorPath;

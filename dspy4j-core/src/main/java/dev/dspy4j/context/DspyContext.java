@@ -4,7 +4,7 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.CallContext;
 import dev.dspy4j.adapter.ChatAdapter;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.trace.ActiveSpan;
@@ -51,7 +51,7 @@ public final class DspyContext {
             List.of(), null, Map.of());
     private static final InheritableThreadLocal<DspyContext.Scope> CURRENT = new InheritableThreadLocal<>();
 
-    private final LM lm;
+    private final Lm lm;
     private final Adapter adapter;
     private final LmOptions options;
     private final List<DspyListener> listeners;
@@ -59,7 +59,7 @@ public final class DspyContext {
     private final Span span;
     private final Map<ContextKey<?>, Object> values;
 
-    private DspyContext(LM lm, Adapter adapter, LmOptions options, List<DspyListener> listeners,
+    private DspyContext(Lm lm, Adapter adapter, LmOptions options, List<DspyListener> listeners,
                         List<LmInterceptor> interceptors, Span span, Map<ContextKey<?>, Object> values) {
         this.lm = lm;
         this.adapter = adapter;
@@ -76,7 +76,7 @@ public final class DspyContext {
     }
 
     /** A context with this LM and the defaults for everything else. */
-    public static DspyContext of(LM lm) {
+    public static DspyContext of(Lm lm) {
         return EMPTY.withLm(lm);
     }
 
@@ -93,7 +93,7 @@ public final class DspyContext {
     }
 
     /** The LM, or {@code null} if none is set. */
-    public LM lm() {
+    public Lm lm() {
         return lm;
     }
 
@@ -102,7 +102,7 @@ public final class DspyContext {
      *
      * @throws DspyException saying how to set one if none is set
      */
-    public LM requireLm() {
+    public Lm requireLm() {
         if (lm == null) {
             throw new DspyException("No LM is set for this call (thread " + Thread.currentThread().getName() + "). "
                     + "Pass one with program.call(inputs, DspyContext.of(lm)), bind one with "
@@ -140,7 +140,7 @@ public final class DspyContext {
     }
 
     /** This context with another LM. */
-    public DspyContext withLm(LM newLm) {
+    public DspyContext withLm(Lm newLm) {
         return new DspyContext(Objects.requireNonNull(newLm, "lm"), adapter, options, listeners, interceptors, span,
                 values);
     }
@@ -204,7 +204,7 @@ public final class DspyContext {
      * @param base the predictor's own LM, or this context's
      * @param predictorPath the calling predictor's path ({@code ""} if unknown)
      */
-    public LM lmFor(LM base, String predictorPath) {
+    public Lm lmFor(Lm base, String predictorPath) {
         Objects.requireNonNull(base, "base");
         if (interceptors.isEmpty() && listeners.isEmpty()) {
             return base;
@@ -220,7 +220,7 @@ public final class DspyContext {
      * @param base the predictor's own LM, or this context's
      * @param predictorPath the calling predictor's path ({@code ""} if unknown)
      */
-    public CallContext callContext(LM base, String predictorPath) {
+    public CallContext callContext(Lm base, String predictorPath) {
         if (interceptors.isEmpty() && listeners.isEmpty()) {
             return CallContext.of(base);
         }

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ConcurrencyLimit openAi = ConcurrencyLimit.builder().initialLimit(32).maxLimit(128).build();
- * LM lm = client.withInterceptors(Retry.defaults(), cache, openAi);
+ * Lm lm = client.withInterceptors(Retry.defaults(), cache, openAi);
  * }</pre>
  *
  * Put it after {@link Retry} so a call gives its slot back while it waits to retry, and after the

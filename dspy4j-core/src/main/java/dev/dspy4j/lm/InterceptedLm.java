@@ -8,27 +8,27 @@ import java.util.Map;
  * An LM behind a chain of interceptors; keeps the target's identity (model, capabilities, state)
  * and streams through the same chain.
  */
-final class InterceptedLm implements LM {
+final class InterceptedLm implements Lm {
 
-    private final LM target;
+    private final Lm target;
     private final List<LmInterceptor> chain;
 
-    private InterceptedLm(LM target, List<LmInterceptor> chain) {
+    private InterceptedLm(Lm target, List<LmInterceptor> chain) {
         this.target = target;
         this.chain = chain;
     }
 
-    static LM of(LM target, List<LmInterceptor> interceptors) {
+    static Lm of(Lm target, List<LmInterceptor> interceptors) {
         return of(List.copyOf(interceptors), target, List.of());
     }
 
     /** {@code outer} links, then the target's own links, then {@code inner} links, as one flat chain. */
-    static LM of(List<LmInterceptor> outer, LM target, List<LmInterceptor> inner) {
+    static Lm of(List<LmInterceptor> outer, Lm target, List<LmInterceptor> inner) {
         if (outer.isEmpty() && inner.isEmpty()) {
             return target;
         }
         List<LmInterceptor> all = new ArrayList<>(outer);
-        LM end = target;
+        Lm end = target;
         if (target instanceof InterceptedLm existing) {
             all.addAll(existing.chain);
             end = existing.target;
@@ -98,7 +98,7 @@ final class InterceptedLm implements LM {
         }
 
         @Override
-        public LM lm() {
+        public Lm lm() {
             return target;
         }
     }

@@ -23,7 +23,7 @@ public final class LmChains {
      * @param inner links that run last, right before the target
      * @return the combined LM ({@code lm} itself when both lists are empty)
      */
-    public static LM combine(List<LmInterceptor> outer, LM lm, List<LmInterceptor> inner) {
+    public static Lm combine(List<LmInterceptor> outer, Lm lm, List<LmInterceptor> inner) {
         return InterceptedLm.of(List.copyOf(outer), Objects.requireNonNull(lm, "lm"), List.copyOf(inner));
     }
 
@@ -31,12 +31,12 @@ public final class LmChains {
      * Calls {@code lm} with known call details, which every link sees through
      * {@link LmInterceptor.Chain#call()}.
      */
-    public static LmResponse call(LM lm, LmRequest request, CallInfo call) {
+    public static LmResponse call(Lm lm, LmRequest request, CallInfo call) {
         return lm instanceof InterceptedLm chain ? chain.call(request, call) : lm.call(request);
     }
 
     /** Starts a stream on {@code lm} with known call details. */
-    public static LmStream stream(LM lm, LmRequest request, CallInfo call) {
+    public static LmStream stream(Lm lm, LmRequest request, CallInfo call) {
         return lm instanceof InterceptedLm chain ? chain.stream(request, call) : lm.stream(request);
     }
 }

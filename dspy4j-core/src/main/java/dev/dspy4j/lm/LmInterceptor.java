@@ -52,6 +52,6 @@ public interface LmInterceptor {
         CallInfo call();
 
         /** The LM at the end of the chain (its model name, capabilities and saved state). */
-        LM lm();
+        Lm lm();
     }
 }

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * that each attempt goes through the cache and the concurrency limit again:
  *
  * <pre>{@code
- * LM lm = client.withInterceptors(Retry.defaults(), cache, ConcurrencyLimit.defaults());
+ * Lm lm = client.withInterceptors(Retry.defaults(), cache, ConcurrencyLimit.defaults());
  * }</pre>
  *
  * <p>Rules:

@@ -4,7 +4,7 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.run.RunCancelledException;
 import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.Runner;
@@ -274,7 +274,7 @@ public abstract class Module {
     }
 
     /** This program with {@code lm} set on every predictor (DSPy's {@code set_lm}). */
-    public Module withLm(LM lm) {
+    public Module withLm(Lm lm) {
         return mapState((path, s) -> s.withLm(lm));
     }
 
@@ -309,7 +309,7 @@ public abstract class Module {
      *
      * @throws StateLoadException naming the file, the predictor path and the problem
      */
-    public Module load(Path file, Function<Map<String, Object>, LM> lmResolver) {
+    public Module load(Path file, Function<Map<String, Object>, Lm> lmResolver) {
         return withState(ProgramState.load(file, this, lmResolver));
     }
 

@@ -6,7 +6,7 @@ import dev.dspy4j.adapter.CallContext;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -45,16 +45,16 @@ public final class Predict extends Module {
     private static final Logger LOG = LoggerFactory.getLogger(Predict.class);
 
     private final PredictorState state;
-    private final LmOptions config;
+    private final LmOptions options;
 
     /** A predictor for a signature, with no demos. */
     public Predict(Signature signature) {
         this(new PredictorState(signature, List.of(), null), LmOptions.NONE);
     }
 
-    private Predict(PredictorState state, LmOptions config) {
+    private Predict(PredictorState state, LmOptions options) {
         this.state = Objects.requireNonNull(state, "state");
-        this.config = Objects.requireNonNull(config, "config");
+        this.options = Objects.requireNonNull(options, "options");
     }
 
     /** A predictor for DSPy's shorthand, e.g. {@code "question -> answer"}. */
@@ -86,28 +86,28 @@ public final class Predict extends Module {
     }
 
     /** Generation options this predictor always sends, over the context's. */
-    public LmOptions config() {
-        return config;
+    public LmOptions options() {
+        return options;
     }
 
     /** This predictor with other demos. */
     public Predict withDemos(List<Example> demos) {
-        return new Predict(state.withDemos(demos), config);
+        return new Predict(state.withDemos(demos), options);
     }
 
     /** This predictor with another signature. */
     public Predict withSignature(Signature signature) {
-        return new Predict(state.withSignature(signature), config);
+        return new Predict(state.withSignature(signature), options);
     }
 
     /** This predictor with its own LM. */
-    public Predict withLm(LM lm) {
-        return new Predict(state.withLm(lm), config);
+    public Predict withLm(Lm lm) {
+        return new Predict(state.withLm(lm), options);
     }
 
     /** This predictor with options it always sends (e.g. temperature), over the context's. */
-    public Predict withConfig(LmOptions options) {
-        return new Predict(state, options);
+    public Predict withOptions(LmOptions newOptions) {
+        return new Predict(state, newOptions);
     }
 
     PredictorState ownState() {
@@ -146,12 +146,12 @@ public final class Predict extends Module {
         PredictorState current = stateIn(context);
         Signature signature = current.signature();
         requireInputs(signature, inputs);
-        LM lm = current.lm() != null ? current.lm() : context.requireLm();
-        LmOptions options = context.options().overriddenBy(config);
-        if (options.nOrOne() > 1 && (options.temperature() == null || options.temperature() <= 0.15)) {
-            options = options.withTemperature(0.7);
+        Lm lm = current.lm() != null ? current.lm() : context.requireLm();
+        LmOptions merged = context.options().overriddenBy(options);
+        if (merged.nOrOne() > 1 && (merged.temperature() == null || merged.temperature() <= 0.15)) {
+            merged = merged.withTemperature(0.7);
         }
-        AdapterRequest request = new AdapterRequest(signature, current.demos(), inputs, options);
+        AdapterRequest request = new AdapterRequest(signature, current.demos(), inputs, merged);
         List<DspyListener> listeners = context.listeners();
         if (listeners.isEmpty() && context.interceptors().isEmpty()) {
             return Prediction.fromCompletions(context.adapter().call(request, CallContext.of(lm)));

@@ -1,7 +1,7 @@
 package dev.dspy4j.module;
 
 import dev.dspy4j.data.Example;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Objects;
@@ -14,7 +14,7 @@ import java.util.Objects;
  * @param demos few-shot demos, in prompt order
  * @param lm the predictor's own LM, or {@code null} to use the context's
  */
-public record PredictorState(Signature signature, List<Example> demos, LM lm) {
+public record PredictorState(Signature signature, List<Example> demos, Lm lm) {
 
     public PredictorState {
         Objects.requireNonNull(signature, "signature");
@@ -32,7 +32,7 @@ public record PredictorState(Signature signature, List<Example> demos, LM lm) {
     }
 
     /** This state with its own LM ({@code null} to use the context's). */
-    public PredictorState withLm(LM newLm) {
+    public PredictorState withLm(Lm newLm) {
         return new PredictorState(signature, demos, newLm);
     }
 }

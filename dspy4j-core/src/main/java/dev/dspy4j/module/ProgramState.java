@@ -3,7 +3,7 @@ package dev.dspy4j.module;
 import dev.dspy4j.DspyException;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.adapter.PythonValues;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.signature.Field;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -157,7 +157,7 @@ public final class ProgramState {
         return out;
     }
 
-    private static Map<String, Object> lmState(LM lm) {
+    private static Map<String, Object> lmState(Lm lm) {
         Map<String, Object> saved = new LinkedHashMap<>();
         saved.put("_dspy_lm_class", "dspy.clients.lm.LM");
         lm.savedState().forEach((key, value) -> {
@@ -178,7 +178,7 @@ public final class ProgramState {
      * @return the state, to apply with {@link Module#withState(ProgramState)}
      * @throws StateLoadException naming the file, the predictor path and the problem
      */
-    public static ProgramState load(Path file, Module program, Function<Map<String, Object>, LM> lmResolver) {
+    public static ProgramState load(Path file, Module program, Function<Map<String, Object>, Lm> lmResolver) {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
@@ -201,7 +201,7 @@ public final class ProgramState {
      * @throws StateLoadException naming the source, the predictor path and the problem
      */
     public static ProgramState fromJson(String json, String source, Module program,
-                                        Function<Map<String, Object>, LM> lmResolver) {
+                                        Function<Map<String, Object>, Lm> lmResolver) {
         return new StateReader(source, program, lmResolver).read(json);
     }
 

@@ -1,7 +1,7 @@
 package dev.dspy4j.module;
 
 import dev.dspy4j.data.Example;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.ArrayList;
@@ -30,9 +30,9 @@ final class StateReader {
 
     private final String source;
     private final Module program;
-    private final Function<Map<String, Object>, LM> lmResolver;
+    private final Function<Map<String, Object>, Lm> lmResolver;
 
-    StateReader(String source, Module program, Function<Map<String, Object>, LM> lmResolver) {
+    StateReader(String source, Module program, Function<Map<String, Object>, Lm> lmResolver) {
         this.source = source;
         this.program = program;
         this.lmResolver = lmResolver;
@@ -137,7 +137,7 @@ final class StateReader {
         }
         Signature signature = readSignature(path, entry.get("signature"), base.signature());
         List<Example> demos = readDemos(path, entry.get("demos"));
-        LM lm = readLm(path, entry.get("lm"));
+        Lm lm = readLm(path, entry.get("lm"));
         // As in DSPy, the file decides: "lm": null clears an LM set in code.
         return new PredictorState(signature, demos, lm);
     }
@@ -210,7 +210,7 @@ final class StateReader {
     }
 
     @SuppressWarnings("unchecked")
-    private LM readLm(String path, Object raw) {
+    private Lm readLm(String path, Object raw) {
         if (raw == null) {
             return null;
         }
@@ -227,7 +227,7 @@ final class StateReader {
             throw fail(path, "sets its own LM (" + settings.get("model") + "); pass an LM resolver to "
                     + "load(path, settings -> ...) to build it, e.g. from the model name");
         }
-        LM lm = lmResolver.apply(java.util.Collections.unmodifiableMap(settings));
+        Lm lm = lmResolver.apply(java.util.Collections.unmodifiableMap(settings));
         if (lm == null) {
             throw fail(path, "sets LM " + settings.get("model") + " but the LM resolver returned null");
         }

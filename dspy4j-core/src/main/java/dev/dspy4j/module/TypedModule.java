@@ -4,7 +4,7 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.internal.RecordValues;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.Runner;
 import java.nio.file.Path;
@@ -176,7 +176,7 @@ public final class TypedModule<I extends Record, O extends Record> {
     }
 
     /** This view with {@code lm} set on every predictor (see {@link Module#withLm}). */
-    public TypedModule<I, O> withLm(LM lm) {
+    public TypedModule<I, O> withLm(Lm lm) {
         return withModule(module.withLm(lm));
     }
 
@@ -200,7 +200,7 @@ public final class TypedModule<I extends Record, O extends Record> {
      *
      * @throws StateLoadException naming the file, the predictor path and the problem
      */
-    public TypedModule<I, O> load(Path file, Function<Map<String, Object>, LM> lmResolver) {
+    public TypedModule<I, O> load(Path file, Function<Map<String, Object>, Lm> lmResolver) {
         return withModule(module.load(file, lmResolver));
     }
 

@@ -1,6 +1,6 @@
 package dev.dspy4j.provider;
 
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.ToolCall;
@@ -11,7 +11,7 @@ import dev.dspy4j.provider.http.AnthropicChat;
  * {@code x-api-key} and {@code anthropic-version: 2023-06-01}). Built on {@code java.net.http}.
  *
  * <pre>{@code
- * LM claude = AnthropicLm.builder().model("anthropic/claude-sonnet-4-5").build(); // key from ANTHROPIC_API_KEY
+ * Lm claude = AnthropicLm.builder().model("anthropic/claude-sonnet-4-5").build(); // key from ANTHROPIC_API_KEY
  * }</pre>
  *
  * <h2>Request</h2>
@@ -59,10 +59,10 @@ import dev.dspy4j.provider.http.AnthropicChat;
  * and {@code message_delta} and end at {@code message_stop}; one that breaks off earlier fails
  * with {@link LmException.Transport}.
  */
-public final class AnthropicLm extends HttpChatLm implements LM {
+public final class AnthropicLm extends HttpChatLm implements Lm {
 
-    private AnthropicLm(AnthropicChat chat, LmOptions defaults) {
-        super(chat, defaults);
+    private AnthropicLm(AnthropicChat chat, LmOptions options) {
+        super(chat, options);
     }
 
     /** A {@link Builder}; its {@code model(String)} is required. */
@@ -89,7 +89,7 @@ public final class AnthropicLm extends HttpChatLm implements LM {
          *     (naming {@code ANTHROPIC_API_KEY}), or the defaults cannot be expressed in the API
          */
         public AnthropicLm build() {
-            return new AnthropicLm(new AnthropicChat(settings.resolveAnthropic()), defaults);
+            return new AnthropicLm(new AnthropicChat(settings.resolveAnthropic()), options);
         }
     }
 }

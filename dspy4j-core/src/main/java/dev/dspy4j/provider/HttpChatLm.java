@@ -1,6 +1,6 @@
 package dev.dspy4j.provider;
 
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
@@ -18,33 +18,33 @@ import java.util.Objects;
  *
  * <p>Immutable and thread-safe.
  */
-abstract class HttpChatLm implements LM {
+abstract class HttpChatLm implements Lm {
 
     final Chat chat;
-    private final LmOptions defaults;
+    private final LmOptions options;
 
     /**
-     * @throws LmException.Configuration if the provider does not accept the defaults
+     * @throws LmException.Configuration if the provider does not accept the options
      */
-    HttpChatLm(Chat chat, LmOptions defaults) {
-        chat.check(defaults);
+    HttpChatLm(Chat chat, LmOptions options) {
+        chat.check(options);
         this.chat = chat;
-        this.defaults = defaults;
+        this.options = options;
     }
 
     /**
-     * Sends the request, its options overriding the {@link #defaults() defaults}; the wire format
+     * Sends the request, its options overriding the {@link #options() options}; the wire format
      * is in the class documentation.
      *
      * @throws LmException on any failure (see the class documentation)
      */
     @Override
     public LmResponse call(LmRequest request) {
-        return chat.call(request.withOptions(defaults.overriddenBy(request.options())));
+        return chat.call(request.withOptions(options.overriddenBy(request.options())));
     }
 
     /**
-     * Starts a streaming call, its options overriding the {@link #defaults() defaults}. The stream
+     * Starts a streaming call, its options overriding the {@link #options() options}. The stream
      * yields text and reasoning deltas, and its {@link LmStream#response()} the assembled choice with
      * the final usage; a stream that breaks off before the provider's end marker fails with
      * {@link LmException.Transport}. Details are in the class documentation.
@@ -55,7 +55,7 @@ abstract class HttpChatLm implements LM {
      */
     @Override
     public LmStream stream(LmRequest request) {
-        return chat.stream(request.withOptions(defaults.overriddenBy(request.options())));
+        return chat.stream(request.withOptions(options.overriddenBy(request.options())));
     }
 
     /** The DSPy model name, e.g. {@code openai/gpt-4o-mini} or {@code anthropic/claude-sonnet-4-5}. */
@@ -65,8 +65,8 @@ abstract class HttpChatLm implements LM {
     }
 
     /** The options every request starts from. */
-    public LmOptions defaults() {
-        return defaults;
+    public LmOptions options() {
+        return options;
     }
 
     /** As listed in the class documentation. */
@@ -78,7 +78,7 @@ abstract class HttpChatLm implements LM {
     /** {@code model}, {@code model_type} and the default options by wire name; never credentials or URLs. */
     @Override
     public Map<String, Object> savedState() {
-        return Lms.savedState(model(), defaults);
+        return Lms.savedState(model(), options);
     }
 
     /** The class name and the model, e.g. {@code OpenAiLm[openai/gpt-4o-mini]}; never the key or URL. */
@@ -88,20 +88,20 @@ abstract class HttpChatLm implements LM {
     }
 
     /**
-     * The settings of an HTTP client plus {@link #defaults(LmOptions)}.
+     * The settings of an HTTP client plus {@link LmBuilder#options(LmOptions)}.
      *
      * @param <B> the concrete builder
      */
     abstract static class LmBuilder<B extends LmBuilder<B>> extends HttpClientBuilder<B> {
 
-        LmOptions defaults = LmOptions.NONE;
+        LmOptions options = LmOptions.NONE;
 
         LmBuilder() {
         }
 
         /** Options every request starts from (a request's own options override them). */
-        public B defaults(LmOptions defaults) {
-            this.defaults = Objects.requireNonNull(defaults, "defaults");
+        public B options(LmOptions value) {
+            this.options = Objects.requireNonNull(value, "options");
             return self();
         }
     }

@@ -3,7 +3,7 @@ package dev.dspy4j.provider;
 import dev.dspy4j.cache.CacheInterceptor;
 import dev.dspy4j.cache.LmCache;
 import dev.dspy4j.cache.MemoryCache;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmOptions;
@@ -28,8 +28,8 @@ import java.util.Set;
  * cache, with {@link #builder(String)}; {@link #client(String)} gives the bare client.
  *
  * <pre>{@code
- * LM lm = Lms.of(System.getenv().getOrDefault("DSPY4J_MODEL", "openai/gpt-4o-mini"));
- * LM noCache = Lms.builder("openai/gpt-4o-mini").cache(false).build();
+ * Lm lm = Lms.of(System.getenv().getOrDefault("DSPY4J_MODEL", "openai/gpt-4o-mini"));
+ * Lm noCache = Lms.builder("openai/gpt-4o-mini").cache(false).build();
  * Module loaded = program.load(path, Lms::fromSavedState);
  * }</pre>
  *
@@ -52,7 +52,7 @@ public final class Lms {
      * @throws LmException.Configuration if the prefix is unknown or a needed key or base URL is
      *     missing (the message names the variable to set)
      */
-    public static LM of(String model) {
+    public static Lm of(String model) {
         return builder(model).build();
     }
 
@@ -62,7 +62,7 @@ public final class Lms {
      *
      * @throws LmException.Configuration as {@link #of(String)}
      */
-    public static LM of(String model, Map<String, String> environment) {
+    public static Lm of(String model, Map<String, String> environment) {
         return builder(model).environment(environment).build();
     }
 
@@ -72,7 +72,7 @@ public final class Lms {
      *
      * @throws LmException.Configuration as {@link #of(String)}
      */
-    public static LM client(String model) {
+    public static Lm client(String model) {
         return builder(model).retry(null).cache(false).build();
     }
 
@@ -81,7 +81,7 @@ public final class Lms {
      *
      * @throws LmException.Configuration as {@link #of(String)}
      */
-    public static LM client(String model, Map<String, String> environment) {
+    public static Lm client(String model, Map<String, String> environment) {
         return builder(model).environment(environment).retry(null).cache(false).build();
     }
 
@@ -90,18 +90,18 @@ public final class Lms {
         return new Builder(Objects.requireNonNull(model, "model"));
     }
 
-    private static LM bareClient(String model, Map<String, String> environment, LmOptions defaults) {
+    private static Lm bareClient(String model, Map<String, String> environment, LmOptions options) {
         if (model.strip().startsWith("anthropic/")) {
-            return AnthropicLm.builder().model(model).environment(environment).defaults(defaults).build();
+            return AnthropicLm.builder().model(model).environment(environment).options(options).build();
         }
-        return OpenAiLm.builder().model(model).environment(environment).defaults(defaults).build();
+        return OpenAiLm.builder().model(model).environment(environment).options(options).build();
     }
 
     /** Settings of {@link Lms#builder(String)}; not thread-safe, the LM it builds is. */
     public static final class Builder {
         private final String model;
         private Map<String, String> environment = System.getenv();
-        private LmOptions defaults = LmOptions.NONE;
+        private LmOptions options = LmOptions.NONE;
         private Retry retry = Retry.defaults();
         private LmCache cache = null;
         private boolean memoryCache = true;
@@ -117,8 +117,8 @@ public final class Lms {
         }
 
         /** Options every request starts from. */
-        public Builder defaults(LmOptions value) {
-            this.defaults = Objects.requireNonNull(value, "defaults");
+        public Builder options(LmOptions value) {
+            this.options = Objects.requireNonNull(value, "options");
             return this;
         }
 
@@ -147,8 +147,8 @@ public final class Lms {
          *
          * @throws LmException.Configuration as {@link Lms#of(String)}
          */
-        public LM build() {
-            LM client = bareClient(model, environment, defaults);
+        public Lm build() {
+            Lm client = bareClient(model, environment, options);
             List<LmInterceptor> chain = new ArrayList<>(2);
             if (retry != null) {
                 chain.add(retry);
@@ -161,7 +161,7 @@ public final class Lms {
     }
 
     /**
-     * The client for a saved {@code lm} entry ({@link LM#savedState()} or DSPy's
+     * The client for a saved {@code lm} entry ({@link Lm#savedState()} or DSPy's
      * {@code LM.dump_state()}): the model plus its options ({@code temperature},
      * {@code max_tokens} or {@code max_completion_tokens}, {@code n}, {@code stop}, {@code seed},
      * {@code rollout_id}; other keys, {@code response_format} included, become extras sent verbatim), configured from
@@ -171,12 +171,12 @@ public final class Lms {
      * @throws IllegalArgumentException if the entry has no model or an option of the wrong type
      * @throws LmException.Configuration as {@link #of(String)}
      */
-    public static LM fromSavedState(Map<String, ?> state) {
+    public static Lm fromSavedState(Map<String, ?> state) {
         Object model = state.get("model");
         if (!(model instanceof String name) || name.isBlank()) {
             throw new IllegalArgumentException("the saved lm entry has no model name: " + state.keySet());
         }
-        return builder(name).defaults(options(state)).build();
+        return builder(name).options(options(state)).build();
     }
 
     private static LmOptions options(Map<String, ?> state) {
@@ -207,13 +207,13 @@ public final class Lms {
     }
 
     /** What the HTTP clients save: model, {@code model_type: chat}, the default options by wire name. */
-    static Map<String, Object> savedState(String model, LmOptions defaults) {
+    static Map<String, Object> savedState(String model, LmOptions options) {
         Map<String, Object> state = new LinkedHashMap<>();
         state.put("model", model);
         state.put("model_type", "chat");
-        state.putAll(defaults.toWireMap());
-        if (defaults.rolloutId() != null) {
-            state.put("rollout_id", defaults.rolloutId());
+        state.putAll(options.toWireMap());
+        if (options.rolloutId() != null) {
+            state.put("rollout_id", options.rolloutId());
         }
         return state;
     }

@@ -1,6 +1,6 @@
 package dev.dspy4j.provider;
 
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
@@ -16,8 +16,8 @@ import java.util.Map;
  * Gemini's OpenAI endpoint and others. Built on {@code java.net.http}; no SDK.
  *
  * <pre>{@code
- * LM lm = OpenAiLm.builder().model("openai/gpt-4o-mini").build();          // key from OPENAI_API_KEY
- * LM local = OpenAiLm.builder().model("ollama_chat/llama3.2").build();    // http://localhost:11434/v1
+ * Lm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").build();          // key from OPENAI_API_KEY
+ * Lm local = OpenAiLm.builder().model("ollama_chat/llama3.2").build();    // http://localhost:11434/v1
  * }</pre>
  *
  * <h2>Model names</h2>
@@ -50,7 +50,7 @@ import java.util.Map;
  * unless an {@code Authorization} or {@code api-key} header is given).
  *
  * <h2>Options on the wire</h2>
- * The LM's {@link Builder#defaults(LmOptions) defaults} overridden by each request's options:
+ * The LM's {@link Builder#options(LmOptions) options} overridden by each request's options:
  * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
  * {@code response_format}, then every {@link LmOptions#extra()} entry verbatim ({@code tools},
  * {@code tool_choice}, {@code reasoning_effort}, ...). {@code rollout_id} and {@code cache} are
@@ -105,10 +105,10 @@ import java.util.Map;
  * never bodies or keys. {@link #toString()} and {@link #savedState()} never contain the key, base
  * URL or headers.
  */
-public final class OpenAiLm extends HttpChatLm implements LM {
+public final class OpenAiLm extends HttpChatLm implements Lm {
 
-    private OpenAiLm(OpenAiChat chat, LmOptions defaults) {
-        super(chat, defaults);
+    private OpenAiLm(OpenAiChat chat, LmOptions options) {
+        super(chat, options);
     }
 
     /** A {@link Builder}; its {@code model(String)} is required. */
@@ -154,7 +154,7 @@ public final class OpenAiLm extends HttpChatLm implements LM {
          *     reasoning-model rule
          */
         public OpenAiLm build() {
-            return new OpenAiLm(new OpenAiChat(settings.resolveOpenAiCompatible()), defaults);
+            return new OpenAiLm(new OpenAiChat(settings.resolveOpenAiCompatible()), options);
         }
     }
 }

@@ -2,7 +2,7 @@ package dev.dspy4j.trace;
 
 import dev.dspy4j.DspyException;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.module.Predict;
@@ -66,11 +66,11 @@ public interface DspyListener {
     /**
      * An LM call finished (after formatting, before parsing).
      *
-     * @param lm the LM that was called (its {@link LM#model()} names it, e.g. for usage and cost)
+     * @param lm the LM that was called (its {@link Lm#model()} names it, e.g. for usage and cost)
      * @param request what was sent
      * @param response what came back
      */
-    default void onLmCall(LM lm, LmRequest request, LmResponse response) {}
+    default void onLmCall(Lm lm, LmRequest request, LmResponse response) {}
 
     /**
      * An adapter failed and the call is being retried with its fallback adapter, so the LM will

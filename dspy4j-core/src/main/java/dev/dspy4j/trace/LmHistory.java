@@ -1,7 +1,7 @@
 package dev.dspy4j.trace;
 
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
  *   <li><b>per LM</b>, in the LM's chain: every call through that LM, by any program, is kept,
  *       under the LM's model name:
  *       <pre>{@code LmHistory history = LmHistory.create();
- * LM lm = client.withInterceptors(Retry.defaults(), history);}</pre>
+ * Lm lm = client.withInterceptors(Retry.defaults(), history);}</pre>
  *       Place it after the cache to see only provider calls, before it to see cache hits too.</li>
  *   <li><b>per program run</b>, as a listener in the run's context: every LM call the run makes,
  *       whichever LM answers, under the model name the provider reported:

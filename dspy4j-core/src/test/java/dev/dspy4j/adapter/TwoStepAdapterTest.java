@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.data.Example;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 class TwoStepAdapterTest {
 
-    private static final LM UNUSED = request -> {
+    private static final Lm UNUSED = request -> {
         throw new AssertionError("the extraction LM must not be called while formatting");
     };
 
@@ -55,7 +55,7 @@ class TwoStepAdapterTest {
     @Test
     void extractsTheOutputsWithTheChatAdapterOnTheExtractionModel() {
         List<LmRequest> requests = new CopyOnWriteArrayList<>();
-        LM extraction = request -> {
+        Lm extraction = request -> {
             requests.add(request);
             return LmResponse.of("[[ ## solution ## ]] result\n[[ ## answer ## ]] 12\n[[ ## completed ## ]]\n");
         };
@@ -83,7 +83,7 @@ class TwoStepAdapterTest {
 
     @Test
     void reportsAnUnusableExtractionAsAParseFailureOfTheOriginalCompletion() {
-        LM extraction = request -> LmResponse.of("no fields here");
+        Lm extraction = request -> LmResponse.of("no fields here");
         Signature signature = Signature.parse("question -> answer");
 
         assertThatThrownBy(() -> TwoStepAdapter.of(extraction).parse(signature, "main text"))
@@ -96,7 +96,7 @@ class TwoStepAdapterTest {
     @Test
     void letsFailuresOfTheExtractionModelThrough() {
         LmException failure = new LmException("down", true, null);
-        LM extraction = request -> {
+        Lm extraction = request -> {
             throw failure;
         };
 

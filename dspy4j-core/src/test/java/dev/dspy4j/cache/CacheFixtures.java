@@ -1,7 +1,7 @@
 package dev.dspy4j.cache;
 
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
@@ -26,7 +26,7 @@ final class CacheFixtures {
     }
 
     /** An LM that answers with {@code answer(request)} and counts its calls. */
-    static final class CountingLm implements LM {
+    static final class CountingLm implements Lm {
         final AtomicInteger calls = new AtomicInteger();
         private final String model;
         private final Function<LmRequest, LmResponse> answer;

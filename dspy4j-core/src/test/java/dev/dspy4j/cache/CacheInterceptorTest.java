@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.cache.CacheFixtures.CountingLm;
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
@@ -31,7 +31,7 @@ class CacheInterceptorTest {
     @Test
     void aRepeatedRequestIsServedFromTheCacheWithItsOriginalUsage() {
         CountingLm target = new CountingLm("openai/gpt-4o-mini");
-        LM lm = target.withInterceptors(new CacheInterceptor(new MemoryCache(10)));
+        Lm lm = target.withInterceptors(new CacheInterceptor(new MemoryCache(10)));
 
         LmResponse first = lm.call(REQUEST);
         LmResponse second = lm.call(REQUEST);
@@ -48,7 +48,7 @@ class CacheInterceptorTest {
     void cacheFalseBypassesLookupAndStore() {
         CountingLm target = new CountingLm("m");
         MemoryCache cache = new MemoryCache(10);
-        LM lm = target.withInterceptors(new CacheInterceptor(cache));
+        Lm lm = target.withInterceptors(new CacheInterceptor(cache));
         LmRequest uncached = REQUEST.withOptions(REQUEST.options().withCache(false));
 
         lm.call(uncached);
@@ -68,7 +68,7 @@ class CacheInterceptorTest {
     @Test
     void differentRolloutIdsAreCachedSeparately() {
         CountingLm target = new CountingLm("m");
-        LM lm = target.withInterceptors(new CacheInterceptor(new MemoryCache(10)));
+        Lm lm = target.withInterceptors(new CacheInterceptor(new MemoryCache(10)));
 
         lm.call(REQUEST.withOptions(REQUEST.options().withRolloutId(1)));
         lm.call(REQUEST.withOptions(REQUEST.options().withRolloutId(2)));
@@ -95,13 +95,13 @@ class CacheInterceptorTest {
     @Test
     void failuresAreNotCached() {
         AtomicInteger calls = new AtomicInteger();
-        LM flaky = request -> {
+        Lm flaky = request -> {
             if (calls.incrementAndGet() == 1) {
                 throw new LmException("server error (test)", true, null);
             }
             return LmResponse.of("ok");
         };
-        LM lm = flaky.withInterceptors(new CacheInterceptor(new MemoryCache(10)));
+        Lm lm = flaky.withInterceptors(new CacheInterceptor(new MemoryCache(10)));
 
         assertThatThrownBy(() -> lm.call(REQUEST)).isInstanceOf(LmException.class);
         assertThat(lm.call(REQUEST).cacheHit()).isFalse();
@@ -112,8 +112,8 @@ class CacheInterceptorTest {
     @Test
     void incompleteResponsesAreNotCached() {
         MemoryCache cache = new MemoryCache(10);
-        LM empty = request -> new LmResponse(List.of(), Usage.ZERO, "m", false);
-        LM errored = request -> new LmResponse(List.of(new Choice("partial", List.of(), null, "error")), Usage.ZERO, "m", false);
+        Lm empty = request -> new LmResponse(List.of(), Usage.ZERO, "m", false);
+        Lm errored = request -> new LmResponse(List.of(new Choice("partial", List.of(), null, "error")), Usage.ZERO, "m", false);
 
         empty.withInterceptors(new CacheInterceptor(cache)).call(REQUEST);
         errored.withInterceptors(new CacheInterceptor(cache)).call(REQUEST);
@@ -124,7 +124,7 @@ class CacheInterceptorTest {
     @Test
     void aFailingCacheNeverFailsTheCall() {
         CountingLm target = new CountingLm("m");
-        LM lm = target.withInterceptors(new CacheInterceptor(new TieredCacheTest.FailingCache()));
+        Lm lm = target.withInterceptors(new CacheInterceptor(new TieredCacheTest.FailingCache()));
 
         assertThat(lm.call(REQUEST).text()).isEqualTo("answer to capital of France?");
         assertThat(lm.call(REQUEST).cacheHit()).isFalse();
@@ -137,7 +137,7 @@ class CacheInterceptorTest {
         Path home = Files.writeString(dir.resolve("home"), "a file, not a directory");
         Path cacheDir = home.resolve(".dspy4j").resolve("cache");
         CountingLm target = new CountingLm("m");
-        LM lm = target.withInterceptors(new CacheInterceptor(
+        Lm lm = target.withInterceptors(new CacheInterceptor(
                 TieredCache.of(new MemoryCache(10), DiskCache.at(cacheDir))));
 
         // when it is called twice, then both calls succeed and memory serves the second

@@ -3,7 +3,7 @@ package dev.dspy4j.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.lm.ContentPart;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -175,8 +175,8 @@ class CacheKeyTest {
             public void put(String key, LmResponse response) {
             }
         };
-        LM alice = new FakeClient(MODEL, "sk-alice-secret", Map.of("Authorization", "Bearer sk-alice-secret"));
-        LM bob = new FakeClient(MODEL, "sk-bob-secret", Map.of("X-Org", "bob"));
+        Lm alice = new FakeClient(MODEL, "sk-alice-secret", Map.of("Authorization", "Bearer sk-alice-secret"));
+        Lm bob = new FakeClient(MODEL, "sk-bob-secret", Map.of("X-Org", "bob"));
 
         // when both send the same request through a cache
         alice.withInterceptors(new CacheInterceptor(recording)).call(BASE);
@@ -188,7 +188,7 @@ class CacheKeyTest {
     }
 
     /** Stands in for an HTTP client: credentials and headers live in the client, not the request. */
-    private record FakeClient(String model, String apiKey, Map<String, String> headers) implements LM {
+    private record FakeClient(String model, String apiKey, Map<String, String> headers) implements Lm {
         @Override
         public LmResponse call(LmRequest request) {
             return LmResponse.of("Paris");

@@ -134,7 +134,7 @@ class AnthropicLmTest {
         server.respond(200, OK);
         AnthropicLm lm = AnthropicLm.builder().model("anthropic/claude-3-5-haiku-latest")
                 .environment(Map.of("ANTHROPIC_API_KEY", KEY, "ANTHROPIC_BASE_URL", server.base().toString()))
-                .defaults(LmOptions.NONE.withMaxTokens(256)).build();
+                .options(LmOptions.NONE.withMaxTokens(256)).build();
 
         lm.call(request(LmOptions.NONE));
 

@@ -26,7 +26,7 @@ class ConcurrencyLimitTest {
     }
 
     /** A slow fake provider that counts how many calls are inside it at once. */
-    private static final class SlowProvider implements LM {
+    private static final class SlowProvider implements Lm {
         final AtomicInteger inside = new AtomicInteger();
         final AtomicInteger mostInside = new AtomicInteger();
         final AtomicInteger rateLimited = new AtomicInteger();
@@ -62,7 +62,7 @@ class ConcurrencyLimitTest {
     }
 
     /** An LM whose calls block until released; counts the calls that entered. */
-    private static final class GateLm implements LM {
+    private static final class GateLm implements Lm {
         final CountDownLatch release = new CountDownLatch(1);
         final AtomicInteger entered = new AtomicInteger();
         final List<String> served = new CopyOnWriteArrayList<>();
@@ -106,7 +106,7 @@ class ConcurrencyLimitTest {
     void neverLetsMoreCallsThanTheLimitReachTheProviderUnderAThousandVirtualThreads() throws Exception {
         SlowProvider provider = new SlowProvider(Integer.MAX_VALUE);
         ConcurrencyLimit limit = ConcurrencyLimit.builder().fixedLimit(8).build();
-        LM lm = provider.withInterceptors(limit);
+        Lm lm = provider.withInterceptors(limit);
 
         List<Future<LmResponse>> results = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -129,7 +129,7 @@ class ConcurrencyLimitTest {
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(64).maxLimit(64).build();
         Retry retry = Retry.builder().maxRetries(100).initialDelay(Duration.ofMillis(1))
                 .maxDelay(Duration.ofMillis(5)).random(new SplittableRandom(1)).build();
-        LM lm = provider.withInterceptors(retry, limit);
+        Lm lm = provider.withInterceptors(retry, limit);
 
         List<Future<LmResponse>> results = new ArrayList<>();
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -149,7 +149,7 @@ class ConcurrencyLimitTest {
     @Test
     void halvesTheLimitOnARateLimitAndStopsAtTheMinimum() {
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(16).minLimit(3).build();
-        LM lm = ((LM) request -> {
+        Lm lm = ((Lm) request -> {
             throw new LmException.RateLimited("429", "fake", 429, null, null);
         }).withInterceptors(limit);
 
@@ -167,7 +167,7 @@ class ConcurrencyLimitTest {
         GateLm gate = new GateLm();
         gate.failure = new LmException.RateLimited("429", "fake", 429, null, null);
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(16).build();
-        LM lm = gate.withInterceptors(limit);
+        Lm lm = gate.withInterceptors(limit);
 
         List<Thread> callers = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -190,7 +190,7 @@ class ConcurrencyLimitTest {
 
     @Test
     void timeoutsDecreaseTheLimitOnlyWhenConfiguredTo() {
-        LM timingOut = request -> {
+        Lm timingOut = request -> {
             throw new LmException.Timeout("slow", "fake", 0, null, null);
         };
         ConcurrencyLimit ignoring = ConcurrencyLimit.builder().initialLimit(16).build();
@@ -208,13 +208,13 @@ class ConcurrencyLimitTest {
     @Test
     void recoversAdditivelyWhileTheLimitIsInUse() throws Exception {
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(4).maxLimit(8).build();
-        LM failing = request -> {
+        Lm failing = request -> {
             throw new LmException.RateLimited("429", "fake", 429, null, null);
         };
         assertThatThrownBy(() -> failing.withInterceptors(limit).call(request("q")));
         assertThat(limit.currentLimit()).isEqualTo(2);
 
-        LM lm = new SlowProvider(Integer.MAX_VALUE).withInterceptors(limit);
+        Lm lm = new SlowProvider(Integer.MAX_VALUE).withInterceptors(limit);
         try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < 200; i++) {
                 threads.submit(() -> lm.call(request("q")));
@@ -227,7 +227,7 @@ class ConcurrencyLimitTest {
     @Test
     void successesWhileTheLimitIsMostlyIdleDoNotGrowIt() {
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(16).build();
-        LM lm = ((LM) request -> LmResponse.of("ok")).withInterceptors(limit);
+        Lm lm = ((Lm) request -> LmResponse.of("ok")).withInterceptors(limit);
 
         for (int i = 0; i < 1000; i++) {
             lm.call(request("q"));
@@ -240,7 +240,7 @@ class ConcurrencyLimitTest {
     void waitingCallsAreServedInArrivalOrder() throws Exception {
         GateLm gate = new GateLm();
         ConcurrencyLimit limit = ConcurrencyLimit.builder().fixedLimit(1).build();
-        LM lm = gate.withInterceptors(limit);
+        Lm lm = gate.withInterceptors(limit);
 
         Thread holder = Thread.ofVirtual().start(() -> lm.call(request("hold")));
         await(() -> limit.inFlight() == 1);
@@ -267,7 +267,7 @@ class ConcurrencyLimitTest {
     void aCallThatWaitsLongerThanMaxWaitFailsWithATimeoutAndIsNeverSent() throws Exception {
         GateLm gate = new GateLm();
         ConcurrencyLimit limit = ConcurrencyLimit.builder().fixedLimit(1).maxWait(Duration.ofMillis(30)).build();
-        LM lm = gate.withInterceptors(limit);
+        Lm lm = gate.withInterceptors(limit);
         Thread holder = Thread.ofVirtual().start(() -> lm.call(request("hold")));
         await(() -> limit.inFlight() == 1);
 
@@ -289,7 +289,7 @@ class ConcurrencyLimitTest {
     void anInterruptedWaiterThrowsPromptlyKeepsItsFlagAndGivesUpItsPlace() throws Exception {
         GateLm gate = new GateLm();
         ConcurrencyLimit limit = ConcurrencyLimit.builder().fixedLimit(1).build();
-        LM lm = gate.withInterceptors(limit);
+        Lm lm = gate.withInterceptors(limit);
         Thread holder = Thread.ofVirtual().start(() -> lm.call(request("hold")));
         await(() -> limit.inFlight() == 1);
 
@@ -323,9 +323,9 @@ class ConcurrencyLimitTest {
     @Test
     void cacheHitsAndOtherFailuresLeaveTheLimitAlone() {
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(2).maxLimit(4).build();
-        LM cached = ((LM) request -> new LmResponse(List.of(Choice.of("x")), Usage.ZERO, null, true))
+        Lm cached = ((Lm) request -> new LmResponse(List.of(Choice.of("x")), Usage.ZERO, null, true))
                 .withInterceptors(limit);
-        LM broken = ((LM) request -> {
+        Lm broken = ((Lm) request -> {
             throw new LmException.BadRequest("400", "fake", 400, null);
         }).withInterceptors(limit);
 

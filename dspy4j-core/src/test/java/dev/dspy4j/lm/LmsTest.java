@@ -128,7 +128,7 @@ class LmsTest {
     @Test
     void savedStateRoundTripsThroughFromSavedState() {
         OpenAiLm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(KEY).baseUrl(server.v1())
-                .defaults(LmOptions.NONE.withTemperature(0.3).withMaxTokens(200).withStop(List.of("x"))
+                .options(LmOptions.NONE.withTemperature(0.3).withMaxTokens(200).withStop(List.of("x"))
                         .withExtra("top_p", 0.5).withRolloutId(2)).build();
 
         Map<String, Object> state = lm.savedState();
@@ -139,11 +139,11 @@ class LmsTest {
         if (System.getenv("ANTHROPIC_API_KEY") == null) {
             assertThat(noKey).hasMessageContaining("ANTHROPIC_API_KEY");
         }
-        LM rebuilt = Lms.fromSavedState(Map.of("model", "ollama_chat/llama3.2", "temperature", 0.3,
+        Lm rebuilt = Lms.fromSavedState(Map.of("model", "ollama_chat/llama3.2", "temperature", 0.3,
                 "max_tokens", 200, "stop", List.of("x"), "top_p", 0.5, "rollout_id", 2, "cache", true,
                 "model_type", "chat"));
         assertThat(rebuilt.savedState()).isEqualTo(Lms.client("ollama_chat/llama3.2", Map.of()) instanceof OpenAiLm
-                ? OpenAiLm.builder().model("ollama_chat/llama3.2").defaults(LmOptions.NONE.withTemperature(0.3)
+                ? OpenAiLm.builder().model("ollama_chat/llama3.2").options(LmOptions.NONE.withTemperature(0.3)
                         .withMaxTokens(200).withStop(List.of("x")).withExtra("top_p", 0.5).withRolloutId(2))
                         .build().savedState() : Map.of());
         assertThatThrownBy(() -> Lms.fromSavedState(Map.of("temperature", 1))).isInstanceOf(IllegalArgumentException.class);
@@ -156,7 +156,7 @@ class LmsTest {
         server.handler((request, exchange) -> LoopbackServer.reply(exchange, seen.getAndIncrement() == 0 ? 500 : 200,
                 seen.get() == 1 ? "{\"error\":{\"message\":\"overloaded\"}}" : OpenAiLmTest.OK));
         Map<String, String> env = Map.of("OPENAI_BASE_URL", server.v1().toString());
-        LM lm = Lms.builder("openai/gpt-4o-mini").environment(env)
+        Lm lm = Lms.builder("openai/gpt-4o-mini").environment(env)
                 .retry(Retry.builder().initialDelay(Duration.ofMillis(1)).build()).build();
 
         // when the same request is sent twice
@@ -168,7 +168,7 @@ class LmsTest {
         assertThat(second.cacheHit()).isTrue();
         assertThat(server.requests()).hasSize(2);
 
-        LM bare = Lms.builder("openai/gpt-4o-mini").environment(env).retry(null).cache(false).build();
+        Lm bare = Lms.builder("openai/gpt-4o-mini").environment(env).retry(null).cache(false).build();
         assertThat(bare).isInstanceOf(OpenAiLm.class);
         server.respond(500, "{\"error\":{\"message\":\"overloaded\"}}");
         assertThatThrownBy(() -> bare.call(REQUEST)).isInstanceOf(LmException.ServerError.class);

@@ -57,7 +57,7 @@ class OpenAiLmTest {
         LmOptions options = LmOptions.NONE.withN(2).withStop(List.of("\n\n")).withSeed(42L)
                 .withRolloutId(7).withCache(false).withMaxTokens(800);
         OpenAiLm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(KEY).baseUrl(server.v1())
-                .defaults(defaults).build();
+                .options(defaults).build();
 
         lm.call(request(options).withResponseFormat(ResponseFormat.JSON_OBJECT)
                 .withTools(List.of(new ToolSpec("search", "", Map.of("type", "object"))))
@@ -89,7 +89,7 @@ class OpenAiLmTest {
     @Test
     void reasoningModelsRejectLowTemperatureOrFewTokensAtBuildAndAtCall() {
         assertThatThrownBy(() -> OpenAiLm.builder().model("openai/gpt-5").apiKey(KEY).baseUrl(server.v1())
-                .defaults(LmOptions.NONE.withTemperature(0.7)).build())
+                .options(LmOptions.NONE.withTemperature(0.7)).build())
                 .isInstanceOf(LmException.Configuration.class)
                 .hasMessageContaining("temperature 0.7").hasMessageContaining("16000");
         OpenAiLm lm = server.openAi("openai/o1");
@@ -186,7 +186,7 @@ class OpenAiLmTest {
     @Test
     void savedStateHoldsModelAndDefaultsButNoKeyOrUrlAndToStringHidesTheKey() {
         OpenAiLm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(KEY).baseUrl(server.v1())
-                .header("X-Secret", "hidden-value").defaults(LmOptions.NONE.withTemperature(0.5).withMaxTokens(100))
+                .header("X-Secret", "hidden-value").options(LmOptions.NONE.withTemperature(0.5).withMaxTokens(100))
                 .build();
 
         assertThat(lm.savedState()).containsExactly(Map.entry("model", "openai/gpt-4o-mini"),
@@ -200,7 +200,7 @@ class OpenAiLmTest {
     @Test
     void worksBehindInterceptorsAndReusesOneClientAcrossThreads() throws Exception {
         server.respond(200, OK);
-        LM lm = server.openAi("openai/gpt-4o-mini").withInterceptors((request, chain) -> chain.proceed(request));
+        Lm lm = server.openAi("openai/gpt-4o-mini").withInterceptors((request, chain) -> chain.proceed(request));
         List<Thread> threads = new java.util.ArrayList<>();
         java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
         for (int i = 0; i < 50; i++) {

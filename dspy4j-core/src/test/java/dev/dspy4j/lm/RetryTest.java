@@ -36,7 +36,7 @@ class RetryTest {
     }
 
     /** An LM that plays a script of outcomes, one per call, and counts calls. */
-    private static final class ScriptLm implements LM {
+    private static final class ScriptLm implements Lm {
         final Deque<Supplier<LmResponse>> script = new ArrayDeque<>();
         final AtomicInteger calls = new AtomicInteger();
 
@@ -167,7 +167,7 @@ class RetryTest {
     void startsNoRetryAfterTheDeadline() {
         // each call takes 4 s of fake time; backoff 1 s then 2 s (cut to the 1 s left); deadline 10 s
         AtomicInteger calls = new AtomicInteger();
-        LM slowFailing = request -> {
+        Lm slowFailing = request -> {
             calls.incrementAndGet();
             nanos.addAndGet(4_000_000_000L);
             throw serverError();
@@ -291,7 +291,7 @@ class RetryTest {
     @Test
     void aRealSleepIsCutShortByAnInterrupt() throws Exception {
         CountDownLatch failedOnce = new CountDownLatch(1);
-        LM lm = request -> {
+        Lm lm = request -> {
             failedOnce.countDown();
             throw serverError();
         };

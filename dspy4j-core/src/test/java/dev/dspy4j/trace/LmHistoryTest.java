@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -148,9 +148,9 @@ class LmHistoryTest {
     void perLmHistorySeesThatLmsCallsAndPerProgramHistorySeesTheRunsCalls() {
         LmHistory perLm = LmHistory.create();
         LmHistory perProgram = LmHistory.create();
-        LM main = named("openai/gpt-4o-mini", reply("gpt-4o-mini-2024-07-18", List.of(ANSWER), Usage.ZERO, false))
+        Lm main = named("openai/gpt-4o-mini", reply("gpt-4o-mini-2024-07-18", List.of(ANSWER), Usage.ZERO, false))
                 .withInterceptors(perLm);
-        LM other = named("anthropic/claude-sonnet-4", reply("claude-sonnet-4-20250514", List.of(ANSWER), Usage.ZERO,
+        Lm other = named("anthropic/claude-sonnet-4", reply("claude-sonnet-4-20250514", List.of(ANSWER), Usage.ZERO,
                 false));
         Predict predict = Predict.of("question -> answer");
 
@@ -230,7 +230,7 @@ class LmHistoryTest {
     @Test
     void failedCallsAreNotKept() {
         LmHistory history = LmHistory.create();
-        LM failing = ((LM) request -> {
+        Lm failing = ((Lm) request -> {
             throw new IllegalStateException("down");
         }).withInterceptors(history);
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
@@ -97,7 +97,7 @@ class UsageTrackerTest {
 
     @Test
     void aFreshTrackerInAProgramRunsContextCountsThatRunOnly() {
-        LM lm = named("openai/gpt-4o-mini", response("gpt-4o-mini-2024-07-18", 120, 30, false));
+        Lm lm = named("openai/gpt-4o-mini", response("gpt-4o-mini-2024-07-18", 120, 30, false));
         Predict predict = Predict.of("question -> answer");
         UsageTracker firstRun = UsageTracker.create();
         UsageTracker secondRun = UsageTracker.create();
@@ -117,7 +117,7 @@ class UsageTrackerTest {
     @Test
     void inAnLmsChainItCountsUnderTheLmsOwnModelName() {
         UsageTracker tracker = UsageTracker.create();
-        LM lm = named("openai/gpt-4o-mini", response(null, 10, 5, false)).withInterceptors(tracker);
+        Lm lm = named("openai/gpt-4o-mini", response(null, 10, 5, false)).withInterceptors(tracker);
 
         lm.call(REQUEST);
         lm.call(REQUEST);
@@ -144,8 +144,8 @@ class UsageTrackerTest {
     }
 
     /** An LM that only has a name (null stands for a scripted LM that reports "unknown"). */
-    private static LM lmNamed(String model) {
-        return new LM() {
+    private static Lm lmNamed(String model) {
+        return new Lm() {
             @Override
             public LmResponse call(LmRequest request) {
                 throw new UnsupportedOperationException("not called");

@@ -4,7 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * with a stand-in LM that answers by keyword, then prints the prompt that was sent.
  *
  * <p>The HTTP LM clients (OpenAI-compatible, Anthropic, Ollama) arrive with the next release; any
- * {@link LM} implementation plugs in the same way.
+ * {@link Lm} implementation plugs in the same way.
  */
 public final class ClassifySupportExample {
 
@@ -33,7 +33,7 @@ public final class ClassifySupportExample {
 
     /** Runs the example, printing to {@code out}; returns the triage of the sample ticket. */
     public static Triage run(PrintStream out) {
-        LM keywordLm = request -> {
+        Lm keywordLm = request -> {
             String ticket = request.messages().get(request.messages().size() - 1).text().toLowerCase(Locale.ROOT);
             String category = ticket.contains("charge") || ticket.contains("invoice") ? "billing"
                     : ticket.contains("password") || ticket.contains("login") ? "account" : "technical";
@@ -43,7 +43,7 @@ public final class ClassifySupportExample {
         AtomicReference<LmRequest> lastRequest = new AtomicReference<>();
         DspyContext context = DspyContext.of(keywordLm).withListener(new DspyListener() {
             @Override
-            public void onLmCall(LM lm, LmRequest request, LmResponse response) {
+            public void onLmCall(Lm lm, LmRequest request, LmResponse response) {
                 lastRequest.set(request);
             }
         });

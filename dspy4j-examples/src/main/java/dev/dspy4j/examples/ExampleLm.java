@@ -1,6 +1,6 @@
 package dev.dspy4j.examples;
 
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.provider.Lms;
 import java.io.PrintStream;
@@ -26,7 +26,7 @@ final class ExampleLm {
     private ExampleLm() {}
 
     /** The configured client, or empty after explaining on {@code err} what to set. */
-    static Optional<LM> fromEnvironment(Map<String, String> environment, PrintStream err) {
+    static Optional<Lm> fromEnvironment(Map<String, String> environment, PrintStream err) {
         String model = environment.get("DSPY4J_MODEL");
         if (model == null || model.isBlank()) {
             err.print(HOW_TO_CONFIGURE);

@@ -10,7 +10,7 @@ import dev.dspy4j.evaluate.ProgressBars;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
 import dev.dspy4j.lm.ConcurrencyLimit;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.module.ChainOfThought;
@@ -54,7 +54,7 @@ public final class Optimize {
      * @return the exit status
      */
     public static int run(Map<String, String> environment, PrintStream out, PrintStream err, Path saveTo) {
-        Optional<LM> configured = ExampleLm.fromEnvironment(environment, err);
+        Optional<Lm> configured = ExampleLm.fromEnvironment(environment, err);
         if (configured.isEmpty()) {
             return 2;
         }

@@ -4,7 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.TypedModule;
@@ -47,11 +47,11 @@ public final class Quickstart {
      * @return the exit status
      */
     public static int run(Map<String, String> environment, PrintStream out, PrintStream err) {
-        Optional<LM> configured = ExampleLm.fromEnvironment(environment, err);
+        Optional<Lm> configured = ExampleLm.fromEnvironment(environment, err);
         if (configured.isEmpty()) {
             return 2;
         }
-        LM lm = configured.get(); // Lms.of: retries and an in-memory cache, as dspy.LM
+        Lm lm = configured.get(); // Lms.of: retries and an in-memory cache, as dspy.LM
         LmHistory history = LmHistory.create();
         UsageTracker usage = UsageTracker.create();
         DspyContext context = DspyContext.of(lm).withInterceptors(usage, history);

@@ -7,7 +7,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Evaluate;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.optimize.BootstrapFewShot;
@@ -82,7 +82,7 @@ class OptimizeFlowTest {
     void compiledProgramBeatsZeroShotAndSurvivesSaveAndLoadByteForByte() {
         try (FakeLmServer server = FakeLmServer.start(Dialect.OPENAI)) {
             server.respondWith(OptimizeFlowTest::answer);
-            LM lm = Lms.client("openai/gpt-4o-mini", Map.of("OPENAI_BASE_URL", server.baseUrl().toString(),
+            Lm lm = Lms.client("openai/gpt-4o-mini", Map.of("OPENAI_BASE_URL", server.baseUrl().toString(),
                     "OPENAI_API_KEY", "sk-test"));
             DspyContext context = DspyContext.of(lm);
             List<Example> tickets = SupportTickets.load();

@@ -3,7 +3,7 @@ package dev.dspy4j.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -77,7 +77,7 @@ final class KitChecks {
     }
 
     /** Reads a whole stream and returns its response. */
-    static LmResponse drain(LM lm, LmRequest request) {
+    static LmResponse drain(Lm lm, LmRequest request) {
         try (LmStream stream = lm.stream(request)) {
             while (stream.next() != null) {
                 // read to the end

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Test;
  * }
  * }</pre>
  *
- * <p>Streaming tests run when the LM is a {@link LM}; embedding tests when
+ * <p>Streaming tests run when the LM is a {@link Lm}; embedding tests when
  * {@link #createEmbedder(URI, String)} returns one. A failure message names the promise broken.
  * Only loopback traffic; each test takes well under a second except the timeout test, which waits
  * for {@link #timeout()}.
@@ -75,7 +75,7 @@ public abstract class LmCompatibilityKit {
     protected FakeLmServer server;
 
     /** The client under test, built against {@link #server} before each test. */
-    protected LM lm;
+    protected Lm lm;
 
     /** The wire format the client speaks. */
     protected abstract Dialect dialect();
@@ -88,7 +88,7 @@ public abstract class LmCompatibilityKit {
      * @param timeout the per-call timeout to configure
      * @return the client
      */
-    protected abstract LM createLm(URI baseUrl, String apiKey, Duration timeout);
+    protected abstract Lm createLm(URI baseUrl, String apiKey, Duration timeout);
 
     /**
      * Builds an embeddings client against the server, or returns {@code null} (the default) when the
@@ -379,7 +379,7 @@ public abstract class LmCompatibilityKit {
     void truncatedStreamIsARetryableTransportFailure() {
         server.respondWith(Responder.fixed("one two three four five six seven eight nine ten"));
         server.faults().next(Fault.truncatedStream());
-        LM streaming = streaming();
+        Lm streaming = streaming();
 
         LmException e = failureOf(() -> drain(streaming, QUESTION));
 
@@ -390,7 +390,7 @@ public abstract class LmCompatibilityKit {
     void connectionResetMidStreamIsARetryableTransportFailure() {
         server.respondWith(Responder.fixed("one two three four five six seven eight nine ten"));
         server.faults().next(Fault.connectionReset());
-        LM streaming = streaming();
+        Lm streaming = streaming();
 
         assertFailure(failureOf(() -> drain(streaming, QUESTION)), server, apiKey, LmException.Transport.class,
                 true, -1);
@@ -399,7 +399,7 @@ public abstract class LmCompatibilityKit {
     @Test
     void rateLimitOnAStreamingCallIsReportedAsSuch() {
         server.faults().next(Fault.rateLimited(Duration.ofSeconds(1)));
-        LM streaming = streaming();
+        Lm streaming = streaming();
 
         assertFailure(failureOf(() -> drain(streaming, QUESTION)), server, apiKey, LmException.RateLimited.class,
                 true, 429);
@@ -464,8 +464,8 @@ public abstract class LmCompatibilityKit {
                 LmException.RateLimited.class, true, 429);
     }
 
-    private LM streaming() {
-        assumeThat(lm).as("client streams").isInstanceOf(LM.class);
-        return (LM) lm;
+    private Lm streaming() {
+        assumeThat(lm).as("client streams").isInstanceOf(Lm.class);
+        return (Lm) lm;
     }
 }

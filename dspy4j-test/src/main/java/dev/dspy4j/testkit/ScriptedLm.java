@@ -1,7 +1,7 @@
 package dev.dspy4j.testkit;
 
 import dev.dspy4j.DspyException;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
@@ -24,7 +24,7 @@ import java.util.function.Function;
  *
  * <p>Thread-safe: concurrent calls each take the next scripted reply and are all recorded.
  */
-public final class ScriptedLm implements LM {
+public final class ScriptedLm implements Lm {
 
     private final Function<LmRequest, LmResponse> script;
     private final String model;

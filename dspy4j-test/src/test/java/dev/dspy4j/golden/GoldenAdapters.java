@@ -7,7 +7,7 @@ import dev.dspy4j.adapter.JsonRepair;
 import dev.dspy4j.adapter.PythonValues;
 import dev.dspy4j.adapter.TwoStepAdapter;
 import dev.dspy4j.adapter.XmlAdapter;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.testkit.ScriptedLm;
@@ -118,7 +118,7 @@ final class GoldenAdapters {
      * {@code DummyLM([{field: value}, ...])} replies with each dict in ChatAdapter's format, as
      * DSPy's does. Another LM cannot run here: formatting needs no call, and a parse case aborts.
      */
-    private static LM extractionModel(String expression, boolean parseCase) {
+    private static Lm extractionModel(String expression, boolean parseCase) {
         PythonCall call = expression.contains("(") ? PythonCall.parse(expression) : null;
         if (call != null && call.name().replaceFirst("^dspy\\.(utils\\.)?", "").equals("DummyLM")) {
             String answers = call.arguments(List.of("answers"), expression).get("answers");
@@ -136,7 +136,7 @@ final class GoldenAdapters {
         if (parseCase) {
             Assumptions.abort("the extraction model " + expression + " cannot be run here; only DummyLM([...]) can");
         }
-        return new LM() {
+        return new Lm() {
             @Override
             public LmResponse call(LmRequest request) {
                 throw new AssertionError("the extraction model " + expression + " was called by a format case");

@@ -16,7 +16,7 @@ class AnthropicLmCompatibilityTest extends LmCompatibilityKit {
     }
 
     @Override
-    protected LM createLm(URI baseUrl, String apiKey, Duration timeout) {
+    protected Lm createLm(URI baseUrl, String apiKey, Duration timeout) {
         return AnthropicLm.builder().model("anthropic/claude-3-5-haiku-latest").apiKey(apiKey).baseUrl(baseUrl)
                 .timeout(timeout).environment(Map.of()).build();
     }

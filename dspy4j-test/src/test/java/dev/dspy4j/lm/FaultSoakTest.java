@@ -67,9 +67,9 @@ class FaultSoakTest {
     @Test
     void everyCallEndsOnceAsItsAnswerOrAClearErrorUnderTwentyPercentFaults() throws Exception {
         UsageTracker usage = UsageTracker.create();
-        LM client = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey("sk-soak").baseUrl(server.baseUrl())
+        Lm client = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey("sk-soak").baseUrl(server.baseUrl())
                 .timeout(Duration.ofSeconds(5)).environment(Map.of()).build();
-        LM lm = client.withInterceptors(usage,
+        Lm lm = client.withInterceptors(usage,
                 Retry.builder().maxRetries(MAX_RETRIES).initialDelay(Duration.ofMillis(2))
                         .maxDelay(Duration.ofMillis(20)).deadline(Duration.ofSeconds(20)).build(),
                 new CacheInterceptor(new MemoryCache(10_000)),

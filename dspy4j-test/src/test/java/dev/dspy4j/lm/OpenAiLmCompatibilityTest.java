@@ -17,7 +17,7 @@ class OpenAiLmCompatibilityTest extends LmCompatibilityKit {
     }
 
     @Override
-    protected LM createLm(URI baseUrl, String apiKey, Duration timeout) {
+    protected Lm createLm(URI baseUrl, String apiKey, Duration timeout) {
         return OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(apiKey).baseUrl(baseUrl).timeout(timeout)
                 .environment(Map.of()).build();
     }

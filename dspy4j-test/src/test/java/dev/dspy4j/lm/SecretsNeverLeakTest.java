@@ -120,13 +120,13 @@ class SecretsNeverLeakTest {
         assertThat(log).as("no canary key of any test in the DEBUG log").doesNotContain("sk-canary-");
     }
 
-    private void exercise(Dialect dialect, Function<URI, LM> factory) throws IOException {
+    private void exercise(Dialect dialect, Function<URI, Lm> factory) throws IOException {
         server = FakeLmServer.start(dialect).requireApiKey(CANARY).respondWith(request -> Reply.text(ANSWER));
-        LM client = factory.apply(server.baseUrl());
+        Lm client = factory.apply(server.baseUrl());
         LmHistory history = LmHistory.create();
         UsageTracker usage = UsageTracker.create();
         Path cacheDir = dir.resolve("cache");
-        LM lm = client.withInterceptors(usage,
+        Lm lm = client.withInterceptors(usage,
                 Retry.builder().maxRetries(2).initialDelay(Duration.ofMillis(1)).maxDelay(Duration.ofMillis(5)).build(),
                 new CacheInterceptor(DiskCache.at(cacheDir)), ConcurrencyLimit.defaults(), history);
         Module program = Predict.of(SIGNATURE).withLm(lm);
@@ -167,7 +167,7 @@ class SecretsNeverLeakTest {
         assertNoCanary(outputs);
     }
 
-    private void streamAndFail(LM client) {
+    private void streamAndFail(Lm client) {
         LmRequest request = LmRequest.of(List.of(Message.user("Stream please")));
         StringBuilder text = new StringBuilder();
         try (LmStream stream = client.stream(request)) {

@@ -7,7 +7,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.CallInfo;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmRequest;
@@ -99,13 +99,13 @@ class CallPathTest {
         // given an LM whose first call fails with a retryable error, behind a retry
         AtomicInteger calls = new AtomicInteger();
         ScriptedLm scripted = ScriptedLm.withOutputs(Map.of("draft", "d", "answer", "a"));
-        LM flaky = request -> {
+        Lm flaky = request -> {
             if (calls.getAndIncrement() == 0) {
                 throw new LmException.ServerError("overloaded", "test", 503, null);
             }
             return scripted.call(request);
         };
-        LM lm = flaky.withInterceptors(FAST_RETRY);
+        Lm lm = flaky.withInterceptors(FAST_RETRY);
         Recorder recorder = new Recorder();
 
         // when a two-predictor program runs
@@ -136,7 +136,7 @@ class CallPathTest {
 
     @Test
     void aFailedPredictorCallEndsItsSpansAsFailed() {
-        LM broken = request -> {
+        Lm broken = request -> {
             throw new LmException.Authentication("bad key", "test", 401, null);
         };
         Recorder recorder = new Recorder();
@@ -183,10 +183,10 @@ class CallPathTest {
     void aStreamGoesThroughRetryUsageAndHistory() {
         // given a streaming LM whose first attempt fails before any text arrives
         AtomicInteger opened = new AtomicInteger();
-        LM streaming = new ChunkedLm(opened, List.of("Hel", "lo ", "world"));
+        Lm streaming = new ChunkedLm(opened, List.of("Hel", "lo ", "world"));
         UsageTracker usage = UsageTracker.create();
         LmHistory history = LmHistory.create();
-        LM lm = streaming.withInterceptors(FAST_RETRY, usage, history);
+        Lm lm = streaming.withInterceptors(FAST_RETRY, usage, history);
 
         // when the stream is read to its end
         StringBuilder text = new StringBuilder();
@@ -208,7 +208,7 @@ class CallPathTest {
 
     @Test
     void anLmWithoutNativeStreamingStreamsItsWholeReplyAsOneChunk() {
-        LM plain = request -> LmResponse.of("whole");
+        Lm plain = request -> LmResponse.of("whole");
         try (LmStream stream = plain.withInterceptors((request, chain) -> chain.proceed(request))
                 .stream(LmRequest.of(List.of(Message.user("hi"))))) {
             assertThat(stream.next().text()).isEqualTo("whole");
@@ -220,7 +220,7 @@ class CallPathTest {
     @Test
     void aDirectCallHasNoIdsAndFirstAttempt() {
         List<CallInfo> seen = new ArrayList<>();
-        LM lm = ((LM) request -> LmResponse.of("x")).withInterceptors((request, chain) -> {
+        Lm lm = ((Lm) request -> LmResponse.of("x")).withInterceptors((request, chain) -> {
             seen.add(chain.call());
             return chain.proceed(request);
         });
@@ -231,7 +231,7 @@ class CallPathTest {
     }
 
     /** Streams its chunks; the first open fails with a retryable error before any chunk. */
-    private static final class ChunkedLm implements LM {
+    private static final class ChunkedLm implements Lm {
         private final AtomicInteger opened;
         private final List<String> chunks;
 
@@ -301,7 +301,7 @@ class CallPathTest {
         }
 
         @Override
-        public void onLmCall(LM lm, LmRequest request, LmResponse response) {
+        public void onLmCall(Lm lm, LmRequest request, LmResponse response) {
             lmCalls.incrementAndGet();
         }
 

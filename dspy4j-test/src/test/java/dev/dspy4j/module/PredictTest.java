@@ -89,7 +89,7 @@ class PredictTest {
     void severalCompletionsRaiseALowTemperatureAndAreAllKept() {
         ScriptedLm lm = ScriptedLm.responding(request -> LmResponse.ofTexts(List.of(
                 "[[ ## answer ## ]]\nA\n\n[[ ## completed ## ]]", "[[ ## answer ## ]]\nB\n\n[[ ## completed ## ]]")));
-        Predict qa = Predict.of("question -> answer").withConfig(LmOptions.NONE.withN(2).withTemperature(0.0));
+        Predict qa = Predict.of("question -> answer").withOptions(LmOptions.NONE.withN(2).withTemperature(0.0));
 
         Prediction prediction = qa.call(Map.of("question", "Q"), DspyContext.of(lm));
 
@@ -103,7 +103,7 @@ class PredictTest {
         ScriptedLm lm = ScriptedLm.replying(PARIS);
         DspyContext context = DspyContext.of(lm).withOptions(LmOptions.NONE.withTemperature(0.2).withMaxTokens(100));
 
-        Predict.of("question -> answer").withConfig(LmOptions.NONE.withTemperature(0.9))
+        Predict.of("question -> answer").withOptions(LmOptions.NONE.withTemperature(0.9))
                 .call(Map.of("question", "Q"), context);
 
         assertThat(lm.lastRequest().options().temperature()).isEqualTo(0.9);

@@ -10,7 +10,7 @@ import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
@@ -325,7 +325,7 @@ class StateLoadErrorsTest {
 
     @Test
     void savingNeverWritesAnApiKeyEvenIfTheLmReportsOne() {
-        LM leaky = new LM() {
+        Lm leaky = new Lm() {
             @Override
             public LmResponse call(LmRequest request) {
                 throw new UnsupportedOperationException();
@@ -479,10 +479,10 @@ class StateLoadErrorsTest {
     }
 
     /** An LM that answers like {@code delegate} and saves {@code settings}, as a real client would. */
-    private static LM savingLm(ScriptedLm delegate, Map<String, Object> settings) {
+    private static Lm savingLm(ScriptedLm delegate, Map<String, Object> settings) {
         Map<String, Object> saved = new LinkedHashMap<>(settings);
         Function<LmRequest, LmResponse> call = delegate::call;
-        return new LM() {
+        return new Lm() {
             @Override
             public LmResponse call(LmRequest request) {
                 return call.apply(request);

@@ -27,7 +27,7 @@ import redis.clients.jedis.util.JedisURIHelper;
  *
  * <pre>{@code
  * LmCache redis = RedisCache.builder().url("redis://127.0.0.1:6379").ttl(Duration.ofDays(7)).build();
- * LM lm = client.withInterceptors(new CacheInterceptor(
+ * Lm lm = client.withInterceptors(new CacheInterceptor(
  *         TieredCache.of(new MemoryCache(10_000), DiskCache.atDefaultDirectory(), redis)));
  * }</pre>
  *

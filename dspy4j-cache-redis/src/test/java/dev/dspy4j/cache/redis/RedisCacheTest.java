@@ -8,7 +8,7 @@ import dev.dspy4j.cache.LmResponseCodec;
 import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.cache.TieredCache;
 import dev.dspy4j.lm.Choice;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
@@ -108,7 +108,7 @@ class RedisCacheTest {
     @Test
     void servesAsTheSharedTierBehindMemory() {
         AtomicInteger calls = new AtomicInteger();
-        LM target = request -> {
+        Lm target = request -> {
             calls.incrementAndGet();
             return RESPONSE;
         };
@@ -135,7 +135,7 @@ class RedisCacheTest {
             assertThat(down.get("k")).isEmpty();
 
             AtomicInteger calls = new AtomicInteger();
-            LM target = request -> {
+            Lm target = request -> {
                 calls.incrementAndGet();
                 return RESPONSE;
             };

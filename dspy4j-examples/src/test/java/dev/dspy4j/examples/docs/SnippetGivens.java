@@ -6,7 +6,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.ConcurrencyLimit;
-import dev.dspy4j.lm.LM;
+import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
 import dev.dspy4j.signature.Desc;
@@ -29,11 +29,11 @@ import java.util.Map;
 public abstract class SnippetGivens {
 
     /** An LM from {@code Lms.of(...)}: streaming, like every built-in client. */
-    protected LM lm;
+    protected Lm lm;
     /** An LM client before interceptors are put in front of it. */
-    protected LM client;
-    protected LM judgeLm;
-    protected LM strongLm;
+    protected Lm client;
+    protected Lm judgeLm;
+    protected Lm strongLm;
     protected DspyContext context;
 
     protected Module program;

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *     server.respondWith(Responder.fixed("[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]"))
  *           .latency(Duration.ofMillis(20));
  *     server.faults().next(2, Fault.rateLimited(Duration.ofMillis(50)));   // first two calls: 429
- *     LM lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey("sk-test")
+ *     Lm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey("sk-test")
  *             .baseUrl(server.baseUrl()).build();
  *     ... run the program ...
  *     assertThat(server.requests()).hasSize(3);

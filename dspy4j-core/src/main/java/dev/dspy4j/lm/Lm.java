@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link #withInterceptors(LmInterceptor...)}.
  */
 @FunctionalInterface
-public interface LM {
+public interface Lm {
 
     /**
      * Sends a request.
@@ -61,7 +61,7 @@ public interface LM {
      * This LM behind a chain of interceptors; the first runs first. The result keeps this LM's
      * model, capabilities and saved state.
      */
-    default LM withInterceptors(LmInterceptor... interceptors) {
+    default Lm withInterceptors(LmInterceptor... interceptors) {
         return InterceptedLm.of(this, List.of(interceptors));
     }
 }
