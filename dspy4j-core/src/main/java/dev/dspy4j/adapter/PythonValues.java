@@ -1,7 +1,7 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.internal.PythonFloats;
-import dev.dspy4j.internal.RecordValues;
+import dev.dspy4j.internal.records.RecordValues;
 
 import dev.dspy4j.signature.FieldType;
 import java.math.BigDecimal;

@@ -14,6 +14,7 @@ import dev.dspy4j.signature.Signature;
 import dev.dspy4j.signature.TypeRegistry;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.trace.PredictorCall;
 import dev.dspy4j.trace.SpanKind;
 import java.util.List;
 import java.util.Map;
@@ -169,10 +170,11 @@ public final class Predict extends Module {
             throw e;
         }
         if (!listeners.isEmpty()) {
-            Map<String, Object> seen = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs));
+            PredictorCall call = new PredictorCall(path, signature,
+                    java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs)), prediction);
             for (DspyListener listener : listeners) {
                 try {
-                    listener.onPredict(this, signature, seen, prediction);
+                    listener.onPredict(call);
                 } catch (RuntimeException e) {
                     LOG.warn("Listener {} failed in onPredict; ignoring it", listener, e);
                 }

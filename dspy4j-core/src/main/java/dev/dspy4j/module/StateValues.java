@@ -1,6 +1,6 @@
 package dev.dspy4j.module;
 
-import dev.dspy4j.internal.RecordValues;
+import dev.dspy4j.internal.records.RecordValues;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;

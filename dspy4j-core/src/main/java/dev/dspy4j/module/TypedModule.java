@@ -3,7 +3,7 @@ package dev.dspy4j.module;
 import dev.dspy4j.DspyException;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.internal.RecordValues;
+import dev.dspy4j.internal.records.RecordValues;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.Runner;

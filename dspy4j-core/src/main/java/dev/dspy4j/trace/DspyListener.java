@@ -1,12 +1,9 @@
 package dev.dspy4j.trace;
 
 import dev.dspy4j.DspyException;
-import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import dev.dspy4j.module.Predict;
-import dev.dspy4j.signature.Signature;
 import java.util.Map;
 
 /**
@@ -53,15 +50,11 @@ public interface DspyListener {
     default void onFailed(Span span, Throwable error) {}
 
     /**
-     * A predictor finished a call.
+     * A predictor finished a call. Optimizers collect their traces with this.
      *
-     * @param predictor the predictor (identity is stable; map it to a path with
-     *     {@link dev.dspy4j.module.Module#namedPredictors()})
-     * @param signature the signature used, with learned instructions applied
-     * @param inputs the inputs it received
-     * @param prediction what it returned
+     * @param call the predictor's path, signature, inputs and prediction
      */
-    default void onPredict(Predict predictor, Signature signature, Map<String, Object> inputs, Prediction prediction) {}
+    default void onPredict(PredictorCall call) {}
 
     /**
      * An LM call finished (after formatting, before parsing).

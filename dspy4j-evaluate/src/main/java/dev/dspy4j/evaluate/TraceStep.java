@@ -1,7 +1,6 @@
 package dev.dspy4j.evaluate;
 
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.module.Predict;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,18 +9,18 @@ import java.util.Objects;
  * A list of them is what a {@link Metric} receives during bootstrapping, in
  * {@link MetricContext.Bootstrap}.
  *
- * @param predictor the predictor that was called (map it to a path with
- *     {@link dev.dspy4j.module.Module#namedPredictors()})
+ * @param predictorPath the path of the predictor that was called, as in
+ *     {@link dev.dspy4j.module.Module#namedPredictors()} ({@code self} for a bare predictor)
  * @param inputs the inputs it received
  * @param outputs what it returned
  */
-public record TraceStep(Predict predictor, Map<String, Object> inputs, Prediction outputs) {
+public record TraceStep(String predictorPath, Map<String, Object> inputs, Prediction outputs) {
 
     /**
      * @throws NullPointerException if any component is {@code null}
      */
     public TraceStep {
-        Objects.requireNonNull(predictor, "predictor");
+        Objects.requireNonNull(predictorPath, "predictorPath");
         Objects.requireNonNull(outputs, "outputs");
         inputs = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(
                 Objects.requireNonNull(inputs, "inputs")));

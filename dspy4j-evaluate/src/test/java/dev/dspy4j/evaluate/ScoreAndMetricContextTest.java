@@ -29,7 +29,7 @@ class ScoreAndMetricContextTest {
     @Test
     void theTraceIsOnlyAvailableInBootstrapMode() {
         List<TraceStep> trace = new ArrayList<>();
-        trace.add(new TraceStep(Predict.of("q -> a"), Map.of("q", "x"), RIGHT));
+        trace.add(new TraceStep("self", Map.of("q", "x"), RIGHT));
         MetricContext bootstrap = MetricContext.bootstrap(trace);
         trace.clear();
 

@@ -47,7 +47,7 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
     private final DspyContext teacherContext;
     private final List<RunListener> listeners;
     private final LmCallCounter lmCalls = new LmCallCounter();
-    private final Map<Predict, String> pathOf = new IdentityHashMap<>();
+    private final java.util.Set<String> teacherPaths = new java.util.HashSet<>();
     // the walk, applied in trainset order by the runner's handler calls (one at a time)
     private final Map<String, List<Example>> traces = new LinkedHashMap<>();
     private final Set<Integer> bootstrapped = new HashSet<>();
@@ -74,7 +74,7 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
         this.teacher = config.maxLabeledDemos > 0 && uncompiled
                 ? LabeledFewShot.of(config.maxLabeledDemos).withSeed(config.seed).compile(chosen, this.trainset)
                 : chosen;
-        teacher.namedPredictors().forEach((path, predictor) -> pathOf.put(predictor, path));
+        teacherPaths.addAll(teacher.namedPredictors().keySet());
         DspyContext base = config.teacherContext != null ? config.teacherContext
                 : Objects.requireNonNull(context, "context");
         this.teacherContext = (meter == null ? base : meter.meter(base, refused)).withInterceptors(lmCalls);
@@ -185,8 +185,8 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
     private void addDemos(List<TraceStep> trace) {
         Map<String, List<Example>> byPath = new LinkedHashMap<>();
         for (TraceStep step : trace) {
-            String path = pathOf.get(step.predictor());
-            if (path == null) {
+            String path = step.predictorPath();
+            if (!teacherPaths.contains(path)) {
                 continue; // a predictor outside the program's structure, as DSPy skips it
             }
             Map<String, Object> values = new LinkedHashMap<>();

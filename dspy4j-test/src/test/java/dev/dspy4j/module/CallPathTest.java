@@ -306,8 +306,7 @@ class CallPathTest {
         }
 
         @Override
-        public void onPredict(Predict predictor, dev.dspy4j.signature.Signature signature, Map<String, Object> inputs,
-                              Prediction prediction) {
+        public void onPredict(dev.dspy4j.trace.PredictorCall call) {
             predictions.incrementAndGet();
         }
 

@@ -149,16 +149,15 @@ class PredictTest {
         Predict qa = Predict.of("question -> answer");
         DspyContext context = DspyContext.of(lm).withListener(new DspyListener() {
             @Override
-            public void onPredict(Predict predictor, Signature signature, Map<String, Object> inputs,
-                                  Prediction prediction) {
-                seen.add(new Object[] {predictor, inputs, prediction});
+            public void onPredict(dev.dspy4j.trace.PredictorCall call) {
+                seen.add(new Object[] {call.predictorPath(), call.inputs(), call.prediction()});
             }
         });
 
         qa.call(Map.of("question", "Q"), context);
 
         assertThat(seen).hasSize(1);
-        assertThat(seen.get(0)[0]).isSameAs(qa);
+        assertThat(seen.get(0)[0]).isEqualTo("self");
         assertThat(seen.get(0)[1]).isEqualTo(Map.of("question", "Q"));
         assertThat(((Prediction) seen.get(0)[2]).getString("answer")).isEqualTo("Paris");
     }
@@ -168,7 +167,7 @@ class PredictTest {
         ScriptedLm lm = ScriptedLm.replying(PARIS);
         DspyContext context = DspyContext.of(lm).withListener(new DspyListener() {
             @Override
-            public void onPredict(Predict p, Signature s, Map<String, Object> in, Prediction out) {
+            public void onPredict(dev.dspy4j.trace.PredictorCall call) {
                 throw new IllegalStateException("listener bug");
             }
         });

@@ -1,4 +1,4 @@
-package dev.dspy4j.internal;
+package dev.dspy4j.internal.records;
 
 import dev.dspy4j.signature.Name;
 import dev.dspy4j.signature.Names;

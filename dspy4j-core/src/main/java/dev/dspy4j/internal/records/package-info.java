@@ -1,0 +1,5 @@
+/**
+ * Internal: conversion between Java records and the generic field values of signatures. Not API;
+ * not exported from the module.
+ */
+package dev.dspy4j.internal.records;
