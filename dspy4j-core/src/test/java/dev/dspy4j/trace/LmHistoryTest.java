@@ -244,4 +244,24 @@ class LmHistoryTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("capacity");
         assertThat(LmHistory.create().capacity()).isEqualTo(LmHistory.DEFAULT_CAPACITY).isEqualTo(1_000);
     }
+
+    @Test
+    void inspectHistoryShowsMediaPartsAsDspyDoesWithoutTheirData() {
+        LmHistory history = LmHistory.create();
+        LmRequest request = LmRequest.of(List.of(Message.user(List.of(
+                dev.dspy4j.lm.ContentPart.text("[[ ## photo ## ]]\n"),
+                new dev.dspy4j.lm.ContentPart.Image("https://example.com/cat.png"),
+                dev.dspy4j.lm.ContentPart.Image.ofBytes(new byte[] {1, 2, 3, 4, 5, 6}, "image/png"),
+                dev.dspy4j.lm.ContentPart.Audio.ofBytes(new byte[] {1, 2, 3}, "wav"),
+                dev.dspy4j.lm.ContentPart.File.ofId("file-123", "notes.txt")))));
+
+        history.record("m", request, LmResponse.of("ok"));
+        String text = history.inspectHistory(1);
+
+        assertThat(text).contains("User message:\n\n[[ ## photo ## ]]\n<image_url: https://example.com/cat.png>\n\n"
+                + "<data:image/png;base64,<IMAGE BASE 64 ENCODED(8)>\n\n"
+                + "<audio format='wav' base64-encoded, length=4>\n\n"
+                + "<file: name:notes.txt, id:file-123, data_length:0>\n\n");
+        assertThat(text).doesNotContain("AQIDBAUG");
+    }
 }

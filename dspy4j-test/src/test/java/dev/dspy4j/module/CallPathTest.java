@@ -218,6 +218,30 @@ class CallPathTest {
     }
 
     @Test
+    void whenTheJsonFallbackFailsTooItsErrorKeepsTheFirstFailure() {
+        ScriptedLm lm = ScriptedLm.replying("no markers here", "still not json");
+        Recorder recorder = new Recorder();
+        java.util.List<String> fallbacks = new java.util.ArrayList<>();
+        DspyListener fallbackWatcher = new DspyListener() {
+            @Override
+            public void onAdapterFallback(String from, String to, dev.dspy4j.DspyException cause) {
+                fallbacks.add(from + "->" + to);
+            }
+        };
+
+        Throwable error = org.assertj.core.api.Assertions.catchThrowable(() -> Predict.of("question -> answer: int")
+                .call(Map.of("question", "q"), DspyContext.of(lm).withListener(recorder).withListener(fallbackWatcher)));
+
+        assertThat(error).isInstanceOf(dev.dspy4j.adapter.AdapterParseException.class);
+        assertThat(((dev.dspy4j.adapter.AdapterParseException) error).adapterName()).isEqualTo("JSONAdapter");
+        assertThat(error.getSuppressed()).singleElement()
+                .isInstanceOfSatisfying(dev.dspy4j.adapter.AdapterParseException.class,
+                        first -> assertThat(first.adapterName()).isEqualTo("ChatAdapter"));
+        assertThat(fallbacks).containsExactly("ChatAdapter->JSONAdapter");
+        assertThat(lm.callCount()).isEqualTo(2);
+    }
+
+    @Test
     void aDirectCallHasNoIdsAndFirstAttempt() {
         List<CallInfo> seen = new ArrayList<>();
         Lm lm = ((Lm) request -> LmResponse.of("x")).withInterceptors((request, chain) -> {
