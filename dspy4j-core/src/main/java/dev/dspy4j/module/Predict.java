@@ -47,6 +47,7 @@ public final class Predict extends Module {
 
     private final PredictorState state;
     private final LmOptions options;
+    private volatile CallContext lastPlainContext;
 
     /** A predictor for a signature, with no demos. */
     public Predict(Signature signature) {
@@ -111,6 +112,19 @@ public final class Predict extends Module {
         return new Predict(state, newOptions);
     }
 
+    /**
+     * A plain call context for {@code lm}, reused while the LM stays the same (the common case):
+     * the context is immutable, so a racing thread at worst builds its own.
+     */
+    private CallContext plainCallContext(Lm lm) {
+        CallContext last = lastPlainContext;
+        if (last == null || last.lm() != lm) {
+            last = CallContext.of(lm);
+            lastPlainContext = last;
+        }
+        return last;
+    }
+
     PredictorState ownState() {
         return state;
     }
@@ -155,7 +169,7 @@ public final class Predict extends Module {
         AdapterRequest request = new AdapterRequest(signature, current.demos(), inputs, merged);
         List<DspyListener> listeners = context.listeners();
         if (listeners.isEmpty() && context.interceptors().isEmpty()) {
-            return Prediction.fromCompletions(context.adapter().call(request, CallContext.of(lm)));
+            return Prediction.fromCompletions(context.adapter().call(request, plainCallContext(lm)));
         }
         String path = ProgramContext.pathOf(context, this);
         ActiveSpan span = context.startSpan(SpanKind.PREDICTOR, path.isEmpty() ? signature.shorthand() : path,

@@ -10,6 +10,8 @@ import dev.dspy4j.run.ItemResult;
 import dev.dspy4j.run.ResultHandler;
 import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.Runner;
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import dev.dspy4j.usage.UsageReport;
 import dev.dspy4j.usage.UsageTracker;
 import java.util.ArrayList;
@@ -32,6 +34,7 @@ final class EvaluationRun implements ResultHandler<ExampleResult> {
     private final Evaluate config;
     private final Module program;
     private final DspyContext context;
+    private volatile DspyContext runContext;
     private final UsageTracker runUsage = UsageTracker.create();
     private final AtomicReferenceArray<UsageTracker> exampleUsage;
     // handler state: the runner calls the handler one call at a time
@@ -48,7 +51,21 @@ final class EvaluationRun implements ResultHandler<ExampleResult> {
 
     /** Runs the evaluation; {@code token} may be {@code null}. */
     EvaluationResult run(CancellationToken token) {
-        Runner runner = config.runner.toBuilder().context(context).build();
+        ActiveSpan span = context.startSpan(SpanKind.EVALUATION, "Evaluate",
+                Map.of("dspy.evaluation.examples", config.devset.size()));
+        runContext = context.withSpan(span.span());
+        try {
+            EvaluationResult result = runAll(token);
+            span.end(Map.of("dspy.evaluation.score", result.score()));
+            return result;
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+
+    private EvaluationResult runAll(CancellationToken token) {
+        Runner runner = config.runner.toBuilder().context(runContext).build();
         List<Integer> indices = IntStream.range(0, config.devset.size()).boxed().toList();
         RunResult<ExampleResult> run = token == null ? runner.run(indices, this::score, this)
                 : runner.run(indices, this::score, this, token);
@@ -68,10 +85,23 @@ final class EvaluationRun implements ResultHandler<ExampleResult> {
 
     /** Runs the program on one example and scores it; throws if the program or a metric does. */
     private ExampleResult score(int index) {
+        ActiveSpan span = runContext.startSpan(SpanKind.EVALUATION, "example " + index,
+                Map.of("dspy.evaluation.example", index));
+        try {
+            ExampleResult result = scoreIn(index, runContext.withSpan(span.span()));
+            span.end(Map.of("dspy.evaluation.score", result.score()));
+            return result;
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+    }
+
+    private ExampleResult scoreIn(int index, DspyContext spanContext) {
         Example example = config.devset.get(index);
         UsageTracker usage = UsageTracker.create();
         exampleUsage.set(index, usage);
-        DspyContext exampleContext = context.withInterceptors(usage);
+        DspyContext exampleContext = spanContext.withInterceptors(usage);
         Prediction prediction = program.call(example.inputs().toMap(), exampleContext);
         UsageReport programUsage = usage.snapshot();   // before any LM judge runs
         // bound, so LM-judge metrics using the current context count in this example's usage

@@ -14,10 +14,8 @@ import dev.dspy4j.run.RunListener;
 import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.RunStatus;
 import dev.dspy4j.run.Runner;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -28,6 +26,8 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One {@link BootstrapFewShot} compilation: teacher runs on a {@link Runner}, walked in trainset
@@ -147,16 +147,21 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
             if (round > 0) {
                 context = context.withOptions(context.options().withRolloutId(round).withTemperature(1.0));
             }
+            ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP, "bootstrap round " + round,
+                    Map.of("dspy.optimizer", "BootstrapFewShot", "dspy.bootstrap.round", round));
+            context = context.withSpan(step.span());
             try {
                 Prediction prediction = runner.call(example.inputs().toMap(), context);
                 List<TraceStep> trace = collector.steps();
                 boolean success = config.metric == null
                         || passes(config.metric.score(example, prediction, MetricContext.bootstrap(trace)).value());
                 attempts.add(new Attempt(success, trace, null, false));
+                step.end(Map.of("dspy.bootstrap.success", success));
                 if (success) {
                     break;
                 }
             } catch (RuntimeException e) {
+                step.fail(e);
                 boolean budget = isBudget(e);
                 attempts.add(new Attempt(false, List.of(), e, budget));
                 if (budget) {

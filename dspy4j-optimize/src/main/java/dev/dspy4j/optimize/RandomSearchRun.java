@@ -11,17 +11,18 @@ import dev.dspy4j.run.ResultHandler;
 import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.RunStatus;
 import dev.dspy4j.run.Runner;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One random search: candidates built and scored on a {@link Runner}; this class, as the run's
@@ -60,7 +61,7 @@ final class RandomSearchRun implements ResultHandler<Candidate> {
                 .maxErrors(Integer.MAX_VALUE)   // a failing candidate ends the search, in onCompleted
                 .context(counted).listeners(config.listeners).build();
         RunResult<Candidate> run = runner.run(IntStream.range(0, total).boxed().toList(),
-                index -> candidate(index - 3, counted), this);
+                index -> observedCandidate(index - 3, counted), this);
         if (run.status() == RunStatus.INTERRUPTED) {
             throw new DspyException("Interrupted during the random search.");
         }
@@ -127,6 +128,21 @@ final class RandomSearchRun implements ResultHandler<Candidate> {
                     scored, budgetExhausted, false);
         }
         return new OptimizationResult(winner.program(), winner.score(), scored, budgetExhausted, stopped);
+    }
+
+    /** {@link #candidate} as an {@code OPTIMIZER_STEP} span. */
+    private Candidate observedCandidate(int seed, DspyContext context) {
+        ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP, "candidate " + seed,
+                Map.of("dspy.optimizer", "BootstrapFewShotWithRandomSearch", "dspy.candidate.seed", seed));
+        try {
+            Candidate candidate = candidate(seed, context.withSpan(step.span()));
+            step.end(candidate == null ? Map.of("dspy.budget_spent", true)
+                    : Map.of("dspy.candidate.score", candidate.score()));
+            return candidate;
+        } catch (RuntimeException | Error e) {
+            step.fail(e);
+            throw e;
+        }
     }
 
     /** Builds and scores the candidate for {@code seed} in {@code context}; {@code null} if the budget ran out. */
