@@ -38,10 +38,16 @@ public final class Prediction {
         if (completions.isEmpty()) {
             throw new IllegalArgumentException("A prediction needs at least one completion.");
         }
-        List<Map<String, Object>> copies = completions.stream()
-                .map(c -> Collections.unmodifiableMap(new LinkedHashMap<String, Object>(c)))
-                .toList();
-        return new Prediction(copies.get(0), copies);
+        if (completions.size() == 1) {
+            // the common case, on every call's path: one copy, no stream
+            Map<String, Object> only = Collections.unmodifiableMap(new LinkedHashMap<String, Object>(completions.get(0)));
+            return new Prediction(only, List.of(only));
+        }
+        List<Map<String, Object>> copies = new java.util.ArrayList<>(completions.size());
+        for (Map<String, ?> completion : completions) {
+            copies.add(Collections.unmodifiableMap(new LinkedHashMap<String, Object>(completion)));
+        }
+        return new Prediction(copies.get(0), List.copyOf(copies));
     }
 
     /** The value of an output field, or {@code null} if absent. */
