@@ -46,7 +46,7 @@ public final class ValueParser {
      * @param value the text of the field, or a JSON value
      * @param type the field's type
      * @return the typed value
-     * @throws IllegalArgumentException with pydantic's or DSPy's message if the value does not fit
+     * @throws IllegalArgumentException naming the expected type and the value (or DSPy's message) if the value does not fit
      */
     public static Object parseValue(Object value, FieldType type) {
         if (isText(type)) {
@@ -172,7 +172,7 @@ public final class ValueParser {
      * @param value a plain value ({@link JsonRepair} output, or Java data)
      * @param type the type
      * @return the converted value
-     * @throws IllegalArgumentException with a pydantic-style message listing every error
+     * @throws IllegalArgumentException with a message listing every problem (see ValidationMessages)
      */
     public static Object validate(Object value, FieldType type) {
         List<String[]> errors = new ArrayList<>(1);

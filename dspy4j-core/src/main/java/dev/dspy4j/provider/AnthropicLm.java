@@ -19,17 +19,19 @@ import dev.dspy4j.provider.http.AnthropicChat;
  * <li>Model {@code anthropic/<model>} (or a bare {@code claude-...}); key from
  *     {@code ANTHROPIC_API_KEY}; base URL {@code https://api.anthropic.com}, overridden by
  *     {@code ANTHROPIC_BASE_URL} or the {@link Builder}'s {@code baseUrl(URI)}.</li>
- * <li>System messages are joined (blank line between) into {@code system}; tool-role messages are
- *     sent as user text.</li>
+ * <li>System messages are joined (blank line between) into {@code system}. Images become
+ *     {@code image} blocks ({@code url} or {@code base64} source), files {@code document} blocks;
+ *     audio is refused with {@link LmException.Configuration}. Assistant tool calls become
+ *     {@code tool_use} blocks, and tool results {@code tool_result} blocks, consecutive ones in
+ *     one user turn as the API requires.</li>
  * <li>{@code max_tokens} is required by the API: when unset it is {@value AnthropicChat#DEFAULT_MAX_TOKENS}
  *     (plus the thinking budget when {@code reasoning_effort} is set).</li>
  * <li>{@code stop} goes out as {@code stop_sequences}; {@code temperature} as is; {@code seed} is
  *     not sent (the API has none); a {@code response_format} is rejected with
  *     {@link LmException.Configuration} (the API has none, and adapters only send it when
  *     {@link #capabilities()} lists it, which it does not).</li>
- * <li>Extra {@code tools} in OpenAI's function format become Anthropic tools
- *     ({@code name}, {@code description}, {@code input_schema}); native ones pass unchanged.
- *     {@code tool_choice} {@code auto}/{@code required}/{@code none}/a named function becomes
+ * <li>The request's tools become Anthropic tools ({@code name}, {@code description},
+ *     {@code input_schema}); its tool choice {@code AUTO}/{@code REQUIRED}/{@code NONE}/named becomes
  *     {@code auto}/{@code any}/{@code none}/{@code tool}. {@code reasoning_effort}
  *     {@code low}/{@code medium}/{@code high} becomes {@code thinking} with a budget of
  *     1024/2048/4096 tokens (litellm's mapping) unless {@code thinking} is given. Other extras are

@@ -51,10 +51,12 @@ import java.util.Map;
  *
  * <h2>Options on the wire</h2>
  * The LM's {@link Builder#options(LmOptions) options} overridden by each request's options:
- * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
- * {@code response_format}, then every {@link LmOptions#extra()} entry verbatim ({@code tools},
- * {@code tool_choice}, {@code reasoning_effort}, ...). {@code rollout_id} and {@code cache} are
- * never sent. For OpenAI reasoning models ({@code o1/o3/o4/o5*}, {@code gpt-5*} but not
+ * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed}, then every
+ * {@link LmOptions#extra()} entry verbatim ({@code reasoning_effort}, {@code top_p}, ...), then the
+ * request's typed parts: {@code tools} (as {@code function} tools), {@code tool_choice} and
+ * {@code response_format} (see {@link #wireBody(LmRequest)}). Messages carry content parts
+ * ({@code image_url}, {@code input_audio}, {@code file}), assistant {@code tool_calls} and
+ * {@code tool} messages. {@code rollout_id} and {@code cache} are never sent. For OpenAI reasoning models ({@code o1/o3/o4/o5*}, {@code gpt-5*} but not
  * {@code gpt-5-chat}, matched on the last name segment as DSPy does) max tokens go out as
  * {@code max_completion_tokens}, and temperature must be unset or 1.0 and max tokens unset or at
  * least 16,000 ({@link LmException.Configuration} otherwise, at build time for the defaults and at

@@ -23,7 +23,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * The last N LM calls, as DSPy's {@code lm.history}, and {@link #inspectHistory(int)} to print
- * them as DSPy's {@code inspect_history} does. Attach a history one of two ways:
+ * them as DSPy's {@code inspect_history} does. It is an interceptor; put it in one of two places:
  *
  * <ul>
  *   <li><b>per LM</b>, in the LM's chain: every call through that LM, by any program, is kept,
@@ -31,12 +31,13 @@ import java.util.random.RandomGenerator;
  *       <pre>{@code LmHistory history = LmHistory.create();
  * Lm lm = client.withInterceptors(Retry.defaults(), history);}</pre>
  *       Place it after the cache to see only provider calls, before it to see cache hits too.</li>
- *   <li><b>per program run</b>, as a listener in the run's context: every LM call the run makes,
- *       whichever LM answers, under the model name the provider reported:
+ *   <li><b>per program run</b>, on the run's context: every LM call the run makes, whichever LM
+ *       a predictor uses, under that LM's model name:
  *       <pre>{@code program.call(inputs, DspyContext.of(lm).withInterceptors(history));}</pre></li>
  * </ul>
  *
- * Attach one history one way only, or each call is kept twice. Failed calls are not kept.
+ * Failed calls are not kept; a streamed call is kept, with its assembled text, once the stream
+ * has been read to its end.
  *
  * <p>Entries ({@link LmCall}) never hold credentials: requests do not carry them, and
  * credential-like option names are dropped besides. They do hold full prompts and completions,

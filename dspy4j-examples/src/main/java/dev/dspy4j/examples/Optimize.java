@@ -9,7 +9,6 @@ import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.evaluate.ProgressBars;
 import dev.dspy4j.examples.ClassifySupport.Ticket;
 import dev.dspy4j.examples.ClassifySupport.Triage;
-import dev.dspy4j.lm.ConcurrencyLimit;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.Message;
@@ -58,8 +57,8 @@ public final class Optimize {
         if (configured.isEmpty()) {
             return 2;
         }
-        // Lms.of retries and caches; the limit adapts how many calls run at once to the provider
-        DspyContext context = DspyContext.of(configured.get()).withInterceptors(ConcurrencyLimit.defaults());
+        // Lms.of retries and caches; Evaluate and the optimizer bound how many calls run at once
+        DspyContext context = DspyContext.of(configured.get());
 
         List<Example> tickets = SupportTickets.load();
         List<Example> trainset = tickets.subList(0, 15);

@@ -9,11 +9,6 @@ import java.math.BigDecimal;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import java.math.BigDecimal;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-
 /**
  * Counts spend and refuses new calls once the budget is spent. It works as an interceptor on the
  * optimization's context, so it sees (and can refuse) every LM call, a predictor's own LM
