@@ -46,7 +46,8 @@ public final class ValueParser {
      * @param value the text of the field, or a JSON value
      * @param type the field's type
      * @return the typed value
-     * @throws IllegalArgumentException naming the expected type and the value (or DSPy's message) if the value does not fit
+     * @throws IllegalArgumentException naming the expected type and the value (or with DSPy's message)
+     *     if the value does not fit
      */
     public static Object parseValue(Object value, FieldType type) {
         if (isText(type)) {
