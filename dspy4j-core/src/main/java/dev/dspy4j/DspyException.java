@@ -1,5 +1,7 @@
 package dev.dspy4j;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Root of every exception dspy4j throws. All are unchecked.
  *
@@ -16,7 +18,7 @@ public class DspyException extends RuntimeException {
     }
 
     /** Creates an exception with a message and the underlying cause. */
-    public DspyException(String message, Throwable cause) {
+    public DspyException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 

@@ -8,5 +8,12 @@
  *
  * <p>Everything a call needs (LM, adapter, listeners) lives in an immutable
  * {@link dev.dspy4j.context.DspyContext}; there is no global mutable configuration.
+ *
+ * <p>Every package of dspy4j core is {@link org.jspecify.annotations.NullMarked @NullMarked}:
+ * parameters, return values and fields are never {@code null} unless their type is annotated
+ * {@link org.jspecify.annotations.Nullable @Nullable}.
  */
+@NullMarked
 package dev.dspy4j;
+
+import org.jspecify.annotations.NullMarked;

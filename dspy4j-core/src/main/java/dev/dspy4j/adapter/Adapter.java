@@ -8,6 +8,7 @@ import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns a signature, demos and inputs into LM messages, and the LM's reply back into typed output
@@ -99,7 +100,7 @@ public interface Adapter {
      * The adapter to retry with when parsing (or formatting) fails, or {@code null} for none.
      * {@link ChatAdapter} falls back to {@link JsonAdapter} unless told not to, as DSPy does.
      */
-    default Adapter fallback() {
+    default @Nullable Adapter fallback() {
         return null;
     }
 }

@@ -5,6 +5,7 @@ import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The LM's reply could not be parsed into the signature's outputs. Not retryable as such (the same
@@ -19,7 +20,7 @@ public class AdapterParseException extends DspyException {
     private final String adapterName;
     private final transient Signature signature;
     private final String lmResponse;
-    private final transient Map<String, Object> parsedResult;
+    private final transient @Nullable Map<String, Object> parsedResult;
 
     /**
      * Creates the exception.
@@ -31,7 +32,7 @@ public class AdapterParseException extends DspyException {
      * @param detail what went wrong, or {@code null}
      */
     public AdapterParseException(String adapterName, Signature signature, String lmResponse,
-                                 Map<String, Object> parsedResult, String detail) {
+                                 @Nullable Map<String, Object> parsedResult, @Nullable String detail) {
         super(message(adapterName, signature, lmResponse, parsedResult, detail));
         this.adapterName = adapterName;
         this.signature = signature;
@@ -40,7 +41,7 @@ public class AdapterParseException extends DspyException {
     }
 
     private static String message(String adapterName, Signature signature, String lmResponse,
-                                  Map<String, Object> parsed, String detail) {
+                                  @Nullable Map<String, Object> parsed, @Nullable String detail) {
         StringBuilder out = new StringBuilder();
         if (detail != null) {
             out.append(detail).append("\n\n");
@@ -74,7 +75,7 @@ public class AdapterParseException extends DspyException {
     }
 
     /** The fields parsed before the failure, or {@code null} if parsing did not get that far. */
-    public Map<String, Object> parsedResult() {
+    public @Nullable Map<String, Object> parsedResult() {
         return parsedResult;
     }
 }

@@ -6,6 +6,7 @@ import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The prompt text every DSPy adapter shares (reference §3.3): the numbered field lists, the
@@ -146,7 +147,7 @@ public final class AdapterText {
     }
 
     /** The first input field of type {@code History}, or {@code null}. */
-    static Field historyField(Signature signature) {
+    static @Nullable Field historyField(Signature signature) {
         for (Field field : signature.inputs()) {
             if (field.type() instanceof FieldType.SpecialType s && s.kind() == FieldType.SpecialType.Kind.HISTORY) {
                 return field;

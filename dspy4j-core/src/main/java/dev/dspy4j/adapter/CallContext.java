@@ -9,6 +9,7 @@ import dev.dspy4j.trace.SpanKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * @param router how another LM (e.g. TwoStep's extraction model) is routed the same way as
  *     {@code lm}: through the same interceptors and listeners
  */
-public record CallContext(Lm lm, List<DspyListener> listeners, Span span, LmRouter router) {
+public record CallContext(Lm lm, List<DspyListener> listeners, @Nullable Span span, LmRouter router) {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallContext.class);
 

@@ -10,6 +10,7 @@ import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's default adapter: every field is a section headed by a marker line
@@ -170,7 +171,7 @@ public final class ChatAdapter implements Adapter {
      * {@code null} when the fallback is off.
      */
     @Override
-    public Adapter fallback() {
+    public @Nullable Adapter fallback() {
         if (!jsonFallback) {
             return null;
         }

@@ -4,6 +4,7 @@ import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** ChatAdapter's turn texts: {@code [[ ## name ## ]]} sections and the completed marker. */
 class ChatTurns implements TurnWriter {
@@ -49,7 +50,7 @@ class ChatTurns implements TurnWriter {
     }
 
     @Override
-    public String assistantContent(Signature signature, Map<String, ?> values, String missingFieldMessage) {
+    public String assistantContent(Signature signature, Map<String, ?> values, @Nullable String missingFieldMessage) {
         StringBuilder out = new StringBuilder(128);
         List<Field> outputs = signature.outputs();
         for (int i = 0; i < outputs.size(); i++) {

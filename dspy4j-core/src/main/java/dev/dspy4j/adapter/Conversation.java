@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's message layout, shared by the adapters: the system message, then demos (incomplete ones
@@ -100,7 +101,8 @@ final class Conversation {
         return false;
     }
 
-    private static void addHistory(List<Message> messages, Signature signature, Object history, TurnWriter writer) {
+    private static void addHistory(List<Message> messages, Signature signature, @Nullable Object history,
+                                   TurnWriter writer) {
         for (Map<String, ?> turn : historyTurns(history)) {
             String user = writer.userContent(signature, turn, "", false);
             if (!user.isEmpty()) {
@@ -115,7 +117,10 @@ final class Conversation {
 
     /** The turns of a History value: {@code {"messages": [...]}}, a list of maps, or {@code null}. */
     @SuppressWarnings("unchecked")
-    private static List<Map<String, ?>> historyTurns(Object history) {
+    private static List<Map<String, ?>> historyTurns(@Nullable Object history) {
+        if (history == null) {
+            return List.of();
+        }
         Object messages = history instanceof Map<?, ?> map ? map.get("messages") : history;
         if (messages == null) {
             return List.of();

@@ -1,6 +1,7 @@
 package dev.dspy4j.adapter;
 
 import java.math.BigInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Reads the JSON-ish text LMs produce, with the semantics of Python's {@code json_repair.loads}
@@ -28,7 +29,7 @@ public final class JsonRepair {
      * @param text the LM's text
      * @return the value, {@code ""} if none
      */
-    public static Object loads(String text) {
+    public static @Nullable Object loads(String text) {
         Object strict = StrictJson.tryParse(text);
         if (strict != StrictJson.INVALID) {
             return strict;
@@ -47,7 +48,7 @@ public final class JsonRepair {
      * @throws IllegalArgumentException if the text is not a single literal (Python raises
      *     {@code ValueError} or {@code SyntaxError})
      */
-    public static Object literalEval(String text) {
+    public static @Nullable Object literalEval(String text) {
         return new PythonLiteral(text).parseWhole();
     }
 
@@ -55,7 +56,7 @@ public final class JsonRepair {
      * The first balanced {@code {...}} span of {@code text} (braces counted without regard to
      * quotes, like DSPy's recursive regex), or {@code null} if there is none.
      */
-    public static String firstBalancedObject(String text) {
+    public static @Nullable String firstBalancedObject(String text) {
         int n = text.length();
         for (int start = text.indexOf('{'); start >= 0; start = text.indexOf('{', start + 1)) {
             int depth = 0;

@@ -301,7 +301,8 @@ public final class JsonSchemas {
             keys.sort((a, b) -> a.equals(b) ? 0 : "type".equals(a) ? -1 : "type".equals(b) ? 1 : a.compareTo(b));
             Map<String, Object> out = new LinkedHashMap<>();
             for (String key : keys) {
-                out.put(key, typeFirst(map.get(key)));
+                Object child = map.get(key);
+                out.put(key, child == null ? null : typeFirst(child));
             }
             return (T) out;
         }

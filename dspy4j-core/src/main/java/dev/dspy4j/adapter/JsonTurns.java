@@ -5,6 +5,7 @@ import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /** JSONAdapter's turn texts: chat-style inputs, outputs as an indented JSON object. */
 final class JsonTurns extends ChatTurns {
@@ -33,7 +34,7 @@ final class JsonTurns extends ChatTurns {
     }
 
     @Override
-    public String assistantContent(Signature signature, Map<String, ?> values, String missingFieldMessage) {
+    public String assistantContent(Signature signature, Map<String, ?> values, @Nullable String missingFieldMessage) {
         Map<String, Object> object = new LinkedHashMap<>();
         for (Field field : signature.outputs()) {
             String name = field.name();

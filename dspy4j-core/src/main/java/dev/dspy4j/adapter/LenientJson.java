@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The lenient half of {@link JsonRepair#loads}: a forgiving recursive-descent reader modelled on
@@ -434,7 +435,7 @@ final class LenientJson {
     }
 
     /** Python truthiness of a plain value. */
-    static boolean isTruthy(Object value) {
+    static boolean isTruthy(@Nullable Object value) {
         if (value == null) {
             return false;
         }
@@ -460,7 +461,7 @@ final class LenientJson {
     }
 
     /** json_repair's "same object": equal key sets (recursively for nested objects), same kinds. */
-    private static boolean sameShape(Object a, Object b) {
+    private static boolean sameShape(@Nullable Object a, @Nullable Object b) {
         if (a instanceof Map<?, ?> ma && b instanceof Map<?, ?> mb) {
             if (!ma.keySet().equals(mb.keySet())) {
                 return false;

@@ -23,7 +23,7 @@ final class MarkerSections {
         Map<String, String> sections = new LinkedHashMap<>(8);
         int n = text.length();
         String current = null;
-        String firstLine = null;
+        String firstLine = ""; // read only once current is set
         int bodyStart = 0;
         int lineStart = 0;
         while (lineStart <= n) {

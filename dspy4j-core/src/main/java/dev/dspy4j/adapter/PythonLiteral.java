@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reader for Python literals, the subset of {@code ast.literal_eval} an LM's answer may use.
@@ -22,7 +23,7 @@ final class PythonLiteral {
         this.n = text.length();
     }
 
-    Object parseWhole() {
+    @Nullable Object parseWhole() {
         // literal_eval strips leading spaces and tabs; the rest must be one expression
         while (i < n && (s.charAt(i) == ' ' || s.charAt(i) == '\t')) {
             i++;
@@ -39,7 +40,7 @@ final class PythonLiteral {
         return new IllegalArgumentException("malformed node or string: " + PythonValues.repr(s));
     }
 
-    private Object expression() {
+    private @Nullable Object expression() {
         skipSpace();
         if (i >= n) {
             throw fail();

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders values exactly as DSPy puts them into prompts, with Python's spelling: {@code str()}
@@ -39,9 +40,10 @@ public final class PythonValues {
      * @param value the value, possibly {@code null}
      * @return the text to put in the message
      */
-    public static String formatFieldValue(FieldType type, Object value) {
-        if (type instanceof FieldType.StrType && (value instanceof Collection<?> || (value != null && value.getClass().isArray()))) {
-            return numberedList((List<?>) toJsonable(value));
+    public static String formatFieldValue(FieldType type, @Nullable Object value) {
+        if (type instanceof FieldType.StrType && (value instanceof Collection<?> || (value != null && value.getClass().isArray()))
+                && toJsonable(value) instanceof List<?> items) {
+            return numberedList(items);
         }
         if (value instanceof String s) {
             return s;
@@ -84,7 +86,7 @@ public final class PythonValues {
      * @param value any value a signature field may hold
      * @return the plain value
      */
-    public static Object toJsonable(Object value) {
+    public static @Nullable Object toJsonable(@Nullable Object value) {
         if (value == null || value instanceof String || value instanceof Boolean || value instanceof Long
                 || value instanceof Double || value instanceof BigInteger) {
             return value;
@@ -143,7 +145,7 @@ public final class PythonValues {
      * Python's {@code str()} of a plain value: {@code True}/{@code False}, {@code None}, Python's
      * float repr, and strings unquoted. Lists and maps use Python's repr ({@code ['a', 1]}).
      */
-    public static String str(Object value) {
+    public static String str(@Nullable Object value) {
         if (value instanceof String s) {
             return s;
         }
@@ -155,13 +157,13 @@ public final class PythonValues {
      * ({@code 'a'}, {@code "it's"}), {@code True}, {@code None}, lists and dicts with Python's
      * spacing.
      */
-    public static String repr(Object value) {
+    public static String repr(@Nullable Object value) {
         StringBuilder out = new StringBuilder();
         appendRepr(out, toJsonable(value));
         return out.toString();
     }
 
-    private static void appendRepr(StringBuilder out, Object value) {
+    private static void appendRepr(StringBuilder out, @Nullable Object value) {
         if (value == null) {
             out.append("None");
         } else if (value instanceof Boolean b) {
@@ -235,25 +237,25 @@ public final class PythonValues {
      * {@code ": "} separators, non-ASCII characters kept, {@code NaN}/{@code Infinity} for
      * non-finite floats.
      */
-    public static String jsonDumps(Object value) {
+    public static String jsonDumps(@Nullable Object value) {
         StringBuilder out = new StringBuilder(64);
         appendJson(out, toJsonable(value), -1, 0);
         return out.toString();
     }
 
     /** Python's {@code json.dumps(value, indent=2, ensure_ascii=False)}. */
-    public static String jsonDumpsIndented(Object value) {
+    public static String jsonDumpsIndented(@Nullable Object value) {
         StringBuilder out = new StringBuilder(128);
         appendJson(out, toJsonable(value), 2, 0);
         return out.toString();
     }
 
     /** Appends {@code value} (already plain) as compact Python JSON. */
-    static void appendJson(StringBuilder out, Object value) {
+    static void appendJson(StringBuilder out, @Nullable Object value) {
         appendJson(out, value, -1, 0);
     }
 
-    private static void appendJson(StringBuilder out, Object value, int indent, int depth) {
+    private static void appendJson(StringBuilder out, @Nullable Object value, int indent, int depth) {
         if (value == null) {
             out.append("null");
         } else if (value instanceof String s) {
@@ -318,7 +320,7 @@ public final class PythonValues {
         }
     }
 
-    private static String jsonKey(Object key) {
+    private static String jsonKey(@Nullable Object key) {
         if (key == null) {
             return "null";
         }

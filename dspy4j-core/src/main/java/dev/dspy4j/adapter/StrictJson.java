@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Python's {@code json.loads} (strict JSON plus {@code NaN}, {@code Infinity}, {@code -Infinity};
@@ -24,7 +25,7 @@ final class StrictJson {
     }
 
     /** The value of {@code text}, or {@link #INVALID}. */
-    static Object tryParse(String text) {
+    static @Nullable Object tryParse(String text) {
         StrictJson parser = new StrictJson(text);
         try {
             parser.skipWhitespace();
@@ -36,7 +37,7 @@ final class StrictJson {
         }
     }
 
-    private Object value() {
+    private @Nullable Object value() {
         if (i >= n) {
             throw new IllegalArgumentException("end");
         }
@@ -76,7 +77,7 @@ final class StrictJson {
         }
     }
 
-    private Object word(String word, Object value) {
+    private @Nullable Object word(String word, @Nullable Object value) {
         if (!s.startsWith(word, i)) {
             throw new IllegalArgumentException(word);
         }

@@ -2,6 +2,7 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.signature.Signature;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How an adapter writes the content of one user or assistant turn. {@link Conversation} lays the
@@ -20,5 +21,5 @@ interface TurnWriter {
      * The content of an assistant turn with every output of {@code signature}; an output absent
      * from {@code values} is written as {@code missingFieldMessage} ({@code null}: {@code None}).
      */
-    String assistantContent(Signature signature, Map<String, ?> values, String missingFieldMessage);
+    String assistantContent(Signature signature, Map<String, ?> values, @Nullable String missingFieldMessage);
 }

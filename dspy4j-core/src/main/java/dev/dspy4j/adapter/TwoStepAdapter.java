@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's {@code TwoStepAdapter}: the main LM answers a free-form prompt, then a second, usually
@@ -164,7 +165,7 @@ public final class TwoStepAdapter implements Adapter {
         }
 
         @Override
-        public String assistantContent(Signature signature, Map<String, ?> values, String missingFieldMessage) {
+        public String assistantContent(Signature signature, Map<String, ?> values, @Nullable String missingFieldMessage) {
             StringJoiner parts = new StringJoiner("\n\n");
             for (Field field : signature.outputs()) {
                 if (values.containsKey(field.name())) {

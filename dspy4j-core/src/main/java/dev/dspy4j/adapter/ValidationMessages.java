@@ -3,6 +3,7 @@ package dev.dspy4j.adapter;
 import dev.dspy4j.signature.FieldType;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The text of a value that does not fit its field's type, which the adapters embed in DSPy's
@@ -29,7 +30,7 @@ final class ValidationMessages {
     }
 
     /** {@code got <value> (<type>)} for one input, long values shortened in the middle. */
-    static String describeInput(Object input) {
+    static String describeInput(@Nullable Object input) {
         String repr = PythonValues.repr(input);
         if (repr.length() > 50) {
             repr = repr.substring(0, 25) + "..." + repr.substring(repr.length() - 24);
@@ -37,7 +38,7 @@ final class ValidationMessages {
         return "got " + repr + " (" + pythonTypeName(input) + ")";
     }
 
-    private static String pythonTypeName(Object input) {
+    private static String pythonTypeName(@Nullable Object input) {
         if (input == null) {
             return "NoneType";
         }
@@ -100,7 +101,7 @@ final class ValidationMessages {
         };
     }
 
-    private static String message(String kind, String detail) {
+    private static @Nullable String message(String kind, @Nullable String detail) {
         return switch (kind) {
             case "string_type" -> "expected a string";
             case "int_parsing" -> "expected an integer, but the text is not a whole number";

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's {@code parse_value}: turns an output field's text (or, for JSON replies, its JSON value)
@@ -49,7 +50,7 @@ public final class ValueParser {
      * @throws IllegalArgumentException naming the expected type and the value (or with DSPy's message)
      *     if the value does not fit
      */
-    public static Object parseValue(Object value, FieldType type) {
+    public static @Nullable Object parseValue(@Nullable Object value, FieldType type) {
         if (isText(type)) {
             return value instanceof String s ? s : PythonValues.str(value);
         }
@@ -82,7 +83,7 @@ public final class ValueParser {
                         || s.kind() == FieldType.SpecialType.Kind.CODE));
     }
 
-    private static Object findEnumMember(FieldType.EnumType type, Object identifier) {
+    private static Object findEnumMember(FieldType.EnumType type, @Nullable Object identifier) {
         for (Map.Entry<String, String> member : type.members().entrySet()) {
             if (member.getValue().equals(identifier)) {
                 return enumResult(type, member.getKey(), member.getValue());
@@ -103,7 +104,7 @@ public final class ValueParser {
         return Enum.valueOf((Class) type.javaType(), name);
     }
 
-    private static Object parseLiteral(FieldType.LiteralType type, Object value) {
+    private static Object parseLiteral(FieldType.LiteralType type, @Nullable Object value) {
         for (Object allowed : type.values()) {
             if (pythonEquals(allowed, value)) {
                 return value instanceof Long || value instanceof String || value instanceof Boolean ? value : allowed;
@@ -139,7 +140,7 @@ public final class ValueParser {
     }
 
     /** Python's {@code ==} between plain values ({@code 1 == 1.0 == True}). */
-    static boolean pythonEquals(Object a, Object b) {
+    static boolean pythonEquals(@Nullable Object a, @Nullable Object b) {
         if (a == null || b == null) {
             return a == b;
         }
@@ -152,11 +153,11 @@ public final class ValueParser {
     }
 
     /** An int or a float, not a bool (which Python counts as an int). */
-    private static boolean isNumber(Object v) {
+    private static boolean isNumber(@Nullable Object v) {
         return v instanceof Long || v instanceof Double || v instanceof BigInteger;
     }
 
-    private static Double numeric(Object v) {
+    private static @Nullable Double numeric(@Nullable Object v) {
         if (v instanceof Boolean b) {
             return b ? 1.0 : 0.0;
         }
@@ -175,7 +176,7 @@ public final class ValueParser {
      * @return the converted value
      * @throws IllegalArgumentException with a message listing every problem (see ValidationMessages)
      */
-    public static Object validate(Object value, FieldType type) {
+    public static @Nullable Object validate(@Nullable Object value, FieldType type) {
         List<String[]> errors = new ArrayList<>(1);
         Object result = validate(PythonValues.toJsonable(value), type, "", errors);
         if (result == FAIL || !errors.isEmpty()) {
@@ -184,7 +185,7 @@ public final class ValueParser {
         return result;
     }
 
-    private static Object validate(Object v, FieldType type, String loc, List<String[]> errors) {
+    private static @Nullable Object validate(@Nullable Object v, FieldType type, String loc, List<String[]> errors) {
         return switch (type) {
             case FieldType.StrType t -> v instanceof String ? v : error(errors, loc, "string_type", v);
             case FieldType.IntType t -> toInt(v, loc, errors);
@@ -217,12 +218,13 @@ public final class ValueParser {
         };
     }
 
-    private static Object error(List<String[]> errors, String loc, String kind, Object input, String... detail) {
+    private static Object error(List<String[]> errors, String loc, String kind, @Nullable Object input,
+                                @Nullable String... detail) {
         errors.add(new String[] {loc, kind, ValidationMessages.describeInput(input), detail.length > 0 ? detail[0] : null});
         return FAIL;
     }
 
-    private static Object toInt(Object v, String loc, List<String[]> errors) {
+    private static Object toInt(@Nullable Object v, String loc, List<String[]> errors) {
         if (v instanceof Long || v instanceof BigInteger) {
             return v;
         }
@@ -260,7 +262,7 @@ public final class ValueParser {
         return c >= '0' && c <= '9';
     }
 
-    private static Object toFloat(Object v, String loc, List<String[]> errors) {
+    private static Object toFloat(@Nullable Object v, String loc, List<String[]> errors) {
         if (v instanceof Double) {
             return v;
         }
@@ -297,7 +299,7 @@ public final class ValueParser {
         return error(errors, loc, "float_type", v);
     }
 
-    private static Object toBool(Object v, String loc, List<String[]> errors) {
+    private static Object toBool(@Nullable Object v, String loc, List<String[]> errors) {
         if (v instanceof Boolean) {
             return v;
         }
@@ -323,7 +325,7 @@ public final class ValueParser {
         return error(errors, loc, v instanceof Number ? "bool_parsing" : "bool_type", v);
     }
 
-    private static Object toList(Object v, FieldType.ListType type, String loc, List<String[]> errors) {
+    private static Object toList(@Nullable Object v, FieldType.ListType type, String loc, List<String[]> errors) {
         if (!(v instanceof Collection<?> items)) {
             return error(errors, loc, "list_type", v);
         }
@@ -338,7 +340,7 @@ public final class ValueParser {
         return failed ? FAIL : out;
     }
 
-    private static Object toDict(Object v, FieldType.DictType type, String loc, List<String[]> errors) {
+    private static Object toDict(@Nullable Object v, FieldType.DictType type, String loc, List<String[]> errors) {
         if (!(v instanceof Map<?, ?> map)) {
             return error(errors, loc, "dict_type", v);
         }
@@ -354,7 +356,7 @@ public final class ValueParser {
         return failed ? FAIL : out;
     }
 
-    private static Object toRecord(Object v, FieldType.RecordType type, String loc, List<String[]> errors) {
+    private static Object toRecord(@Nullable Object v, FieldType.RecordType type, String loc, List<String[]> errors) {
         if (type.javaType() != null && type.javaType().isInstance(v)) {
             return v;
         }

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's {@code XMLAdapter}: every field is wrapped in a tag named after it
@@ -82,7 +83,7 @@ public final class XmlAdapter implements Adapter {
      * {@link #withoutFallback()}.
      */
     @Override
-    public Adapter fallback() {
+    public @Nullable Adapter fallback() {
         return jsonFallback ? JsonAdapter.WITHOUT_NATIVE_FUNCTION_CALLING : null;
     }
 
@@ -113,7 +114,7 @@ public final class XmlAdapter implements Adapter {
      * @param missingFieldMessage the text for an absent output, or {@code null} for {@code None}
      * @return the turn's text
      */
-    public String assistantContent(Signature signature, Map<String, ?> outputs, String missingFieldMessage) {
+    public String assistantContent(Signature signature, Map<String, ?> outputs, @Nullable String missingFieldMessage) {
         return TURNS.assistantContent(signature, outputs, missingFieldMessage);
     }
 
@@ -137,7 +138,7 @@ public final class XmlAdapter implements Adapter {
         }
 
         @Override
-        public String assistantContent(Signature signature, Map<String, ?> values, String missingFieldMessage) {
+        public String assistantContent(Signature signature, Map<String, ?> values, @Nullable String missingFieldMessage) {
             Map<Field, Object> all = new LinkedHashMap<>();
             for (Field field : signature.outputs()) {
                 all.put(field, values.containsKey(field.name()) ? values.get(field.name()) : missingFieldMessage);
@@ -232,34 +233,34 @@ public final class XmlAdapter implements Adapter {
      * Tries the field's type and then, for an optional, its inner type and an untyped reading, as
      * DSPy tries the schema and each of its {@code anyOf} branches.
      */
-    private Object parseField(Signature signature, String completion, Field field, List<XmlElement> found) {
+    private @Nullable Object parseField(Signature signature, String completion, Field field, List<XmlElement> found) {
         FieldType type = field.type();
-        List<FieldType> candidates = new ArrayList<>(3);
+        List<@Nullable FieldType> candidates = new ArrayList<>(3);
         candidates.add(type);
         if (type instanceof FieldType.OptionalType optional) {
             candidates.add(optional.inner());
-            candidates.add(null);
+            candidates.add(null); // no type: an untyped reading
         }
         Object value = null;
-        RuntimeException error = null;
-        for (FieldType candidate : candidates) {
+        for (int i = 0; ; i++) {
             try {
-                value = XmlValues.elementsToValue(found, candidate);
+                value = XmlValues.elementsToValue(found, candidates.get(i));
                 return parseValue(value, type);
             } catch (RuntimeException e) {
-                error = e;
+                if (i == candidates.size() - 1) {
+                    throw new AdapterParseException(name(), signature, completion, null,
+                            "Failed to parse field " + fieldRepr(field) + " with value " + PythonValues.str(value)
+                                    + ": " + e.getMessage());
+                }
             }
         }
-        throw new AdapterParseException(name(), signature, completion, null,
-                "Failed to parse field " + fieldRepr(field) + " with value " + PythonValues.str(value) + ": "
-                        + error.getMessage());
     }
 
     /**
      * DSPy's {@code parse_value}, then, when that fails validation, pydantic's validation of the
      * rebuilt value as is. Enum and literal mismatches are not validation errors and fail at once.
      */
-    private static Object parseValue(Object value, FieldType type) {
+    private static @Nullable Object parseValue(@Nullable Object value, FieldType type) {
         try {
             return ValueParser.parseValue(value, type);
         } catch (IllegalArgumentException e) {

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One element of a parsed XML tree, shaped like Python's {@code xml.etree.ElementTree.Element}:
@@ -28,8 +29,8 @@ final class XmlElement {
     private final String tag;
     private final Map<String, String> attributes;
     private final List<XmlElement> children = new ArrayList<>();
-    private String text;
-    private String tail;
+    private @Nullable String text;
+    private @Nullable String tail;
 
     XmlElement(String tag, Map<String, String> attributes) {
         this.tag = tag;
@@ -47,12 +48,12 @@ final class XmlElement {
     }
 
     /** The character data before the first child, or {@code null}. */
-    String text() {
+    @Nullable String text() {
         return text;
     }
 
     /** The character data after this element's end tag, or {@code null}. */
-    String tail() {
+    @Nullable String tail() {
         return tail;
     }
 

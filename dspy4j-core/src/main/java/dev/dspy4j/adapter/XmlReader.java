@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A small strict XML reader that behaves like Python's {@code xml.etree.ElementTree.fromstring}
@@ -411,7 +412,7 @@ final class XmlReader {
         return element;
     }
 
-    private static String resolve(String prefix, Map<String, String> scope) {
+    private static @Nullable String resolve(String prefix, Map<String, String> scope) {
         if (prefix.equals("xml")) {
             return XML_NAMESPACE;
         }

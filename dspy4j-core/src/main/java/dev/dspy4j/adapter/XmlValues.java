@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The type-driven parts of DSPy's XMLAdapter: which output types are written as nested XML, the
@@ -68,13 +69,13 @@ final class XmlValues {
      * as Python's {@code str()} with {@code &} and {@code <} escaped; {@code None} and empty lists
      * as {@code <tag />}.
      */
-    static String valueToXml(Object value, String tag) {
+    static String valueToXml(@Nullable Object value, String tag) {
         StringBuilder out = new StringBuilder();
         appendValue(out, value, tag, null);
         return out.toString();
     }
 
-    private static void appendValue(StringBuilder out, Object value, String tag, String key) {
+    private static void appendValue(StringBuilder out, @Nullable Object value, String tag, @Nullable String key) {
         String attributes = key == null ? "" : " key=" + quoteAttribute(key);
         if (value instanceof List<?> list) {
             if (list.isEmpty()) {
@@ -170,7 +171,7 @@ final class XmlValues {
      * @param elements the elements with this name, at least one
      * @param type the expected type; {@code null} stands for a schema without a type
      */
-    static Object elementsToValue(List<XmlElement> elements, FieldType type) {
+    static @Nullable Object elementsToValue(List<XmlElement> elements, @Nullable FieldType type) {
         XmlElement first = elements.get(0);
         if (type instanceof FieldType.OptionalType optional) {
             if (first.children().isEmpty() && PythonText.strip(textOf(first)).isEmpty()) {
@@ -182,8 +183,8 @@ final class XmlValues {
                     ? null : optional.inner();
         }
         Kind kind = kind(type);
-        if (kind == Kind.ARRAY) {
-            FieldType itemType = ((FieldType.ListType) type).element();
+        if (type instanceof FieldType.ListType list) { // kind ARRAY
+            FieldType itemType = list.element();
             List<XmlElement> items = elements;
             if (elements.size() == 1 && first.children().isEmpty()) {
                 String text = PythonText.strip(textOf(first));
@@ -234,7 +235,7 @@ final class XmlValues {
         return out;
     }
 
-    private static FieldType childType(FieldType type, String name) {
+    private static @Nullable FieldType childType(@Nullable FieldType type, String name) {
         if (type instanceof FieldType.RecordType record) {
             return record.fields().get(name);
         }
@@ -244,7 +245,7 @@ final class XmlValues {
         return null;
     }
 
-    private static Kind kind(FieldType type) {
+    private static Kind kind(@Nullable FieldType type) {
         if (type == null) {
             return Kind.OTHER;
         }

@@ -26,4 +26,7 @@
  *
  * <p>All adapters are immutable and thread-safe; per-signature text is memoized on the signature.
  */
+@NullMarked
 package dev.dspy4j.adapter;
+
+import org.jspecify.annotations.NullMarked;

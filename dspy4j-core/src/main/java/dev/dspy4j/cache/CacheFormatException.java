@@ -1,6 +1,7 @@
 package dev.dspy4j.cache;
 
 import dev.dspy4j.DspyException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stored cache bytes could not be read back as a response: corrupt, truncated, or written in a
@@ -15,7 +16,7 @@ public class CacheFormatException extends DspyException {
      * @param message what is wrong with the stored bytes
      * @param cause the parse failure, or {@code null}
      */
-    public CacheFormatException(String message, Throwable cause) {
+    public CacheFormatException(String message, @Nullable Throwable cause) {
         super(message, cause);
     }
 }

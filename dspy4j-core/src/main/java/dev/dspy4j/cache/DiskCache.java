@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,14 +72,17 @@ public final class DiskCache implements LmCache {
             + Long.toHexString(ThreadLocalRandom.current().nextLong());
     private final AtomicLong writes = new AtomicLong();
     private final ReentrantLock openLock = new ReentrantLock();
+    private final Path root; // the layout's directory, holding the entries
+    private final Path temp; // where entries are written before they are moved in place
     private volatile boolean opened;
+    private volatile boolean usable;
     private volatile boolean writable;
-    private Path root;
-    private Path temp;
-    private DiskEviction eviction;
+    private @Nullable DiskEviction eviction; // set by open() when capped and writable
 
     private DiskCache(Builder builder) {
         this.directory = builder.directory != null ? builder.directory : defaultDirectory();
+        this.root = directory.resolve(LAYOUT);
+        this.temp = root.resolve(TEMP);
         this.maxBytes = builder.maxBytes;
         this.outage = new OutageWarning(LOG, "Disk cache at " + directory);
     }
@@ -202,20 +206,18 @@ public final class DiskCache implements LmCache {
     /** Creates the layout on first use; false if the cache cannot be used at all. */
     private boolean open() {
         if (opened) {
-            return root != null;
+            return usable;
         }
         openLock.lock();
         try {
             if (opened) {
-                return root != null;
+                return usable;
             }
-            Path layout = directory.resolve(LAYOUT);
-            Path tmp = layout.resolve(TEMP);
             try {
-                Files.createDirectories(tmp);
+                Files.createDirectories(temp);
                 writable = true;
             } catch (IOException | SecurityException e) {
-                if (Files.isDirectory(layout)) {
+                if (Files.isDirectory(root)) {
                     LOG.warn("Disk cache at {} is read-only ({}); serving existing entries, storing none",
                             directory, e.toString());
                 } else {
@@ -225,12 +227,11 @@ public final class DiskCache implements LmCache {
                     return false;
                 }
             }
-            root = layout;
-            temp = tmp;
+            usable = true;
             if (writable) {
-                removeStaleTempFiles(tmp);
+                removeStaleTempFiles(temp);
                 if (maxBytes > 0) {
-                    eviction = new DiskEviction(layout, maxBytes, LOG);
+                    eviction = new DiskEviction(root, maxBytes, LOG);
                     eviction.recount();
                 }
             }
@@ -260,11 +261,10 @@ public final class DiskCache implements LmCache {
 
     Path fileFor(String key) {
         String name = CacheKey.sha256Hex(key);
-        Path base = root != null ? root : directory.resolve(LAYOUT);
-        return base.resolve(name.substring(0, 2)).resolve(name + SUFFIX);
+        return root.resolve(name.substring(0, 2)).resolve(name + SUFFIX);
     }
 
-    private void discard(Path file, String reason) {
+    private void discard(Path file, @Nullable String reason) {
         LOG.debug("Dropping corrupt disk cache entry {}: {}", file, reason);
         if (writable) {
             deleteQuietly(file);
@@ -294,7 +294,7 @@ public final class DiskCache implements LmCache {
 
     /** Configures a {@link DiskCache}; every setting is optional. Not thread-safe. */
     public static final class Builder {
-        private Path directory;
+        private @Nullable Path directory;
         private long maxBytes;
 
         private Builder() {

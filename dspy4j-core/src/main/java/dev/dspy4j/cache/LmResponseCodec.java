@@ -7,6 +7,7 @@ import dev.dspy4j.lm.Usage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -93,7 +94,7 @@ public final class LmResponseCodec {
         } catch (JacksonException e) {
             throw new CacheFormatException("Stored response is not valid JSON: " + e.getOriginalMessage(), e);
         }
-        if (root == null || !root.isObject() || !FORMAT.equals(text(root, "format", false))) {
+        if (root == null || !root.isObject() || !FORMAT.equals(text(root, "format"))) {
             throw new CacheFormatException("Stored bytes are not a " + FORMAT + " entry", null);
         }
         JsonNode version = root.get("version");
@@ -116,12 +117,12 @@ public final class LmResponseCodec {
                 }
                 List<ToolCall> calls = new ArrayList<>(callNodes.size());
                 for (JsonNode t : callNodes) {
-                    calls.add(ToolCall.parse(text(t, "id", true), text(t, "name", false), text(t, "arguments", false)));
+                    calls.add(ToolCall.parse(textOrNull(t, "id"), text(t, "name"), text(t, "arguments")));
                 }
-                choices.add(new Choice(text(c, "text", false), calls,
-                        text(c, "reasoning_content", true), text(c, "finish_reason", true)));
+                choices.add(new Choice(text(c, "text"), calls,
+                        textOrNull(c, "reasoning_content"), textOrNull(c, "finish_reason")));
             }
-            return new LmResponse(choices, tokens, text(root, "model", true), false);
+            return new LmResponse(choices, tokens, textOrNull(root, "model"), false);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CacheFormatException("Stored response is malformed: " + e.getMessage(), e);
         }
@@ -143,15 +144,22 @@ public final class LmResponseCodec {
         return node.longValue();
     }
 
-    private static String text(JsonNode parent, String name, boolean nullable) {
+    private static String text(JsonNode parent, String name) {
         JsonNode node = parent.get(name);
         if (node != null && node.isString()) {
             return node.stringValue();
         }
-        if (nullable && node != null && node.isNull()) {
+        throw new CacheFormatException("Stored response has no string '" + name + "'", null);
+    }
+
+    private static @Nullable String textOrNull(JsonNode parent, String name) {
+        JsonNode node = parent.get(name);
+        if (node != null && node.isString()) {
+            return node.stringValue();
+        }
+        if (node != null && node.isNull()) {
             return null;
         }
-        throw new CacheFormatException("Stored response has no " + (nullable ? "string or null" : "string")
-                + " '" + name + "'", null);
+        throw new CacheFormatException("Stored response has no string or null '" + name + "'", null);
     }
 }

@@ -15,4 +15,7 @@
  * per outage, and nothing touches the file system before the first lookup. Disable caching for
  * one request with {@code LmOptions.withCache(false)}.
  */
+@NullMarked
 package dev.dspy4j.cache;
+
+import org.jspecify.annotations.NullMarked;

@@ -70,7 +70,8 @@ final class ContextLm implements Lm {
 
     private CallInfo callInfo(ActiveSpan span) {
         String parent = context.span() == null ? "" : context.span().id();
-        String id = span.recording() ? span.span().id() : Span.newId();
+        Span started = span.span();
+        String id = started != null ? started.id() : Span.newId();
         return new CallInfo(id, parent, predictorPath, 1, Map.of());
     }
 

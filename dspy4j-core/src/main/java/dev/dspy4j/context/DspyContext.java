@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything a program call needs besides its inputs: the LM, the adapter, default generation
@@ -51,16 +52,16 @@ public final class DspyContext {
             List.of(), null, Map.of());
     private static final InheritableThreadLocal<DspyContext.Scope> CURRENT = new InheritableThreadLocal<>();
 
-    private final Lm lm;
+    private final @Nullable Lm lm;
     private final Adapter adapter;
     private final LmOptions options;
     private final List<DspyListener> listeners;
     private final List<LmInterceptor> interceptors;
-    private final Span span;
+    private final @Nullable Span span;
     private final Map<ContextKey<?>, Object> values;
 
-    private DspyContext(Lm lm, Adapter adapter, LmOptions options, List<DspyListener> listeners,
-                        List<LmInterceptor> interceptors, Span span, Map<ContextKey<?>, Object> values) {
+    private DspyContext(@Nullable Lm lm, Adapter adapter, LmOptions options, List<DspyListener> listeners,
+                        List<LmInterceptor> interceptors, @Nullable Span span, Map<ContextKey<?>, Object> values) {
         this.lm = lm;
         this.adapter = adapter;
         this.options = options;
@@ -93,7 +94,7 @@ public final class DspyContext {
     }
 
     /** The LM, or {@code null} if none is set. */
-    public Lm lm() {
+    public @Nullable Lm lm() {
         return lm;
     }
 
@@ -135,7 +136,7 @@ public final class DspyContext {
     }
 
     /** The span that work started under this context belongs to, or {@code null} at the top. */
-    public Span span() {
+    public @Nullable Span span() {
         return span;
     }
 
@@ -178,7 +179,7 @@ public final class DspyContext {
     }
 
     /** This context with work nested under {@code parent} (listeners see it as the parent span). */
-    public DspyContext withSpan(Span parent) {
+    public DspyContext withSpan(@Nullable Span parent) {
         return parent == span ? this
                 : new DspyContext(lm, adapter, options, listeners, interceptors, parent, values);
     }
@@ -282,12 +283,12 @@ public final class DspyContext {
      * write its value: modules keep learned-state overrides this way, integrations their own data.
      */
     @SuppressWarnings("unchecked")
-    public <T> T get(ContextKey<T> key) {
+    public <T> @Nullable T get(ContextKey<T> key) {
         return values.isEmpty() ? null : (T) values.get(key);
     }
 
     /** This context with {@code value} stored under {@code key} ({@code null} removes it). */
-    public <T> DspyContext with(ContextKey<T> key, T value) {
+    public <T> DspyContext with(ContextKey<T> key, @Nullable T value) {
         Objects.requireNonNull(key, "key");
         Map<ContextKey<?>, Object> copy;
         if (values.isEmpty()) {
@@ -312,11 +313,11 @@ public final class DspyContext {
     /** A binding of a context to a thread; closing it restores the previous binding. */
     public static final class Scope implements AutoCloseable {
         private final DspyContext bound;
-        private final Scope previous;
+        private final @Nullable Scope previous;
         private final Thread owner;
         private volatile boolean closed;
 
-        private Scope(DspyContext bound, Scope previous, Thread owner) {
+        private Scope(DspyContext bound, @Nullable Scope previous, Thread owner) {
             this.bound = bound;
             this.previous = previous;
             this.owner = owner;

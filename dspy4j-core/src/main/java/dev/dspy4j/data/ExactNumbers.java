@@ -76,7 +76,10 @@ final class ExactNumbers {
         if (boxed == BigInteger.class) {
             return whole;
         }
-        int bits = WHOLE_BITS.get(boxed);
+        Integer bits = WHOLE_BITS.get(boxed);
+        if (bits == null) {
+            throw new IllegalStateException(boxed.getName() + " is not a type convert produces; check isTarget first");
+        }
         if (whole.bitLength() > bits) {
             throw new IllegalArgumentException("it is outside the range of " + boxed.getSimpleName() + " ("
                     + BigInteger.ONE.shiftLeft(bits).negate() + " to " + BigInteger.ONE.shiftLeft(bits).subtract(

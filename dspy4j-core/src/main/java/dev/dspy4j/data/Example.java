@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One data point: named values, some of which are declared inputs (the rest are labels). The Java
@@ -130,7 +131,7 @@ public final class Example {
     }
 
     /** The value for the key, or {@code null} if absent or {@code None}. */
-    public Object get(String key) {
+    public @Nullable Object get(String key) {
         return values.get(key);
     }
 
@@ -148,11 +149,11 @@ public final class Example {
     }
 
     /**
-     * The value for the key, which must be present.
+     * The value for the key, which must be present ({@code null} if it is {@code None}).
      *
      * @throws DspyException naming the key and the keys present if it is absent
      */
-    public Object require(String key) {
+    public @Nullable Object require(String key) {
         if (!values.containsKey(key)) {
             throw new DspyException("No value for '" + key + "'; present: " + values.keySet() + ".");
         }
@@ -160,7 +161,7 @@ public final class Example {
     }
 
     /** This example with one more (or a replaced) value; input declarations are kept. */
-    public Example with(String key, Object value) {
+    public Example with(String key, @Nullable Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(values);
         copy.put(Objects.requireNonNull(key, "key"), value);
         return new Example(Collections.unmodifiableMap(copy), inputKeys);
@@ -193,12 +194,12 @@ public final class Example {
         return values;
     }
 
-    private static String describe(Object value) {
+    private static String describe(@Nullable Object value) {
         return value == null ? "None" : value.getClass().getSimpleName() + " " + value;
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return this == o || (o instanceof Example other && values.equals(other.values)
                 && inputKeys.equals(other.inputKeys));
     }

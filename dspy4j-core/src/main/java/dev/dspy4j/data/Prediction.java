@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a module returns: named output values, plus every completion when the LM was asked for
@@ -51,7 +52,7 @@ public final class Prediction {
     }
 
     /** The value of an output field, or {@code null} if absent. */
-    public Object get(String field) {
+    public @Nullable Object get(String field) {
         return values.get(field);
     }
 
@@ -91,7 +92,7 @@ public final class Prediction {
      *     {@code type} is primitive
      */
     @SuppressWarnings("unchecked")
-    public <T> T get(String field, Class<T> type) {
+    public <T> @Nullable T get(String field, Class<T> type) {
         Object value = require(field);
         Class<?> boxed = boxed(type);
         if (value == null) {
@@ -136,11 +137,11 @@ public final class Prediction {
     }
 
     /**
-     * The value of an output field, which must be present.
+     * The value of an output field, which must be present ({@code null} if it is {@code None}).
      *
      * @throws DspyException naming the field and the fields present
      */
-    public Object require(String field) {
+    public @Nullable Object require(String field) {
         if (!values.containsKey(field)) {
             throw new DspyException("The prediction has no output '" + field + "'; it has " + values.keySet() + ".");
         }
@@ -168,7 +169,7 @@ public final class Prediction {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return this == o || (o instanceof Prediction other && values.equals(other.values)
                 && completions.equals(other.completions));
     }

@@ -3,4 +3,7 @@
  * point with declared inputs) and {@link dev.dspy4j.data.Prediction} (a module's outputs, with
  * every completion when several were requested). Both are immutable.
  */
+@NullMarked
 package dev.dspy4j.data;
+
+import org.jspecify.annotations.NullMarked;

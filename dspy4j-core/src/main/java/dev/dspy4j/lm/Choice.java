@@ -1,6 +1,7 @@
 package dev.dspy4j.lm;
 
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One completion in an LM response.
@@ -10,7 +11,8 @@ import java.util.List;
  * @param reasoningContent the provider's native reasoning text, or {@code null}
  * @param finishReason why generation stopped ({@code stop}, {@code length}, ...), or {@code null}
  */
-public record Choice(String text, List<ToolCall> toolCalls, String reasoningContent, String finishReason) {
+public record Choice(
+        String text, List<ToolCall> toolCalls, @Nullable String reasoningContent, @Nullable String finishReason) {
 
     public Choice {
         text = text == null ? "" : text;

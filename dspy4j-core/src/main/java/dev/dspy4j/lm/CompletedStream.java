@@ -1,6 +1,7 @@
 package dev.dspy4j.lm;
 
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** A response that is already complete, streamed as one chunk per choice. */
 final class CompletedStream implements LmStream {
@@ -13,13 +14,13 @@ final class CompletedStream implements LmStream {
     }
 
     @Override
-    public StreamChunk next() {
+    public @Nullable StreamChunk next() {
         if (next >= response.choices().size()) {
             next = response.choices().size() + 1;
             return null;
         }
         Choice choice = response.choices().get(next);
-        return new StreamChunk(next++, choice.text(), choice.reasoningContent());
+        return new StreamChunk(next++, choice.text(), Objects.requireNonNullElse(choice.reasoningContent(), ""));
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -238,7 +239,7 @@ public final class ConcurrencyLimit implements LmInterceptor {
                 + "provider's rate limit.", provider(chain), 0, null, null);
     }
 
-    private static String provider(Chain chain) {
+    private static @Nullable String provider(Chain chain) {
         String model = chain.lm().model();
         int slash = model.indexOf('/');
         return slash > 0 ? model.substring(0, slash) : null;
@@ -297,7 +298,7 @@ public final class ConcurrencyLimit implements LmInterceptor {
         private double additiveIncrease = 1.0;
         private double decreaseFactor = 0.5;
         private boolean decreaseOnTimeout;
-        private Duration maxWait;
+        private @Nullable Duration maxWait;
 
         private Builder() {}
 
@@ -395,7 +396,7 @@ public final class ConcurrencyLimit implements LmInterceptor {
          *
          * @throws IllegalArgumentException if zero or negative
          */
-        public Builder maxWait(Duration value) {
+        public Builder maxWait(@Nullable Duration value) {
             if (value != null && !value.isPositive()) {
                 throw new IllegalArgumentException("maxWait must be positive (or null for no limit), was " + value);
             }

@@ -3,6 +3,7 @@ package dev.dspy4j.lm;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One part of a message's content: text, an image, audio or a file. A closed set: providers
@@ -55,12 +56,12 @@ public sealed interface ContentPart {
         }
 
         /** The media type of inline bytes ({@code image/png}, ...), or {@code null} for a web address. */
-        public String mediaType() {
+        public @Nullable String mediaType() {
             return inline() ? DataUris.mediaType(url) : null;
         }
 
         /** The base64 data of inline bytes, or {@code null} for a web address. */
-        public String base64Data() {
+        public @Nullable String base64Data() {
             return inline() ? DataUris.data(url) : null;
         }
 
@@ -101,7 +102,7 @@ public sealed interface ContentPart {
      * @param dataUri the file's bytes as {@code data:<media type>;base64,<data>}, or {@code null}
      * @param filename the file's name, or {@code null}
      */
-    record File(String fileId, String dataUri, String filename) implements ContentPart {
+    record File(@Nullable String fileId, @Nullable String dataUri, @Nullable String filename) implements ContentPart {
         public File {
             if (fileId == null && dataUri == null) {
                 throw new IllegalArgumentException("A file part needs a file id or data; both are null");
@@ -113,22 +114,22 @@ public sealed interface ContentPart {
         }
 
         /** A file from its bytes. */
-        public static File ofBytes(byte[] data, String mediaType, String filename) {
+        public static File ofBytes(byte[] data, String mediaType, @Nullable String filename) {
             return new File(null, DataUris.encode(data, mediaType), filename);
         }
 
         /** A file uploaded to the provider before, by id. */
-        public static File ofId(String fileId, String filename) {
+        public static File ofId(String fileId, @Nullable String filename) {
             return new File(Objects.requireNonNull(fileId, "fileId"), null, filename);
         }
 
         /** The media type of inline data, or {@code null}. */
-        public String mediaType() {
+        public @Nullable String mediaType() {
             return dataUri == null ? null : DataUris.mediaType(dataUri);
         }
 
         /** The base64 data of inline data, or {@code null}. */
-        public String base64Data() {
+        public @Nullable String base64Data() {
             return dataUri == null ? null : DataUris.data(dataUri);
         }
 

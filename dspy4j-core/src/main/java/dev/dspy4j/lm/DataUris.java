@@ -2,6 +2,7 @@ package dev.dspy4j.lm;
 
 import java.util.Base64;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /** {@code data:} URIs, as DSPy builds and reads them. */
 final class DataUris {
@@ -31,7 +32,7 @@ final class DataUris {
     }
 
     /** A short form for logs and errors: data URIs lose their payload. */
-    static String abbreviate(String uri) {
+    static @Nullable String abbreviate(@Nullable String uri) {
         if (uri == null || !is(uri)) {
             return uri;
         }

@@ -3,6 +3,7 @@ package dev.dspy4j.lm;
 import dev.dspy4j.DspyException;
 import java.time.Duration;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A call to an LM failed: transport, provider or configuration. Adapters never fall back to
@@ -17,9 +18,9 @@ import java.util.Optional;
 public class LmException extends DspyException {
 
     private final boolean retryable;
-    private final String provider;
+    private final @Nullable String provider;
     private final int status;
-    private final String requestId;
+    private final @Nullable String requestId;
 
     /**
      * Creates the exception.
@@ -28,7 +29,7 @@ public class LmException extends DspyException {
      * @param retryable whether the same call may succeed if tried again
      * @param cause the underlying cause, or {@code null}
      */
-    public LmException(String message, boolean retryable, Throwable cause) {
+    public LmException(String message, boolean retryable, @Nullable Throwable cause) {
         this(message, retryable, null, 0, null, cause);
     }
 
@@ -42,8 +43,8 @@ public class LmException extends DspyException {
      * @param requestId the provider's request id, or {@code null}
      * @param cause the underlying cause, or {@code null}
      */
-    public LmException(String message, boolean retryable, String provider, int status, String requestId,
-                       Throwable cause) {
+    public LmException(String message, boolean retryable, @Nullable String provider, int status,
+                       @Nullable String requestId, @Nullable Throwable cause) {
         super(message, cause);
         this.retryable = retryable;
         this.provider = provider;
@@ -73,10 +74,11 @@ public class LmException extends DspyException {
 
     /** HTTP 429: too many requests. Retryable after {@link #retryAfter()} if the provider said. */
     public static class RateLimited extends LmException {
-        private final Duration retryAfter;
+        private final @Nullable Duration retryAfter;
 
         /** Creates the exception; {@code retryAfter} may be {@code null} when the provider did not say. */
-        public RateLimited(String message, String provider, int status, String requestId, Duration retryAfter) {
+        public RateLimited(String message, @Nullable String provider, int status, @Nullable String requestId,
+                           @Nullable Duration retryAfter) {
             super(message, true, provider, status, requestId, null);
             this.retryAfter = retryAfter;
         }
@@ -90,7 +92,8 @@ public class LmException extends DspyException {
     /** The request timed out (connect, response, or HTTP 408). Retryable. */
     public static class Timeout extends LmException {
         /** Creates the exception. */
-        public Timeout(String message, String provider, int status, String requestId, Throwable cause) {
+        public Timeout(String message, @Nullable String provider, int status, @Nullable String requestId,
+                       @Nullable Throwable cause) {
             super(message, true, provider, status, requestId, cause);
         }
     }
@@ -98,7 +101,7 @@ public class LmException extends DspyException {
     /** HTTP 5xx (or a provider "overloaded" error). Retryable. */
     public static class ServerError extends LmException {
         /** Creates the exception. */
-        public ServerError(String message, String provider, int status, String requestId) {
+        public ServerError(String message, @Nullable String provider, int status, @Nullable String requestId) {
             super(message, true, provider, status, requestId, null);
         }
     }
@@ -106,7 +109,7 @@ public class LmException extends DspyException {
     /** The connection failed or was reset, or a stream broke off. Retryable. */
     public static class Transport extends LmException {
         /** Creates the exception. */
-        public Transport(String message, String provider, Throwable cause) {
+        public Transport(String message, @Nullable String provider, @Nullable Throwable cause) {
             super(message, true, provider, 0, null, cause);
         }
     }
@@ -114,7 +117,7 @@ public class LmException extends DspyException {
     /** HTTP 401/403 (or 402 billing): the credentials are missing, wrong or not allowed. */
     public static class Authentication extends LmException {
         /** Creates the exception. */
-        public Authentication(String message, String provider, int status, String requestId) {
+        public Authentication(String message, @Nullable String provider, int status, @Nullable String requestId) {
             super(message, false, provider, status, requestId, null);
         }
     }
@@ -122,7 +125,7 @@ public class LmException extends DspyException {
     /** HTTP 4xx other than the above: the provider rejected the request as malformed. */
     public static class BadRequest extends LmException {
         /** Creates the exception. */
-        public BadRequest(String message, String provider, int status, String requestId) {
+        public BadRequest(String message, @Nullable String provider, int status, @Nullable String requestId) {
             super(message, false, provider, status, requestId, null);
         }
     }
@@ -130,7 +133,8 @@ public class LmException extends DspyException {
     /** The prompt is longer than the model's context window. */
     public static class ContextWindowExceeded extends BadRequest {
         /** Creates the exception. */
-        public ContextWindowExceeded(String message, String provider, int status, String requestId) {
+        public ContextWindowExceeded(String message, @Nullable String provider, int status,
+                                     @Nullable String requestId) {
             super(message, provider, status, requestId);
         }
     }
@@ -138,7 +142,7 @@ public class LmException extends DspyException {
     /** HTTP 404 or a provider "model not found" error: the model name is wrong or not available. */
     public static class UnknownModel extends LmException {
         /** Creates the exception. */
-        public UnknownModel(String message, String provider, int status, String requestId) {
+        public UnknownModel(String message, @Nullable String provider, int status, @Nullable String requestId) {
             super(message, false, provider, status, requestId, null);
         }
     }
@@ -149,12 +153,12 @@ public class LmException extends DspyException {
      */
     public static class Configuration extends LmException {
         /** Creates the exception. */
-        public Configuration(String message, String provider) {
+        public Configuration(String message, @Nullable String provider) {
             super(message, false, provider, 0, null, null);
         }
 
         /** Creates the exception with a cause. */
-        public Configuration(String message, String provider, Throwable cause) {
+        public Configuration(String message, @Nullable String provider, @Nullable Throwable cause) {
             super(message, false, provider, 0, null, cause);
         }
     }

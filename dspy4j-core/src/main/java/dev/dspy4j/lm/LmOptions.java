@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Generation options sent with a request. Unset options are {@code null} and are not sent, so the
@@ -27,13 +28,13 @@ import java.util.Objects;
  * @param extra other provider parameters by wire name
  */
 public record LmOptions(
-        Double temperature,
-        Integer maxTokens,
-        Integer n,
-        List<String> stop,
-        Long seed,
-        Integer rolloutId,
-        Boolean cache,
+        @Nullable Double temperature,
+        @Nullable Integer maxTokens,
+        @Nullable Integer n,
+        @Nullable List<String> stop,
+        @Nullable Long seed,
+        @Nullable Integer rolloutId,
+        @Nullable Boolean cache,
         Map<String, Object> extra) {
 
     /** No options set. */
@@ -54,37 +55,37 @@ public record LmOptions(
     }
 
     /** These options with a temperature. */
-    public LmOptions withTemperature(Double value) {
+    public LmOptions withTemperature(@Nullable Double value) {
         return new LmOptions(value, maxTokens, n, stop, seed, rolloutId, cache, extra);
     }
 
     /** These options with a token limit. */
-    public LmOptions withMaxTokens(Integer value) {
+    public LmOptions withMaxTokens(@Nullable Integer value) {
         return new LmOptions(temperature, value, n, stop, seed, rolloutId, cache, extra);
     }
 
     /** These options with a number of completions. */
-    public LmOptions withN(Integer value) {
+    public LmOptions withN(@Nullable Integer value) {
         return new LmOptions(temperature, maxTokens, value, stop, seed, rolloutId, cache, extra);
     }
 
     /** These options with stop sequences. */
-    public LmOptions withStop(List<String> value) {
+    public LmOptions withStop(@Nullable List<String> value) {
         return new LmOptions(temperature, maxTokens, n, value, seed, rolloutId, cache, extra);
     }
 
     /** These options with a seed. */
-    public LmOptions withSeed(Long value) {
+    public LmOptions withSeed(@Nullable Long value) {
         return new LmOptions(temperature, maxTokens, n, stop, value, rolloutId, cache, extra);
     }
 
     /** These options with a rollout id (part of the cache key, never sent). */
-    public LmOptions withRolloutId(Integer value) {
+    public LmOptions withRolloutId(@Nullable Integer value) {
         return new LmOptions(temperature, maxTokens, n, stop, seed, value, cache, extra);
     }
 
     /** These options with caching on ({@code true}), off ({@code false}) or the default ({@code null}). */
-    public LmOptions withCache(Boolean value) {
+    public LmOptions withCache(@Nullable Boolean value) {
         return new LmOptions(temperature, maxTokens, n, stop, seed, rolloutId, value, extra);
     }
 
@@ -94,7 +95,7 @@ public record LmOptions(
     }
 
     /** These options with one extra provider parameter; a {@code null} value removes it. */
-    public LmOptions withExtra(String wireName, Object value) {
+    public LmOptions withExtra(String wireName, @Nullable Object value) {
         Map<String, Object> copy = new LinkedHashMap<>(extra);
         if (value == null) {
             copy.remove(wireName);

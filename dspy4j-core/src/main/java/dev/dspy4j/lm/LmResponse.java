@@ -2,6 +2,7 @@ package dev.dspy4j.lm;
 
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an LM returned: one or more choices, token usage, and the model that answered.
@@ -11,7 +12,7 @@ import java.util.Objects;
  * @param model the model that answered, as the provider reports it (may be {@code null})
  * @param cacheHit whether the response was served from a cache
  */
-public record LmResponse(List<Choice> choices, Usage usage, String model, boolean cacheHit) {
+public record LmResponse(List<Choice> choices, Usage usage, @Nullable String model, boolean cacheHit) {
 
     public LmResponse {
         choices = List.copyOf(choices);

@@ -1,5 +1,7 @@
 package dev.dspy4j.lm;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A streaming LM call in progress. Read chunks with {@link #next()} until it returns
  * {@code null}, then take the complete response (text of every choice and the final usage) from
@@ -25,7 +27,7 @@ public interface LmStream extends AutoCloseable {
      * @throws LmException if the stream fails or breaks off (a truncated stream is a
      *     {@link LmException.Transport})
      */
-    StreamChunk next();
+    @Nullable StreamChunk next();
 
     /**
      * The complete response, assembled from the chunks, with the provider's final usage.

@@ -3,6 +3,7 @@ package dev.dspy4j.lm;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One message of a conversation with an LM. A closed set: {@link SystemMessage},
@@ -133,7 +134,7 @@ public sealed interface Message {
      * @param toolCalls the tools the model called, possibly none
      * @param reasoning the provider's native reasoning text, or {@code null}
      */
-    record AssistantMessage(List<ContentPart> content, List<ToolCall> toolCalls, String reasoning)
+    record AssistantMessage(List<ContentPart> content, List<ToolCall> toolCalls, @Nullable String reasoning)
             implements Message {
         public AssistantMessage {
             content = List.copyOf(content);

@@ -2,6 +2,7 @@ package dev.dspy4j.lm;
 
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /** A stream that reports, once, how it ended: with its response, or with a failure or early close. */
 final class ObservedStream implements LmStream {
@@ -18,7 +19,7 @@ final class ObservedStream implements LmStream {
     }
 
     @Override
-    public StreamChunk next() {
+    public @Nullable StreamChunk next() {
         StreamChunk chunk;
         try {
             chunk = inner.next();

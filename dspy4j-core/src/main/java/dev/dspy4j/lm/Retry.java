@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -102,7 +103,7 @@ public final class Retry implements LmInterceptor {
     private final long deadlineNanos;
     private final Sleeper sleeper;
     private final LongSupplier nanoTime;
-    private final RandomGenerator random;
+    private final @Nullable RandomGenerator random;
 
     private Retry(Builder b) {
         this.maxRetries = b.maxRetries;
@@ -225,16 +226,16 @@ public final class Retry implements LmInterceptor {
     /** A stream whose first chunk was read ahead (to retry failures before it). */
     private static final class FirstChunkStream implements LmStream {
         private final LmStream inner;
-        private StreamChunk first;
+        private @Nullable StreamChunk first;
         private boolean firstTaken;
 
-        FirstChunkStream(StreamChunk first, LmStream inner) {
+        FirstChunkStream(@Nullable StreamChunk first, LmStream inner) {
             this.first = first;
             this.inner = inner;
         }
 
         @Override
-        public StreamChunk next() {
+        public @Nullable StreamChunk next() {
             if (!firstTaken) {
                 firstTaken = true;
                 StreamChunk chunk = first;
@@ -297,7 +298,7 @@ public final class Retry implements LmInterceptor {
         }
     }
 
-    private LmException exhausted(LmException last, List<LmException> earlier, int attempts, long start,
+    private LmException exhausted(LmException last, @Nullable List<LmException> earlier, int attempts, long start,
                                   String reason) {
         String note = " [gave up after " + attempts + (attempts == 1 ? " attempt" : " attempts") + " in "
                 + human(nanoTime.getAsLong() - start) + ": " + reason + "]";
@@ -380,7 +381,7 @@ public final class Retry implements LmInterceptor {
         private Duration deadline = Duration.ofMinutes(2);
         private Sleeper sleeper = Sleeper.SYSTEM;
         private LongSupplier nanoTime = System::nanoTime;
-        private RandomGenerator random;
+        private @Nullable RandomGenerator random;
 
         private Builder() {}
 

@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,18 +39,22 @@ public record ToolCall(String id, String name, Map<String, Object> arguments, St
         return new ToolCall(id, name, copy, JSON.writeValueAsString(copy), true);
     }
 
-    /** A call with arguments as the provider sent them: JSON text, parsed here. */
+    /**
+     * A call with arguments as the provider sent them: JSON text, parsed here. A {@code null} id
+     * becomes {@code ""}; {@code null} or blank arguments become {@code {}}.
+     */
     @SuppressWarnings("unchecked")
-    public static ToolCall parse(String id, String name, String argumentsJson) {
+    public static ToolCall parse(@Nullable String id, String name, @Nullable String argumentsJson) {
+        String callId = id == null ? "" : id;
         String text = argumentsJson == null || argumentsJson.isBlank() ? "{}" : argumentsJson;
         try {
             Object parsed = JSON.readValue(text, Object.class);
             if (parsed instanceof Map<?, ?> map) {
-                return new ToolCall(id, name, (Map<String, Object>) map, text, true);
+                return new ToolCall(callId, name, (Map<String, Object>) map, text, true);
             }
         } catch (JacksonException e) {
             // kept as text below: the model's mistake is data for the caller, not a crash
         }
-        return new ToolCall(id, name, Map.of(), text, false);
+        return new ToolCall(callId, name, Map.of(), text, false);
     }
 }

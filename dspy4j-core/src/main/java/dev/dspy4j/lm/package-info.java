@@ -12,4 +12,7 @@
  * ({@link dev.dspy4j.lm.Lm}), map every failure into {@link dev.dspy4j.lm.LmException},
  * and never put API keys in messages, logs or saved state.
  */
+@NullMarked
 package dev.dspy4j.lm;
+
+import org.jspecify.annotations.NullMarked;

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A program: composes predictors and other modules in plain Java. The Java counterpart of
@@ -50,8 +51,8 @@ import java.util.function.Function;
  */
 public abstract class Module {
 
-    private volatile Map<String, Predict> predictors;
-    private volatile Map<Predict, String> pathIndex;
+    private volatile @Nullable Map<String, Predict> predictors; // computed on first use
+    private volatile @Nullable Map<Predict, String> pathIndex;  // computed on first use
 
     /**
      * The module's logic. Called by {@link #call(Map)} with the context already bound.
@@ -213,7 +214,7 @@ public abstract class Module {
      *
      * @return attribute name (as DSPy would spell it) to value, or {@code null} to use reflection
      */
-    protected Map<String, ?> children() {
+    protected @Nullable Map<String, ?> children() {
         return null;
     }
 

@@ -5,6 +5,7 @@ import dev.dspy4j.lm.Lm;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What an optimizer learns for one predictor: its signature (instructions and field
@@ -14,7 +15,7 @@ import java.util.Objects;
  * @param demos few-shot demos, in prompt order
  * @param lm the predictor's own LM, or {@code null} to use the context's
  */
-public record PredictorState(Signature signature, List<Example> demos, Lm lm) {
+public record PredictorState(Signature signature, List<Example> demos, @Nullable Lm lm) {
 
     public PredictorState {
         Objects.requireNonNull(signature, "signature");
@@ -32,7 +33,7 @@ public record PredictorState(Signature signature, List<Example> demos, Lm lm) {
     }
 
     /** This state with its own LM ({@code null} to use the context's). */
-    public PredictorState withLm(Lm newLm) {
+    public PredictorState withLm(@Nullable Lm newLm) {
         return new PredictorState(signature, demos, newLm);
     }
 }

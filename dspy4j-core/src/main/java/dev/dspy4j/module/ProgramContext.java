@@ -4,6 +4,7 @@ import dev.dspy4j.context.ContextKey;
 import dev.dspy4j.context.DspyContext;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What modules keep in a {@link DspyContext} under keys only this package holds: learned-state
@@ -32,7 +33,7 @@ final class ProgramContext {
     }
 
     /** The state override for {@code predictor}, or {@code null}. */
-    static PredictorState overlayFor(DspyContext context, Predict predictor) {
+    static @Nullable PredictorState overlayFor(DspyContext context, Predict predictor) {
         Map<Predict, PredictorState> overlay = context.get(OVERLAY);
         return overlay == null ? null : overlay.get(predictor);
     }

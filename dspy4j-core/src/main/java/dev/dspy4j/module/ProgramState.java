@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A program's learned state: one {@link PredictorState} per predictor path, in the program's
@@ -178,7 +179,8 @@ public final class ProgramState {
      * @return the state, to apply with {@link Module#withState(ProgramState)}
      * @throws StateLoadException naming the file, the predictor path and the problem
      */
-    public static ProgramState load(Path file, Module program, Function<Map<String, Object>, Lm> lmResolver) {
+    public static ProgramState load(Path file, Module program,
+                                    @Nullable Function<Map<String, Object>, Lm> lmResolver) {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
@@ -201,7 +203,7 @@ public final class ProgramState {
      * @throws StateLoadException naming the source, the predictor path and the problem
      */
     public static ProgramState fromJson(String json, String source, Module program,
-                                        Function<Map<String, Object>, Lm> lmResolver) {
+                                        @Nullable Function<Map<String, Object>, Lm> lmResolver) {
         return new StateReader(source, program, lmResolver).read(json);
     }
 
@@ -214,7 +216,7 @@ public final class ProgramState {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return o instanceof ProgramState other && predictors.equals(other.predictors);
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -30,9 +31,9 @@ final class StateReader {
 
     private final String source;
     private final Module program;
-    private final Function<Map<String, Object>, Lm> lmResolver;
+    private final @Nullable Function<Map<String, Object>, Lm> lmResolver;
 
-    StateReader(String source, Module program, Function<Map<String, Object>, Lm> lmResolver) {
+    StateReader(String source, Module program, @Nullable Function<Map<String, Object>, Lm> lmResolver) {
         this.source = source;
         this.program = program;
         this.lmResolver = lmResolver;
@@ -131,7 +132,7 @@ final class StateReader {
                 + "; load a file saved from a program of the same structure");
     }
 
-    private PredictorState readPredictor(String path, Object raw, PredictorState base) {
+    private PredictorState readPredictor(String path, @Nullable Object raw, PredictorState base) {
         if (!(raw instanceof Map<?, ?> entry)) {
             throw fail(path, "must be a JSON object, not " + kind(raw));
         }
@@ -142,7 +143,7 @@ final class StateReader {
         return new PredictorState(signature, demos, lm);
     }
 
-    private Signature readSignature(String path, Object raw, Signature base) {
+    private Signature readSignature(String path, @Nullable Object raw, Signature base) {
         if (raw == null) {
             return base;
         }
@@ -192,7 +193,7 @@ final class StateReader {
     }
 
     @SuppressWarnings("unchecked")
-    private List<Example> readDemos(String path, Object raw) {
+    private List<Example> readDemos(String path, @Nullable Object raw) {
         if (raw == null) {
             return List.of();
         }
@@ -210,7 +211,7 @@ final class StateReader {
     }
 
     @SuppressWarnings("unchecked")
-    private Lm readLm(String path, Object raw) {
+    private @Nullable Lm readLm(String path, @Nullable Object raw) {
         if (raw == null) {
             return null;
         }
@@ -234,7 +235,7 @@ final class StateReader {
         return lm;
     }
 
-    private Map<String, String> readMetadata(Object raw) {
+    private Map<String, String> readMetadata(@Nullable Object raw) {
         Map<String, String> versions = new LinkedHashMap<>(ProgramState.DEFAULT_DEPENDENCY_VERSIONS);
         if (raw instanceof Map<?, ?> metadata && metadata.get("dependency_versions") instanceof Map<?, ?> saved) {
             versions.clear();
@@ -253,7 +254,7 @@ final class StateReader {
         return parts.length >= 2 ? parts[0] + "." + parts[1] : version;
     }
 
-    private static String kind(Object value) {
+    private static String kind(@Nullable Object value) {
         if (value == null) {
             return "null";
         }

@@ -7,13 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /** Turns demo values into JSON-ready data, as DSPy dumps pydantic values into saved demos. */
 final class StateValues {
 
     private StateValues() {}
 
-    static Object toJsonValue(Object value) {
+    static @Nullable Object toJsonValue(@Nullable Object value) {
         if (value instanceof Double || value instanceof Float) {
             // orjson, which writes DSPy's files, turns NaN and infinities into null
             return Double.isFinite(((Number) value).doubleValue()) ? value : null;

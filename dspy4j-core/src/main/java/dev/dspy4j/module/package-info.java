@@ -9,4 +9,7 @@
  * in DSPy's JSON format. {@link dev.dspy4j.module.Module#withState} runs a program's structure with
  * other state without copying or changing it, so optimizers can run many candidates at once.
  */
+@NullMarked
 package dev.dspy4j.module;
+
+import org.jspecify.annotations.NullMarked;

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy-style entry point to the HTTP clients: {@code Lms.of("openai/gpt-4o-mini")} is
@@ -102,8 +103,8 @@ public final class Lms {
         private final String model;
         private Map<String, String> environment = System.getenv();
         private LmOptions options = LmOptions.NONE;
-        private Retry retry = Retry.defaults();
-        private LmCache cache = null;
+        private @Nullable Retry retry = Retry.defaults();
+        private @Nullable LmCache cache = null;
         private boolean memoryCache = true;
 
         private Builder(String model) {
@@ -123,7 +124,7 @@ public final class Lms {
         }
 
         /** The retry policy ({@link Retry#defaults()}), or {@code null} for none. */
-        public Builder retry(Retry value) {
+        public Builder retry(@Nullable Retry value) {
             this.retry = value;
             return this;
         }

@@ -10,21 +10,22 @@ import java.util.concurrent.CompletableFuture;
  */
 final class InterruptibleFuture<R> extends CompletableFuture<R> {
 
-    private volatile Thread worker;
+    private final Thread worker;
 
-    private InterruptibleFuture() {}
-
-    static <R> InterruptibleFuture<R> start(Callable<? extends R> task, DspyContext context) {
-        InterruptibleFuture<R> future = new InterruptibleFuture<>();
-        Thread thread = Thread.ofVirtual().name("dspy4j-async").unstarted(() -> {
+    private InterruptibleFuture(Callable<? extends R> task, DspyContext context) {
+        // not started here: the thread must not see this future before its constructor has run
+        this.worker = Thread.ofVirtual().name("dspy4j-async").unstarted(() -> {
             try (DspyContext.Scope ignored = context.bind()) {
-                future.complete(task.call());
+                complete(task.call());
             } catch (Throwable e) {
-                future.completeExceptionally(e);
+                completeExceptionally(e);
             }
         });
-        future.worker = thread;
-        thread.start();
+    }
+
+    static <R> InterruptibleFuture<R> start(Callable<? extends R> task, DspyContext context) {
+        InterruptibleFuture<R> future = new InterruptibleFuture<>(task, context);
+        future.worker.start();
         return future;
     }
 

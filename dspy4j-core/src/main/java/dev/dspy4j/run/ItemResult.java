@@ -2,6 +2,7 @@ package dev.dspy4j.run;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What became of one item of a run: it {@link Succeeded succeeded} with a value, {@link Failed
@@ -36,7 +37,7 @@ public sealed interface ItemResult<R> permits ItemResult.Succeeded, ItemResult.F
      * @param elapsed how long it ran
      * @param <R> the result type
      */
-    record Succeeded<R>(int index, R value, Duration elapsed) implements ItemResult<R> {
+    record Succeeded<R>(int index, @Nullable R value, Duration elapsed) implements ItemResult<R> {
 
         /** @throws NullPointerException if {@code elapsed} is {@code null} */
         public Succeeded {

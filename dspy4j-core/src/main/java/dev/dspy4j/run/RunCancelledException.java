@@ -2,6 +2,7 @@ package dev.dspy4j.run;
 
 import dev.dspy4j.DspyException;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A run stopped before every item ran: too many items failed, it was cancelled, or the calling
@@ -32,7 +33,7 @@ public final class RunCancelledException extends DspyException {
         return result.status();
     }
 
-    private static Throwable firstError(RunResult<?> result) {
+    private static @Nullable Throwable firstError(RunResult<?> result) {
         List<? extends ItemResult.Failed<?>> failures = result.failures();
         return failures.isEmpty() ? null : failures.get(0).error();
     }

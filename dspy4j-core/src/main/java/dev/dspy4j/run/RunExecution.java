@@ -12,6 +12,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +30,13 @@ final class RunExecution<T, R> {
     private static final class Worker {
         final int index;
         final long startNanos;
-        Thread thread;
+        final Thread thread;
         boolean timedOut;
 
-        Worker(int index, long startNanos) {
+        Worker(int index, long startNanos, String threadName, Consumer<Worker> body) {
             this.index = index;
             this.startNanos = startNanos;
+            this.thread = Thread.ofVirtual().name(threadName).unstarted(() -> body.accept(this));
         }
     }
 
@@ -42,7 +44,7 @@ final class RunExecution<T, R> {
     private final List<T> items;
     private final ItemTask<? super T, ? extends R> task;
     private final ResultHandler<? super R> handler;
-    private final CancellationToken token;
+    private final @Nullable CancellationToken token;
     private final DspyContext context;
     private final RunProgress progress;
 
@@ -55,11 +57,11 @@ final class RunExecution<T, R> {
     private int next;
     private int inOrder;
     private int failures;
-    private RunStatus stop;
-    private Throwable handlerError;
+    private @Nullable RunStatus stop;
+    private @Nullable Throwable handlerError;
 
     RunExecution(Runner config, List<T> items, ItemTask<? super T, ? extends R> task,
-                 ResultHandler<? super R> handler, CancellationToken token, DspyContext context) {
+                 ResultHandler<? super R> handler, @Nullable CancellationToken token, DspyContext context) {
         this.config = config;
         this.items = items;
         this.task = task;
@@ -142,8 +144,7 @@ final class RunExecution<T, R> {
 
     private void startNext() {
         int index = next++;
-        Worker worker = new Worker(index, System.nanoTime());
-        worker.thread = Thread.ofVirtual().name(config.threadPrefix() + index).unstarted(() -> work(worker));
+        Worker worker = new Worker(index, System.nanoTime(), config.threadPrefix() + index, this::work);
         running.put(index, worker);
         threads.add(worker.thread);
         progress.itemStarted();

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs many items at once on virtual threads, bounded, cancellable and with the caller's context:
@@ -48,8 +49,8 @@ public final class Runner {
     final String name;
     final int concurrency;
     final int maxErrors;
-    final Duration itemTimeout;
-    final DspyContext context;
+    final @Nullable Duration itemTimeout;
+    final @Nullable DspyContext context; // null: the caller's, captured at each run
     final List<RunListener> listeners;
 
     private Runner(Builder builder) {
@@ -147,7 +148,7 @@ public final class Runner {
 
     /** {@code token} may be {@code null}: no token. */
     private <T, R> RunResult<R> start(List<? extends T> items, ItemTask<? super T, ? extends R> task,
-                                      ResultHandler<? super R> handler, CancellationToken token) {
+                                      ResultHandler<? super R> handler, @Nullable CancellationToken token) {
         List<T> copy = List.copyOf(items);
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(handler, "handler");
@@ -187,8 +188,8 @@ public final class Runner {
         private String name = "run";
         private int concurrency = 8;
         private int maxErrors = 10;
-        private Duration itemTimeout;
-        private DspyContext context;
+        private @Nullable Duration itemTimeout;
+        private @Nullable DspyContext context;
         private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}

@@ -30,4 +30,7 @@
  * thread with a context bound and returns a future whose {@code cancel(true)} interrupts it; it is
  * what {@code Module.callAsync} uses.
  */
+@NullMarked
 package dev.dspy4j.run;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,6 +3,7 @@ package dev.dspy4j.signature;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One named, typed field of a {@link Signature}: an input the caller supplies or an output the LM
@@ -29,7 +30,7 @@ public record Field(
         String name,
         Role role,
         FieldType type,
-        String description,
+        @Nullable String description,
         String prefix,
         boolean typeDeclared,
         Optional<Object> defaultValue,
@@ -71,8 +72,8 @@ public record Field(
      * @param typeDeclared whether the type was written explicitly
      * @param defaultValue the value an output takes when the LM omits it, if it has one
      */
-    public Field(String name, Role role, FieldType type, String description, String prefix, boolean typeDeclared,
-                 Optional<Object> defaultValue) {
+    public Field(String name, Role role, FieldType type, @Nullable String description, String prefix,
+                 boolean typeDeclared, Optional<Object> defaultValue) {
         this(name, role, type, description, prefix, typeDeclared, defaultValue, Optional.empty());
     }
 
@@ -107,7 +108,7 @@ public record Field(
     }
 
     /** This field with another description ({@code null} for none). */
-    public Field withDescription(String newDescription) {
+    public Field withDescription(@Nullable String newDescription) {
         return new Field(name, role, type, newDescription, prefix, typeDeclared, defaultValue, defaultFactory);
     }
 
@@ -125,7 +126,7 @@ public record Field(
      * This field with a default value used when the LM omits it ({@code null} allowed), replacing
      * any default factory.
      */
-    public Field withDefault(Object value) {
+    public Field withDefault(@Nullable Object value) {
         return new Field(name, role, type, description, prefix, typeDeclared,
                 Optional.ofNullable(value).or(() -> Optional.of(NONE)), Optional.empty());
     }
@@ -153,7 +154,7 @@ public record Field(
     }
 
     /** The default value, {@code null} for a default of {@code None}. */
-    public Object defaultOrNull() {
+    public @Nullable Object defaultOrNull() {
         Object value = defaultValue.orElse(null);
         return value == NONE ? null : value;
     }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The type of a signature field, in DSPy's type vocabulary.
@@ -188,7 +189,7 @@ public sealed interface FieldType {
      * @param members member name to member value, in declared order
      * @param javaType the Java enum the values map to, or {@code null} for a dynamic type
      */
-    record EnumType(String name, Map<String, String> members, Class<? extends Enum<?>> javaType)
+    record EnumType(String name, Map<String, String> members, @Nullable Class<? extends Enum<?>> javaType)
             implements FieldType {
         public EnumType {
             Objects.requireNonNull(name, "name");
@@ -211,7 +212,7 @@ public sealed interface FieldType {
      * @param fields field name (as the LM sees it) to field type, in declared order
      * @param javaType the Java record the values map to, or {@code null} for a dynamic type
      */
-    record RecordType(String name, Map<String, FieldType> fields, Class<? extends Record> javaType)
+    record RecordType(String name, Map<String, FieldType> fields, @Nullable Class<? extends Record> javaType)
             implements FieldType {
         public RecordType {
             Objects.requireNonNull(name, "name");

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a language-model call takes and produces: ordered input fields, ordered output fields, and
@@ -32,7 +33,7 @@ public final class Signature {
     private final Map<String, Field> byName;
     private final ConcurrentHashMap<Object, Object> memo = new ConcurrentHashMap<>(4);
 
-    private Signature(String name, String instructions, List<Field> fields) {
+    private Signature(String name, @Nullable String instructions, List<Field> fields) {
         this.name = Objects.requireNonNull(name, "name");
         List<Field> in = new ArrayList<>();
         List<Field> out = new ArrayList<>();
@@ -63,7 +64,7 @@ public final class Signature {
      * @return the signature
      * @throws SignatureException if two fields share a name
      */
-    public static Signature of(String instructions, List<Field> fields) {
+    public static Signature of(@Nullable String instructions, List<Field> fields) {
         return new Signature("StringSignature", instructions, fields);
     }
 
@@ -114,7 +115,7 @@ public final class Signature {
         return RecordSignatures.fromRecords(inputs, outputs);
     }
 
-    static Signature named(String name, String instructions, List<Field> fields) {
+    static Signature named(String name, @Nullable String instructions, List<Field> fields) {
         return new Signature(name, instructions, fields);
     }
 
@@ -291,7 +292,7 @@ public final class Signature {
     }
 
     @Override
-    public boolean equals(Object o) {
+    public boolean equals(@Nullable Object o) {
         return this == o || (o instanceof Signature other
                 && instructions.equals(other.instructions) && fields.equals(other.fields));
     }

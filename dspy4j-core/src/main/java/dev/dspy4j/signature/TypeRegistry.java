@@ -4,6 +4,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Named types (enums and records) that shorthand signature strings may refer to, e.g. the
@@ -52,7 +53,7 @@ public final class TypeRegistry {
     }
 
     /** The type registered under {@code name}, or {@code null}. */
-    public FieldType lookup(String name) {
+    public @Nullable FieldType lookup(String name) {
         return types.get(name);
     }
 

@@ -7,4 +7,7 @@
  * ({@link dev.dspy4j.signature.FieldType}); named enums and records used in shorthand strings are
  * registered in a {@link dev.dspy4j.signature.TypeRegistry}.
  */
+@NullMarked
 package dev.dspy4j.signature;
+
+import org.jspecify.annotations.NullMarked;

@@ -2,6 +2,7 @@ package dev.dspy4j.trace;
 
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +31,10 @@ public final class ActiveSpan {
 
     private static final ActiveSpan NONE = new ActiveSpan(null, List.of());
 
-    private final Span span;
+    private final @Nullable Span span; // null exactly when listeners is empty
     private final List<DspyListener> listeners;
 
-    private ActiveSpan(Span span, List<DspyListener> listeners) {
+    private ActiveSpan(@Nullable Span span, List<DspyListener> listeners) {
         this.span = span;
         this.listeners = listeners;
     }
@@ -53,7 +54,7 @@ public final class ActiveSpan {
      * @param attributes what is known at the start
      * @return the started span
      */
-    public static ActiveSpan start(List<DspyListener> listeners, Span parent, SpanKind kind, String name,
+    public static ActiveSpan start(List<DspyListener> listeners, @Nullable Span parent, SpanKind kind, String name,
                                    Map<String, Object> attributes) {
         if (listeners.isEmpty()) {
             return NONE;
@@ -70,7 +71,7 @@ public final class ActiveSpan {
     }
 
     /** The span, or {@code null} when nobody listens. */
-    public Span span() {
+    public @Nullable Span span() {
         return span;
     }
 
@@ -86,6 +87,9 @@ public final class ActiveSpan {
 
     /** Ends the span normally. */
     public void end(Map<String, Object> attributes) {
+        if (span == null) {
+            return;
+        }
         for (int i = 0; i < listeners.size(); i++) {
             try {
                 listeners.get(i).onEnd(span, attributes);
@@ -97,6 +101,9 @@ public final class ActiveSpan {
 
     /** Ends the span as failed. */
     public void fail(Throwable error) {
+        if (span == null) {
+            return;
+        }
         for (int i = 0; i < listeners.size(); i++) {
             try {
                 listeners.get(i).onFailed(span, error);

@@ -5,6 +5,7 @@ import dev.dspy4j.lm.Message;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Renders history entries exactly as DSPy 3.3's {@code inspect_history} prints them. DSPy builds
@@ -69,7 +70,7 @@ final class HistoryText {
         }
     }
 
-    private static String nullToEmpty(String text) {
+    private static String nullToEmpty(@Nullable String text) {
         return text == null ? "" : text;
     }
 

@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One finished LM call as {@link LmHistory} keeps it: DSPy's history entry. Immutable.
@@ -35,8 +36,8 @@ import java.util.UUID;
  * @param cacheHit whether a cache answered
  * @param uuid a random id for this entry
  */
-public record LmCall(OffsetDateTime timestamp, String model, String responseModel, List<Message> messages,
-                     Map<String, Object> options, List<String> outputs, Usage usage, BigDecimal cost,
+public record LmCall(OffsetDateTime timestamp, String model, @Nullable String responseModel, List<Message> messages,
+                     Map<String, Object> options, List<String> outputs, Usage usage, @Nullable BigDecimal cost,
                      boolean cacheHit, UUID uuid) {
 
     private static final Set<String> HIDDEN_OPTIONS =

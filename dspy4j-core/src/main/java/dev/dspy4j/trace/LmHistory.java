@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last N LM calls, as DSPy's {@code lm.history}, and {@link #inspectHistory(int)} to print
@@ -58,7 +59,7 @@ public final class LmHistory implements LmInterceptor {
 
     private final Clock clock;
     private final PriceTable prices;
-    private final RandomGenerator random; // null: ThreadLocalRandom
+    private final @Nullable RandomGenerator random; // null: ThreadLocalRandom
     private final ReentrantLock lock = new ReentrantLock();
     private final LmCall[] ring;          // guarded by lock
     private int next;                     // guarded by lock; where the next entry goes
@@ -279,7 +280,7 @@ public final class LmHistory implements LmInterceptor {
         private int capacity = DEFAULT_CAPACITY;
         private Clock clock = Clock.systemDefaultZone();
         private PriceTable prices = PriceTable.builtIn();
-        private RandomGenerator random;
+        private @Nullable RandomGenerator random;
 
         private Builder() {}
 

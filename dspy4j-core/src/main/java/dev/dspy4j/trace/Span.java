@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A unit of work that listeners see start and then end or fail: a module call, a predictor call,
@@ -20,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param attributes what is known at the start, by OpenTelemetry-style name (e.g.
  *     {@code dspy.predictor.path}, {@code gen_ai.request.model}, {@code dspy.lm.attempt})
  */
-public record Span(String id, String parentId, SpanKind kind, String name, long startNanos,
+public record Span(String id, @Nullable String parentId, SpanKind kind, String name, long startNanos,
                    Map<String, Object> attributes) {
 
     private static final AtomicLong NEXT_ID = new AtomicLong();
@@ -34,7 +35,7 @@ public record Span(String id, String parentId, SpanKind kind, String name, long 
     }
 
     /** A new span, started now, under {@code parent} (or a root when {@code parent} is {@code null}). */
-    public static Span start(Span parent, SpanKind kind, String name, Map<String, Object> attributes) {
+    public static Span start(@Nullable Span parent, SpanKind kind, String name, Map<String, Object> attributes) {
         return new Span(newId(), parent == null ? null : parent.id(), kind, name, System.nanoTime(), attributes);
     }
 

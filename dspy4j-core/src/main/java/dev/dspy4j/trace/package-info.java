@@ -3,4 +3,7 @@
  * calls and adapter fallbacks, on whatever thread does the work. Optimizers build their traces
  * from these events; tracing backends build spans.
  */
+@NullMarked
 package dev.dspy4j.trace;
+
+import org.jspecify.annotations.NullMarked;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Token usage and cost per model at one moment, from {@link UsageTracker#snapshot()}. Immutable.
@@ -42,7 +43,7 @@ public record UsageReport(List<ModelUsage> models) {
      *     model has no price
      */
     public record ModelUsage(String model, long calls, long cacheHits, Usage usage, Usage cachedUsage,
-                             BigDecimal cost, BigDecimal cachedCost) {
+                             @Nullable BigDecimal cost, @Nullable BigDecimal cachedCost) {
 
         /**
          * @throws NullPointerException if the model or a usage is {@code null}
@@ -111,7 +112,7 @@ public record UsageReport(List<ModelUsage> models) {
 
     /** The total US dollars spent on priced models. */
     public BigDecimal cost() {
-        return total().cost();
+        return total().costIfKnown().orElse(BigDecimal.ZERO); // the total is always priced
     }
 
     /** Models that were called but have no price, so the total cost leaves them out. */
@@ -156,13 +157,13 @@ public record UsageReport(List<ModelUsage> models) {
         return out.toString();
     }
 
-    private static String[] cells(ModelUsage row, BigDecimal cost, BigDecimal cachedCost) {
+    private static String[] cells(ModelUsage row, @Nullable BigDecimal cost, @Nullable BigDecimal cachedCost) {
         return new String[] {row.model(), String.format(Locale.ROOT, "%,d", row.calls()), String.format(Locale.ROOT, "%,d", row.cacheHits()),
                 String.format(Locale.ROOT, "%,d", row.promptTokens()), String.format(Locale.ROOT, "%,d", row.completionTokens()),
                 money(cost), money(cachedCost)};
     }
 
-    private static String money(BigDecimal amount) {
+    private static String money(@Nullable BigDecimal amount) {
         return amount == null ? "?" : amount.setScale(6, RoundingMode.HALF_UP).toPlainString();
     }
 }

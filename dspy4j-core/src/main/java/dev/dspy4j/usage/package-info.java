@@ -5,4 +5,7 @@
  * its chain). {@link dev.dspy4j.usage.UsageTracker#snapshot()} gives an immutable
  * {@link dev.dspy4j.usage.UsageReport}, priced with a {@link dev.dspy4j.usage.PriceTable}.
  */
+@NullMarked
 package dev.dspy4j.usage;
+
+import org.jspecify.annotations.NullMarked;

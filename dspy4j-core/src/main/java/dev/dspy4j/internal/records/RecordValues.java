@@ -16,7 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Converts Java records to and from maps keyed by prompt names ({@code @Name}, else snake case),
@@ -91,7 +93,7 @@ public final class RecordValues {
         try {
             return type.cast(shape.constructor.newInstance(args));
         } catch (InvocationTargetException e) {
-            Throwable cause = e.getCause();
+            Throwable cause = Objects.requireNonNullElse(e.getCause(), e); // reflection always sets the cause
             throw new IllegalArgumentException(cause.getMessage() == null ? cause.toString() : cause.getMessage(), cause);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("Cannot construct " + type.getName()
@@ -106,18 +108,27 @@ public final class RecordValues {
      *
      * @throws IllegalArgumentException if the value cannot become that type
      */
+    public static @Nullable Object convert(@Nullable Object value, Type target) {
+        if (value != null) {
+            return convertPresent(value, target);
+        }
+        Class<?> raw = rawClass(target);
+        if (raw == Optional.class) {
+            return Optional.empty();
+        }
+        if (raw.isPrimitive()) {
+            throw new IllegalArgumentException("None is not a valid value for a " + raw.getName());
+        }
+        return null;
+    }
+
+    /** {@link #convert} of a value that is not {@code None}, which never converts to {@code null}. */
     @SuppressWarnings("unchecked")
-    public static Object convert(Object value, Type target) {
+    private static Object convertPresent(Object value, Type target) {
         Class<?> raw = rawClass(target);
         if (raw == Optional.class) {
             Type inner = ((ParameterizedType) target).getActualTypeArguments()[0];
-            return value == null ? Optional.empty() : Optional.of(convert(value, inner));
-        }
-        if (value == null) {
-            if (raw.isPrimitive()) {
-                throw new IllegalArgumentException("None is not a valid value for a " + raw.getName());
-            }
-            return null;
+            return Optional.of(convertPresent(value, inner));
         }
         if (value instanceof Number n) {
             if (raw == int.class || raw == Integer.class) {

@@ -16,6 +16,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -188,7 +189,7 @@ public final class AnthropicChat implements Chat {
         return budget;
     }
 
-    LmResponse parse(byte[] body, int status, String requestId) {
+    LmResponse parse(byte[] body, int status, @Nullable String requestId) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -233,7 +234,7 @@ public final class AnthropicChat implements Chat {
     }
 
     /** Anthropic's stop reasons in OpenAI's words, which adapters check ({@code length}). */
-    static String finishReason(String stopReason) {
+    static @Nullable String finishReason(@Nullable String stopReason) {
         if (stopReason == null) {
             return null;
         }
@@ -246,7 +247,7 @@ public final class AnthropicChat implements Chat {
     }
 
     /** Prompt tokens include cache reads and writes (as litellm counts them). */
-    static Usage usage(JsonNode usage, long fallbackInput) {
+    static Usage usage(@Nullable JsonNode usage, long fallbackInput) {
         if (usage == null || !usage.isObject()) {
             return new Usage(fallbackInput, 0);
         }

@@ -4,6 +4,7 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
 import java.io.InputStream;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -13,11 +14,11 @@ import tools.jackson.databind.JsonNode;
 final class AnthropicStream extends SseStream {
 
     private final ChoiceBuilder choice = new ChoiceBuilder();
-    private String model;
+    private @Nullable String model;
     private long inputTokens;
     private long outputTokens;
 
-    AnthropicStream(Endpoint endpoint, String requestId, InputStream body) {
+    AnthropicStream(Endpoint endpoint, @Nullable String requestId, InputStream body) {
         super(endpoint, requestId, body);
     }
 
@@ -98,14 +99,14 @@ final class AnthropicStream extends SseStream {
         return false;
     }
 
-    private void text(String piece) {
+    private void text(@Nullable String piece) {
         if (piece != null && !piece.isEmpty()) {
             choice.appendText(piece);
             emit(0, piece, null);
         }
     }
 
-    private void reasoning(String piece) {
+    private void reasoning(@Nullable String piece) {
         if (piece != null && !piece.isEmpty()) {
             choice.appendReasoning(piece);
             emit(0, null, piece);

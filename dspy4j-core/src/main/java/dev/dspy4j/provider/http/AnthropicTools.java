@@ -8,6 +8,7 @@ import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.ToolChoice;
 import dev.dspy4j.lm.ToolSpec;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -23,7 +24,7 @@ final class AnthropicTools {
     }
 
     /** The system messages' text, joined by a blank line, or {@code null} if there is none. */
-    static String system(List<Message> messages) {
+    static @Nullable String system(List<Message> messages) {
         StringBuilder system = null;
         for (Message message : messages) {
             if (message instanceof Message.SystemMessage) {

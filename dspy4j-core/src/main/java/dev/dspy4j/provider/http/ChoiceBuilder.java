@@ -4,20 +4,21 @@ import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** Assembles one choice from streamed pieces: text, reasoning, tool-call fragments, finish reason. */
 final class ChoiceBuilder {
 
     private final StringBuilder text = new StringBuilder();
-    private StringBuilder reasoning;
+    private @Nullable StringBuilder reasoning;
     private final List<Tool> tools = new ArrayList<>();
-    String finishReason;
+    @Nullable String finishReason;
 
     /** A tool call being assembled; {@code key} is the provider's index for it. */
     static final class Tool {
         final int key;
-        String id;
-        String name;
+        @Nullable String id;
+        @Nullable String name;
         final StringBuilder arguments = new StringBuilder();
 
         Tool(int key) {

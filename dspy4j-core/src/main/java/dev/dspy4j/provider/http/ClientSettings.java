@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The settings an HTTP client builder collects, and their resolution (model prefix, environment,
@@ -26,12 +27,12 @@ public final class ClientSettings {
     /** Azure's {@code api-version} when {@code AZURE_API_VERSION} is not set. */
     static final String DEFAULT_AZURE_API_VERSION = "2024-10-21";
 
-    private String model;
-    private String apiKey;
-    private URI baseUrl;
+    private @Nullable String model;
+    private @Nullable String apiKey;
+    private @Nullable URI baseUrl;
     private Duration timeout = DEFAULT_TIMEOUT;
     private final Map<String, String> headers = new LinkedHashMap<>();
-    private Map<String, String> environment;
+    private @Nullable Map<String, String> environment;
 
     /** Creates empty settings. */
     public ClientSettings() {
@@ -47,7 +48,7 @@ public final class ClientSettings {
     }
 
     /** The model name set so far, or {@code null}. */
-    public String model() {
+    public @Nullable String model() {
         return model;
     }
 
@@ -206,7 +207,7 @@ public final class ClientSettings {
         return model;
     }
 
-    private static String firstSet(Map<String, String> env, List<String> names) {
+    private static @Nullable String firstSet(Map<String, String> env, List<String> names) {
         for (String name : names) {
             String value = env.get(name);
             if (value != null && !value.isBlank()) {

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A resolved provider endpoint: where requests go, how they authenticate, and their timeouts.
@@ -26,15 +27,15 @@ public final class Endpoint {
     private final String model;
     private final String wireModel;
     private final String base;
-    private final String apiKey;
-    private final String azureVersion;
+    private final @Nullable String apiKey;
+    private final @Nullable String azureVersion; // set for Azure only
     private final Duration timeout;
     private final Duration connectTimeout;
     private final String[] headerPairs;
     private final boolean plainHttp;
 
-    Endpoint(Provider provider, String model, String wireModel, URI base, String apiKey, String azureVersion,
-             Duration timeout, Duration connectTimeout, Map<String, String> userHeaders) {
+    Endpoint(Provider provider, String model, String wireModel, URI base, @Nullable String apiKey,
+             @Nullable String azureVersion, Duration timeout, Duration connectTimeout, Map<String, String> userHeaders) {
         this.provider = provider;
         this.model = model;
         this.wireModel = wireModel;

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -26,7 +27,7 @@ final class ErrorMapper {
     }
 
     /** The provider's request id: {@code x-request-id} (OpenAI and most) or {@code request-id} (Anthropic). */
-    static String requestId(HttpHeaders headers) {
+    static @Nullable String requestId(HttpHeaders headers) {
         return headers.firstValue("x-request-id").or(() -> headers.firstValue("request-id")).orElse(null);
     }
 
@@ -39,7 +40,7 @@ final class ErrorMapper {
     }
 
     /** An error object inside a 2xx body or a stream event; {@code status} from its code if numeric. */
-    static LmException fromErrorBody(Endpoint endpoint, int status, String requestId, JsonNode root) {
+    static LmException fromErrorBody(Endpoint endpoint, int status, @Nullable String requestId, JsonNode root) {
         ProviderError error = ProviderError.of(root);
         int effective = error.numericCode() >= 400 ? error.numericCode() : status >= 400 ? status : statusOf(error);
         return classify(endpoint, effective, requestId, null, error);
@@ -64,8 +65,8 @@ final class ErrorMapper {
     }
 
     /** A reply that arrived but is not what the API returns. See the package documentation. */
-    static LmException malformed(Endpoint endpoint, int status, String requestId, String problem, String body,
-                                 Throwable cause) {
+    static LmException malformed(Endpoint endpoint, int status, @Nullable String requestId, String problem,
+                                 String body, @Nullable Throwable cause) {
         String excerpt = excerpt(endpoint.redact(body));
         if (cause instanceof JacksonException je && endOfInput(je)) {
             return new LmException.Transport(endpoint.redact(endpoint.provider() + " reply for model "
@@ -120,8 +121,8 @@ final class ErrorMapper {
         return endpoint.redact(failure.getClass().getSimpleName() + (m == null ? "" : ": " + excerpt(m)));
     }
 
-    private static LmException classify(Endpoint endpoint, int status, String requestId, Duration retryAfter,
-                                        ProviderError error) {
+    private static LmException classify(Endpoint endpoint, int status, @Nullable String requestId,
+                                        @Nullable Duration retryAfter, ProviderError error) {
         String p = endpoint.provider();
         String m = endpoint.model();
         String where = where(status, requestId);
@@ -179,13 +180,13 @@ final class ErrorMapper {
                 || (lower.contains("model") && (lower.contains("not found") || lower.contains("does not exist")));
     }
 
-    static String where(int status, String requestId) {
+    static String where(int status, @Nullable String requestId) {
         return "(" + (status > 0 ? "HTTP " + status : "no HTTP status") + ", "
                 + (requestId != null ? "request id " + requestId : "no request id") + ")";
     }
 
     /** At most {@value #MAX_DETAIL} characters on one line. */
-    static String excerpt(String text) {
+    static String excerpt(@Nullable String text) {
         if (text == null) {
             return "";
         }
@@ -194,7 +195,7 @@ final class ErrorMapper {
     }
 
     /** The error a provider put in a body: OpenAI, Anthropic, Ollama and FastAPI shapes. */
-    record ProviderError(String message, String code, String type, int numericCode) {
+    record ProviderError(@Nullable String message, @Nullable String code, @Nullable String type, int numericCode) {
 
         static ProviderError read(byte[] body) {
             if (body == null || body.length == 0) {

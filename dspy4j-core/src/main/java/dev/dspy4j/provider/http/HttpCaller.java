@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,7 @@ final class HttpCaller {
     }
 
     /** A 2xx reply's body and request id. */
-    record Reply(int status, String requestId, byte[] body) {
+    record Reply(int status, @Nullable String requestId, byte[] body) {
     }
 
     /**
@@ -75,7 +76,7 @@ final class HttpCaller {
     }
 
     /** A streaming reply: its request id and its body, whose close() drops the connection. */
-    record Opened(String requestId, InputStream body) {
+    record Opened(@Nullable String requestId, InputStream body) {
     }
 
     /**
@@ -146,7 +147,7 @@ final class HttpCaller {
         }
     }
 
-    private void log(int status, String requestId, long start, int messages) {
+    private void log(int status, @Nullable String requestId, long start, int messages) {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} messages={} status={} latency={}ms request_id={}", endpoint.provider(),
                     endpoint.wireModel(), messages, status, (System.nanoTime() - start) / 1_000_000, requestId);

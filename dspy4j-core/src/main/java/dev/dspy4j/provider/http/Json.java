@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -12,17 +13,17 @@ final class Json {
     }
 
     /** The string value of {@code node}, or {@code null} if it is missing or not a string. */
-    static String string(JsonNode node) {
+    static @Nullable String string(@Nullable JsonNode node) {
         return node != null && node.isString() ? node.stringValue() : null;
     }
 
     /** The string value of {@code parent.field}, or {@code null}. */
-    static String string(JsonNode parent, String field) {
+    static @Nullable String string(@Nullable JsonNode parent, String field) {
         return parent == null ? null : string(parent.get(field));
     }
 
     /** The integral value of {@code parent.field}, or 0 when absent or not a number. */
-    static long count(JsonNode parent, String field) {
+    static long count(@Nullable JsonNode parent, String field) {
         JsonNode node = parent == null ? null : parent.get(field);
         return node != null && node.isNumber() ? Math.max(0, node.asLong()) : 0;
     }

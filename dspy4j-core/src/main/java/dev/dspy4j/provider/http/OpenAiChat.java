@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
@@ -121,7 +122,7 @@ public final class OpenAiChat implements Chat {
         return Json.MAPPER.writeValueAsBytes(root);
     }
 
-    LmResponse parse(byte[] body, int status, String requestId) {
+    LmResponse parse(byte[] body, int status, @Nullable String requestId) {
         JsonNode root;
         try {
             root = Json.MAPPER.readTree(body);
@@ -155,13 +156,13 @@ public final class OpenAiChat implements Chat {
     private record Indexed(int index, Choice choice) {
     }
 
-    static String reasoning(JsonNode message) {
+    static @Nullable String reasoning(JsonNode message) {
         String text = Json.string(message, "reasoning_content");
         return text != null ? text : Json.string(message, "reasoning"); // OpenRouter and newer vLLM
     }
 
     /** Text content: a string, or (Mistral and others) an array of text parts. */
-    static String content(JsonNode content) {
+    static String content(@Nullable JsonNode content) {
         if (content == null || content.isNull()) {
             return "";
         }
@@ -181,7 +182,7 @@ public final class OpenAiChat implements Chat {
         return content.toString();
     }
 
-    private static List<ToolCall> toolCalls(JsonNode calls) {
+    private static List<ToolCall> toolCalls(@Nullable JsonNode calls) {
         if (calls == null || !calls.isArray() || calls.isEmpty()) {
             return List.of();
         }
@@ -197,7 +198,7 @@ public final class OpenAiChat implements Chat {
         return out;
     }
 
-    static Usage usage(JsonNode usage) {
+    static Usage usage(@Nullable JsonNode usage) {
         if (usage == null || !usage.isObject()) {
             return Usage.ZERO;
         }

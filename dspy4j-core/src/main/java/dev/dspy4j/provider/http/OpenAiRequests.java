@@ -10,6 +10,7 @@ import dev.dspy4j.lm.ToolSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -142,7 +143,7 @@ public final class OpenAiRequests {
     }
 
     /** {@code response_format} for a format, or {@code null} for free text. */
-    static Object responseFormat(ResponseFormat format) {
+    static @Nullable Object responseFormat(ResponseFormat format) {
         return switch (format) {
             case ResponseFormat.Text t -> null;
             case ResponseFormat.JsonObject j -> Map.of("type", "json_object");

@@ -6,6 +6,7 @@ import dev.dspy4j.lm.Usage;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** An OpenAI Chat Completions stream: {@code data:} chunks until {@code data: [DONE]}. */
@@ -13,9 +14,9 @@ final class OpenAiStream extends SseStream {
 
     private final List<ChoiceBuilder> choices = new ArrayList<>();
     private Usage usage = Usage.ZERO;
-    private String model;
+    private @Nullable String model;
 
-    OpenAiStream(Endpoint endpoint, String requestId, InputStream body) {
+    OpenAiStream(Endpoint endpoint, @Nullable String requestId, InputStream body) {
         super(endpoint, requestId, body);
     }
 

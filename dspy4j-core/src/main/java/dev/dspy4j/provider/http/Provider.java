@@ -3,6 +3,7 @@ package dev.dspy4j.provider.http;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A provider prefix of DSPy model names ({@code openai/}, {@code ollama_chat/}, ...) and where its
@@ -15,7 +16,7 @@ import java.util.TreeMap;
  * @param keyRequired whether the default endpoint needs a key (a configured base URL never does)
  * @param auth how the key is sent
  */
-record Provider(String name, String defaultBase, List<String> keyVars, List<String> baseVars,
+record Provider(String name, @Nullable String defaultBase, List<String> keyVars, List<String> baseVars,
                 boolean keyRequired, Auth auth) {
 
     /** How a provider expects its key. */

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import org.jspecify.annotations.Nullable;
 
 /** Reads how long a provider asks callers to wait: {@code retry-after-ms}, then {@code Retry-After}. */
 final class RetryAfter {
@@ -17,12 +18,12 @@ final class RetryAfter {
      * The wait the headers ask for, or {@code null} if they say nothing usable. {@code retry-after-ms}
      * (OpenAI, milliseconds) wins over {@code Retry-After} (seconds or an HTTP-date).
      */
-    static Duration parse(HttpHeaders headers, Instant now) {
+    static @Nullable Duration parse(HttpHeaders headers, Instant now) {
         Duration ms = headers.firstValue("retry-after-ms").map(RetryAfter::millis).orElse(null);
         return ms != null ? ms : headers.firstValue("retry-after").map(v -> seconds(v, now)).orElse(null);
     }
 
-    static Duration millis(String value) {
+    static @Nullable Duration millis(String value) {
         try {
             double ms = Double.parseDouble(value.strip());
             return Double.isFinite(ms) && ms >= 0 ? Duration.ofNanos((long) (ms * 1_000_000)) : null;
@@ -31,7 +32,7 @@ final class RetryAfter {
         }
     }
 
-    static Duration seconds(String value, Instant now) {
+    static @Nullable Duration seconds(String value, Instant now) {
         String v = value.strip();
         if (v.isEmpty()) {
             return null;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A minimal Server-Sent Events parser: {@code event:} and {@code data:} fields, comments
@@ -16,7 +17,7 @@ import java.util.Arrays;
 final class SseReader {
 
     /** One event: its type ({@code null} when unnamed) and its data lines joined by LF. */
-    record Event(String type, String data) {
+    record Event(@Nullable String type, String data) {
     }
 
     private final InputStream in;
@@ -33,7 +34,7 @@ final class SseReader {
     }
 
     /** The next event, or {@code null} at the end of the stream. */
-    Event next() throws IOException {
+    @Nullable Event next() throws IOException {
         String type = null;
         StringBuilder data = null;
         while (true) {
@@ -71,7 +72,7 @@ final class SseReader {
         }
     }
 
-    private String readLine() throws IOException {
+    private @Nullable String readLine() throws IOException {
         lineLength = 0;
         while (true) {
             if (position == limit) {

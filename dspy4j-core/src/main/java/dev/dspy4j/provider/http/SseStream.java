@@ -7,6 +7,7 @@ import dev.dspy4j.lm.StreamChunk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayDeque;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 
 /**
@@ -18,16 +19,16 @@ import tools.jackson.core.JacksonException;
 abstract class SseStream implements LmStream {
 
     final Endpoint endpoint;
-    final String requestId;
+    final @Nullable String requestId;
     private final InputStream body;
     private final SseReader reader;
     private final ArrayDeque<StreamChunk> pending = new ArrayDeque<>();
     private volatile boolean closed;
     private boolean finished;
-    private LmException failure;
-    private LmResponse response;
+    private @Nullable LmException failure;
+    private @Nullable LmResponse response;
 
-    SseStream(Endpoint endpoint, String requestId, InputStream body) {
+    SseStream(Endpoint endpoint, @Nullable String requestId, InputStream body) {
         this.endpoint = endpoint;
         this.requestId = requestId;
         this.body = body;
@@ -47,14 +48,14 @@ abstract class SseStream implements LmStream {
     /** The terminator's name for messages: {@code data: [DONE]}, {@code message_stop}. */
     abstract String terminator();
 
-    final void emit(int choice, String text, String reasoning) {
+    final void emit(int choice, @Nullable String text, @Nullable String reasoning) {
         if ((text != null && !text.isEmpty()) || (reasoning != null && !reasoning.isEmpty())) {
-            pending.add(new StreamChunk(choice, text, reasoning));
+            pending.add(new StreamChunk(choice, text == null ? "" : text, reasoning == null ? "" : reasoning));
         }
     }
 
     @Override
-    public final StreamChunk next() {
+    public final @Nullable StreamChunk next() {
         while (true) {
             StreamChunk chunk = pending.poll();
             if (chunk != null) {

@@ -8,4 +8,7 @@
  * request bodies written from Jackson trees, Server-Sent Events parsed by hand, every failure
  * mapped into the {@link dev.dspy4j.lm.LmException} hierarchy with the API key redacted.
  */
+@NullMarked
 package dev.dspy4j.provider.http;
+
+import org.jspecify.annotations.NullMarked;
