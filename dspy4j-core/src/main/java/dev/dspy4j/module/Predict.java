@@ -19,6 +19,7 @@ import dev.dspy4j.trace.SpanKind;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class Predict extends Module {
 
     private final PredictorState state;
     private final LmOptions options;
-    private volatile CallContext lastPlainContext;
+    private volatile @Nullable CallContext lastPlainContext;
 
     /** A predictor for a signature, with no demos. */
     public Predict(Signature signature) {
