@@ -53,6 +53,9 @@ public abstract class Module {
     private volatile Map<String, Predict> predictors;
     private volatile Map<Predict, String> pathIndex;
 
+    /** For subclasses, which set their predictors and child modules in their constructors. */
+    protected Module() {}
+
     /**
      * The module's logic. Called by {@link #call(Map)} with the context already bound.
      *
