@@ -1,5 +1,7 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
@@ -15,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Stateless and thread-safe.
  */
-public final class AdapterText {
+final class AdapterText {
 
     /** Eight spaces: the indent of type notes and of the task lines. */
     static final String INDENT = "        ";

@@ -1,6 +1,7 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
+import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -24,7 +25,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  *
  * <p>Parsing reads each marker's section (the first occurrence of an output wins, unknown names
- * are ignored), converts it with {@link ValueParser#parseValue}, fills missing optional outputs and
+ * are ignored), converts it with DSPy's {@code parse_value}, fills missing optional outputs and
  * requires every output to be present.
  *
  * <p>As in DSPy, a failed call is retried once with {@link JsonAdapter} (see {@link #fallback()}),

@@ -1,6 +1,9 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
+import dev.dspy4j.internal.python.JsonRepair;
+import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -18,12 +21,12 @@ import java.util.Map;
  * indented JSON.
  *
  * <p>When the LM accepts {@code response_format}, {@link #prepare} asks for JSON: a
- * JSON-schema structured output ({@link JsonSchemas#structuredOutputFormat}) when the LM supports
+ * JSON-schema structured output (the schema pydantic generates for the outputs) when the LM supports
  * response schemas and no output is an open {@code dict} (or a {@code ToolCalls} without native
  * function calling), else {@code {"type": "json_object"}}.
  *
- * <p>Parsing reads the reply with {@link JsonRepair}, falling back to its first balanced
- * {@code {...}}; keeps the output keys; converts each with {@link ValueParser#parseValue}; fills
+ * <p>Parsing reads the reply as DSPy's {@code json_repair} does, falling back to its first balanced
+ * {@code {...}}; keeps the output keys; converts each with DSPy's {@code parse_value}; fills
  * missing optional outputs; and requires every output. There is no further fallback.
  *
  * <p>Immutable and thread-safe.

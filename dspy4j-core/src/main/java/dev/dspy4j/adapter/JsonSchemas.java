@@ -1,5 +1,6 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  *
  * <p>Schemas are fresh mutable {@link LinkedHashMap}s. Stateless and thread-safe.
  */
-public final class JsonSchemas {
+final class JsonSchemas {
 
     private JsonSchemas() {}
 

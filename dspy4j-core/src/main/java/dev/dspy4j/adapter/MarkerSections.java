@@ -1,5 +1,6 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.Map;

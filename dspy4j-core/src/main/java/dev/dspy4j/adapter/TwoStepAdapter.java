@@ -1,6 +1,8 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
+import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;

@@ -1,5 +1,6 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.FieldType;
 import java.util.List;
 import java.util.Map;

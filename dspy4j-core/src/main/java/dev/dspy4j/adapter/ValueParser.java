@@ -1,5 +1,8 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.JsonRepair;
+import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.internal.records.RecordValues;
 
 import dev.dspy4j.signature.FieldType;
@@ -24,7 +27,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Stateless and thread-safe.
  */
-public final class ValueParser {
+final class ValueParser {
 
     private static final Object FAIL = new Object();
 

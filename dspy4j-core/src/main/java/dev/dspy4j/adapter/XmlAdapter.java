@@ -1,6 +1,8 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
+import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -31,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * a malformed reply fails with {@code Failed to parse XML: } and the parser's message, e.g.
  * {@code mismatched tag: line 2, column 17} (positions count the wrapper, as in DSPy). Children
  * are grouped by tag (or by the {@code key} of an {@code <entry>}), each output's value is rebuilt
- * from its type and then parsed like every DSPy adapter does ({@link ValueParser}). Missing
+ * from its type and then parsed like every DSPy adapter does ({@code parse_value}). Missing
  * optional outputs take their default.
  *
  * <p>Like DSPy's, this adapter is a kind of chat adapter: when a call fails for any reason other

@@ -1,5 +1,7 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.FieldType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -17,12 +17,13 @@
  *   <li>{@link dev.dspy4j.adapter.XmlAdapter}: {@code <field>} tags.
  * </ul>
  *
- * <p>The pieces every adapter shares are public so that custom adapters can reuse them:
- * {@link dev.dspy4j.adapter.PythonValues} (values as DSPy prints them),
- * {@link dev.dspy4j.adapter.JsonRepair} (lenient reading of LM JSON),
- * {@link dev.dspy4j.adapter.ValueParser} (DSPy's {@code parse_value}),
- * {@link dev.dspy4j.adapter.JsonSchemas} (pydantic's schemas) and
- * {@link dev.dspy4j.adapter.AdapterText} (field lists, type notes, task line).
+ * <p>A custom adapter implements {@link dev.dspy4j.adapter.Adapter}'s {@code name},
+ * {@code formatSystemMessage}, {@code format} and {@code parse}; the default {@code call} does the
+ * rest through the {@link dev.dspy4j.adapter.CallContext} it is given. The pieces the built-in
+ * adapters share (DSPy's {@code parse_value}, pydantic's JSON schemas, the field lists and type
+ * notes, Python's spelling of values, lenient JSON and literal reading) are not API: they stay in
+ * this package or in the non-exported {@code dev.dspy4j.internal.python}, so that they can follow
+ * DSPy without breaking anyone.
  *
  * <p>All adapters are immutable and thread-safe; per-signature text is memoized on the signature.
  */

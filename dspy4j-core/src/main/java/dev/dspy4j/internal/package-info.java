@@ -1,6 +1,6 @@
 /**
- * Implementation details shared across dspy4j's packages. Not public API: anything here may change
- * in any release.
+ * Implementation details shared across dspy4j's packages. Not public API and not exported from the
+ * module: anything here may change in any release.
  */
 @NullMarked
 package dev.dspy4j.internal;

@@ -54,6 +54,9 @@ public abstract class Module {
     private volatile @Nullable Map<String, Predict> predictors; // computed on first use
     private volatile @Nullable Map<Predict, String> pathIndex;  // computed on first use
 
+    /** For subclasses, which set their predictors and child modules in their constructors. */
+    protected Module() {}
+
     /**
      * The module's logic. Called by {@link #call(Map)} with the context already bound.
      *

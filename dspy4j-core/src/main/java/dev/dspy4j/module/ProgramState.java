@@ -2,7 +2,7 @@ package dev.dspy4j.module;
 
 import dev.dspy4j.DspyException;
 import dev.dspy4j.data.Example;
-import dev.dspy4j.adapter.PythonValues;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.signature.Field;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.dspy4j.adapter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;

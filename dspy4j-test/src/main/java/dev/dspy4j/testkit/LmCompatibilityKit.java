@@ -77,6 +77,9 @@ public abstract class LmCompatibilityKit {
     /** The client under test, built against {@link #server} before each test. */
     protected Lm lm;
 
+    /** For subclasses: one per LM client under test. */
+    protected LmCompatibilityKit() {}
+
     /** The wire format the client speaks. */
     protected abstract Dialect dialect();
 

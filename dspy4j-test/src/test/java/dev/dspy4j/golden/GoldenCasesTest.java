@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.AdapterParseException;
-import dev.dspy4j.adapter.PythonValues;
 import dev.dspy4j.data.Example;
+import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;

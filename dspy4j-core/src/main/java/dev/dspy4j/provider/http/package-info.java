@@ -1,8 +1,8 @@
 /**
  * Internal: the HTTP implementation behind {@link dev.dspy4j.provider.OpenAiLm},
- * {@link dev.dspy4j.provider.AnthropicLm} and {@link dev.dspy4j.provider.OpenAiEmbedder}. Not an API; its
- * public classes are public only so that those classes can reach them, and may change in any
- * release.
+ * {@link dev.dspy4j.provider.AnthropicLm} and {@link dev.dspy4j.provider.OpenAiEmbedder}. Not an API
+ * and not exported from the module; its public classes are public only so that those classes can
+ * reach them, and may change in any release.
  *
  * <p>On {@code java.net.http} and Jackson only: one {@code HttpClient} per client instance,
  * request bodies written from Jackson trees, Server-Sent Events parsed by hand, every failure

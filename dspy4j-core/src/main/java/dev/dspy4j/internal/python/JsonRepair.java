@@ -1,4 +1,4 @@
-package dev.dspy4j.adapter;
+package dev.dspy4j.internal.python;
 
 import java.math.BigInteger;
 import org.jspecify.annotations.Nullable;
@@ -75,7 +75,8 @@ public final class JsonRepair {
         return null;
     }
 
-    static Object integer(String text) {
+    /** A Python {@code int} from its decimal digits: a {@link Long}, or a {@link BigInteger} when out of range. */
+    public static Object integer(String text) {
         if (text.length() < 19) {
             return Long.parseLong(text);
         }

@@ -1,4 +1,4 @@
-package dev.dspy4j.adapter;
+package dev.dspy4j.internal.python;
 
 import java.math.BigInteger;
 import java.util.ArrayList;

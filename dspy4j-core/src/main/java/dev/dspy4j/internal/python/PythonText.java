@@ -1,4 +1,4 @@
-package dev.dspy4j.adapter;
+package dev.dspy4j.internal.python;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,12 +9,12 @@ import java.util.List;
  * own {@code strip()} and {@code lines()} disagree with Python on a few characters (e.g. U+00A0),
  * which would change prompts.
  */
-final class PythonText {
+public final class PythonText {
 
     private PythonText() {}
 
     /** Python's {@code str.isspace()} for one character. */
-    static boolean isSpace(char c) {
+    public static boolean isSpace(char c) {
         if (c <= ' ') {
             return c == ' ' || (c >= '\t' && c <= '\r') || (c >= 0x1c && c <= 0x1f);
         }
@@ -23,7 +23,7 @@ final class PythonText {
     }
 
     /** Python's {@code str.strip()}. */
-    static String strip(String s) {
+    public static String strip(String s) {
         int start = 0;
         int end = s.length();
         while (start < end && isSpace(s.charAt(start))) {
@@ -36,13 +36,13 @@ final class PythonText {
     }
 
     /** Whether a character ends a line for Python's {@code str.splitlines()}. */
-    static boolean isLineBreak(char c) {
+    public static boolean isLineBreak(char c) {
         return c == '\n' || c == '\r' || c == 0x0b || c == 0x0c || c == 0x1c || c == 0x1d || c == 0x1e
                 || c == 0x85 || c == 0x2028 || c == 0x2029;
     }
 
     /** Python's {@code str.splitlines()} (no trailing empty line; {@code \r\n} is one break). */
-    static List<String> splitLines(String s) {
+    public static List<String> splitLines(String s) {
         List<String> lines = new ArrayList<>();
         int start = 0;
         int n = s.length();
@@ -67,7 +67,7 @@ final class PythonText {
      * Python's {@code textwrap.dedent}: removes the longest common leading run of spaces and tabs
      * from every line that has non-blank text; lines of only spaces and tabs become empty.
      */
-    static String dedent(String text) {
+    public static String dedent(String text) {
         String[] lines = text.split("\n", -1);
         String margin = null;
         for (String line : lines) {

@@ -1,4 +1,4 @@
-package dev.dspy4j.adapter;
+package dev.dspy4j.internal.python;
 
 import dev.dspy4j.internal.PythonFloats;
 import dev.dspy4j.internal.records.RecordValues;
