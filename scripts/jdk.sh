@@ -1,6 +1,7 @@
 # Sourced by the scripts: run Maven itself on the newest installed JDK >= 21 when there is one.
-# (Compilation and tests pick a JDK >= 21 through maven-toolchains-plugin in any case; this only
-# spares Maven's own JVM the older default JDK.)
+# Compilation and tests pick a JDK >= 21 through maven-toolchains-plugin in any case, but Maven's
+# own JVM must be >= 21 too: the jar plugin reads the (Java 21) module-info of the modular jars
+# with the running JDK's jar tool, which JDK 17 cannot do.
 pick_jdk() {
   local best="" best_version=0 dir version
   for dir in /usr/lib/jvm/* /opt/java/* "${HOME:-/root}"/.sdkman/candidates/java/*; do

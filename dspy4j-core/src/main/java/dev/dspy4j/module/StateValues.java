@@ -42,7 +42,7 @@ final class StateValues {
             return out;
         }
         if (value instanceof Object[] array) {
-            return toJsonValue(List.of(array));
+            return toJsonValue(java.util.Arrays.asList(array)); // keeps null elements, which List.of rejects
         }
         return value.toString();
     }
