@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.HostAndPort;
@@ -36,9 +36,22 @@ import redis.clients.jedis.util.JedisURIHelper;
  * an optional expiry. Values that do not decode are deleted and served as misses.
  *
  * <p><b>Outages.</b> Connections come from a Jedis pool with short timeouts (2 s by default). If
- * Redis is down, slow or refuses a command, {@link #get} returns a miss and {@link #put} drops the
- * entry; the first failure logs one WARN, later ones DEBUG, and the first success afterwards logs
- * INFO. A Redis outage never fails an LM call.
+ * Redis is down, hung, slow or refuses a command, {@link #get} returns a miss and {@link #put}
+ * drops the entry. A Redis outage never fails an LM call, and a circuit breaker keeps it from
+ * slowing every call down:
+ * <ul>
+ *   <li><b>Closed</b> (normal): every command goes to Redis. After 3 consecutive failures
+ *       (timeouts, refused connections, errors; see {@link Builder#circuitBreaker}) it opens and
+ *       logs one WARN.
+ *   <li><b>Open</b>: {@link #get} misses and {@link #put} drops at once, without touching the
+ *       network, for 30 s.
+ *   <li><b>Half-open</b>: then the next command is sent as a probe, with the usual timeout, while
+ *       concurrent commands keep skipping. If it succeeds the breaker closes and logs one INFO; if
+ *       it fails the breaker stays open for another 30 s (logged at DEBUG).
+ * </ul>
+ * So a hung Redis costs the first few calls their timeouts and then one command per 30 s, and
+ * each outage is logged twice, when it starts and when it ends. Failures below the threshold are
+ * logged at DEBUG. An {@link OutageListener} is told of the same two events.
  *
  * <p>Thread-safe. {@link #close()} closes the pool if this cache created it. The URL's password
  * never appears in logs or {@link #toString()}.
@@ -55,11 +68,15 @@ public final class RedisCache implements LmCache {
     private final String prefix;
     private final Duration ttl;
     private final String where;
-    private final AtomicBoolean failing = new AtomicBoolean();
+    private final OutageListener listener;
+    private final Duration openFor;
+    private final CircuitBreaker breaker;
 
     private RedisCache(Builder b) {
         this.prefix = b.prefix;
         this.ttl = b.ttl;
+        this.listener = b.listener;
+        this.openFor = b.openFor;
         if (b.pool != null) {
             this.pool = b.pool;
             this.ownsPool = false;
@@ -79,6 +96,17 @@ public final class RedisCache implements LmCache {
             HostAndPort hostAndPort = JedisURIHelper.getHostAndPort(b.uri);
             this.where = b.uri.getScheme() + "://" + hostAndPort.getHost() + ":" + hostAndPort.getPort();
         }
+        this.breaker = new CircuitBreaker(b.failureThreshold, b.openFor, b.nanoTime, new CircuitBreaker.Transitions() {
+            @Override
+            public void opened(Throwable cause) {
+                outageStarted(cause);
+            }
+
+            @Override
+            public void closed(Duration outage) {
+                outageEnded(outage);
+            }
+        });
     }
 
     /** A builder; {@link Builder#url(String)} or {@link Builder#pool(JedisPool)} is required. */
@@ -110,6 +138,9 @@ public final class RedisCache implements LmCache {
     @Override
     public Optional<LmResponse> get(String key) {
         byte[] redisKey = redisKey(key);
+        if (!breaker.allow()) {
+            return Optional.empty();
+        }
         byte[] value;
         try (Jedis jedis = pool.getResource()) {
             value = jedis.get(redisKey);
@@ -138,6 +169,9 @@ public final class RedisCache implements LmCache {
     public void put(String key, LmResponse response) {
         byte[] redisKey = redisKey(key);
         byte[] value = LmResponseCodec.encode(Objects.requireNonNull(response, "response"));
+        if (!breaker.allow()) {
+            return;
+        }
         try (Jedis jedis = pool.getResource()) {
             if (ttl == null) {
                 jedis.set(redisKey, value);
@@ -155,18 +189,37 @@ public final class RedisCache implements LmCache {
     }
 
     private void failed(String command, Exception e) {
-        if (failing.compareAndSet(false, true)) {
-            LOG.warn("Redis cache at {} unavailable ({} failed: {}); serving misses until it recovers",
-                    where, command, e.toString());
-        } else if (LOG.isDebugEnabled()) {
-            LOG.debug("Redis cache at {} still unavailable ({} failed: {})", where, command, e.toString());
+        if (!breaker.failed(new RedisCommandFailure(command, e)) && LOG.isDebugEnabled()) {
+            LOG.debug("Redis cache at {}: {} failed: {}", where, command, e.toString());
         }
     }
 
     private void succeeded() {
-        if (failing.get() && failing.compareAndSet(true, false)) {
-            LOG.info("Redis cache at {} available again", where);
+        breaker.succeeded();
+    }
+
+    private void outageStarted(Throwable cause) {
+        LOG.warn("Redis cache at {} unavailable ({}); serving misses without asking it for {}, then probing",
+                where, cause.getMessage(), openFor);
+        try {
+            listener.outageStarted(where, cause.getCause());
+        } catch (RuntimeException e) {
+            LOG.warn("OutageListener {} failed on outageStarted", listener, e);
         }
+    }
+
+    private void outageEnded(Duration outage) {
+        LOG.info("Redis cache at {} available again after {}", where, outage);
+        try {
+            listener.outageEnded(where, outage);
+        } catch (RuntimeException e) {
+            LOG.warn("OutageListener {} failed on outageEnded", listener, e);
+        }
+    }
+
+    /** Whether the circuit breaker is open (or probing): commands are being skipped. */
+    boolean breakerOpen() {
+        return breaker.isOpen();
     }
 
     /** Closes the connection pool if this cache created it. */
@@ -179,7 +232,15 @@ public final class RedisCache implements LmCache {
 
     @Override
     public String toString() {
-        return "RedisCache[" + where + ", prefix=" + prefix + (ttl != null ? ", ttl=" + ttl : "") + "]";
+        return "RedisCache[" + where + ", prefix=" + prefix + (ttl != null ? ", ttl=" + ttl : "")
+                + (breaker.isOpen() ? ", unavailable" : "") + "]";
+    }
+
+    /** Names the command in the breaker's cause without losing the Jedis exception. */
+    private static final class RedisCommandFailure extends Exception {
+        RedisCommandFailure(String command, Exception cause) {
+            super(command + " failed: " + cause, cause, false, false);
+        }
     }
 
     /** Configures a {@link RedisCache}. Each setting is validated as it is set. Not thread-safe. */
@@ -190,6 +251,10 @@ public final class RedisCache implements LmCache {
         private Duration ttl;
         private Duration timeout = Duration.ofSeconds(2);
         private int maxConnections = 16;
+        private int failureThreshold = 3;
+        private Duration openFor = Duration.ofSeconds(30);
+        private OutageListener listener = new OutageListener() { };
+        private LongSupplier nanoTime = System::nanoTime;
 
         private Builder() {
         }
@@ -292,6 +357,48 @@ public final class RedisCache implements LmCache {
                 throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
             }
             this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * The circuit breaker: after {@code consecutiveFailures} failed commands in a row, Redis
+         * is not asked at all for {@code openFor} (lookups miss and stores are dropped at once);
+         * then one command probes it, and its success closes the breaker.
+         *
+         * @param consecutiveFailures at least 1; default 3
+         * @param openFor at least one millisecond; default 30 s
+         * @return this builder
+         * @throws IllegalArgumentException if {@code consecutiveFailures} is below 1 or
+         *     {@code openFor} is shorter than one millisecond
+         */
+        public Builder circuitBreaker(int consecutiveFailures, Duration openFor) {
+            Objects.requireNonNull(openFor, "openFor");
+            if (consecutiveFailures < 1) {
+                throw new IllegalArgumentException(
+                        "circuitBreaker consecutiveFailures must be >= 1, was " + consecutiveFailures);
+            }
+            if (openFor.toMillis() < 1) {
+                throw new IllegalArgumentException("circuitBreaker openFor must be at least 1 ms, was " + openFor);
+            }
+            this.failureThreshold = consecutiveFailures;
+            this.openFor = openFor;
+            return this;
+        }
+
+        /**
+         * Told when an outage starts and ends (see {@link OutageListener}), besides the logs.
+         *
+         * @param listener the listener; default none
+         * @return this builder
+         */
+        public Builder outageListener(OutageListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The breaker's clock, {@code System::nanoTime} unless a test replaces it. */
+        Builder nanoTime(LongSupplier nanoTime) {
+            this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
             return this;
         }
 
