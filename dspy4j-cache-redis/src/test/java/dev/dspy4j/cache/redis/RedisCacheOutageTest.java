@@ -10,7 +10,13 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.Usage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Assumptions;
@@ -77,6 +83,33 @@ class RedisCacheOutageTest {
             cache.put("k", RESPONSE); // the next probe
             assertThat(hung.connections()).isEqualTo(5);
             assertThat(events.list).hasSize(1); // failed probes do not warn again
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void concurrentCallersSendOneProbeBetweenThem() throws Exception {
+        try (HungServer hung = new HungServer(); RedisCache cache = cache(hung.url())) {
+            failThreeTimes(cache);
+            now.addAndGet(OPEN_FOR.toNanos());
+
+            try (ExecutorService threads = Executors.newFixedThreadPool(8)) {
+                CountDownLatch start = new CountDownLatch(1);
+                List<Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    calls.add(threads.submit(() -> {
+                        start.await();
+                        return cache.get("k");
+                    }));
+                }
+                start.countDown();
+                for (Future<?> call : calls) {
+                    assertThat(call.get()).isEqualTo(Optional.empty());
+                }
+            }
+
+            assertThat(hung.connections()).isEqualTo(4);
+            assertThat(cache.breakerOpen()).isTrue();
         }
     }
 
