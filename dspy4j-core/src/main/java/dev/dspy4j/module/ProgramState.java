@@ -207,16 +207,16 @@ public final class ProgramState {
      */
     public static ProgramState load(Path file, Module program,
                                     @Nullable Function<Map<String, Object>, Lm> lmResolver) {
-        String json;
+        byte[] bytes;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new StateLoadException("Saved program " + file + " not found (looked for "
                     + file.toAbsolutePath().normalize() + "); check the path, or save the program there first.", e);
         } catch (IOException e) {
             throw new StateLoadException("Cannot read saved program " + file + ": " + e.getMessage(), e);
         }
-        return fromJson(json, file.toString(), program, lmResolver);
+        return fromJson(StateReader.utf8(bytes, file.toString()), file.toString(), program, lmResolver);
     }
 
     /**
