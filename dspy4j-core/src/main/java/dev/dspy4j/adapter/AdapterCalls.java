@@ -61,6 +61,7 @@ final class AdapterCalls {
                     false, null);
         }
         List<Choice> choices = response.choices();
+        warnIfTruncated(lm, prepared, choices);
         List<Map<String, Object>> outputs = new ArrayList<>(choices.size());
         for (Choice choice : choices) {
             if (choice.text().isEmpty() && choice.toolCalls().isEmpty()) {
@@ -70,6 +71,27 @@ final class AdapterCalls {
             outputs.add(parseObserved(adapter, request, choice, context));
         }
         return outputs;
+    }
+
+    /**
+     * DSPy's warning (its LM's {@code _check_truncation}), once per LM call however many choices were
+     * cut off. As in DSPy, the call goes on: a truncated reply may still hold every output field, and
+     * one that does not fails to parse with the adapter's usual error, which this warning explains.
+     */
+    private static void warnIfTruncated(Lm lm, LmRequest request, List<Choice> choices) {
+        if (!LOG.isWarnEnabled() || choices.stream().noneMatch(choice -> "length".equals(choice.finishReason()))) {
+            return;
+        }
+        Map<String, Object> saved = lm.savedState();
+        Object maxTokens = request.options().maxTokens() != null ? request.options().maxTokens()
+                : saved.getOrDefault("max_tokens", saved.get("max_completion_tokens"));
+        Object temperature = request.options().temperature() != null ? request.options().temperature()
+                : saved.get("temperature");
+        LOG.warn("LM response was truncated due to exceeding max_tokens={}. You can inspect the latest LM "
+                + "interactions with `inspectHistory()`. To avoid truncation, consider passing a larger max_tokens "
+                + "when setting up the LM. You may also consider increasing the temperature (currently {}) if the "
+                + "reason for truncation is repetition.", maxTokens == null ? "None" : maxTokens,
+                temperature == null ? "None" : temperature);
     }
 
     private static Map<String, Object> parseObserved(Adapter adapter, AdapterRequest request, Choice choice,

@@ -17,13 +17,19 @@ public record Usage(long promptTokens, long completionTokens) {
         }
     }
 
-    /** Prompt plus completion tokens. */
+    /** Prompt plus completion tokens ({@link Long#MAX_VALUE} rather than overflowing). */
     public long totalTokens() {
-        return promptTokens + completionTokens;
+        return saturatedSum(promptTokens, completionTokens);
     }
 
-    /** The sum of this usage and another. */
+    /** The sum of this usage and another; each count stops at {@link Long#MAX_VALUE} rather than overflowing. */
     public Usage plus(Usage other) {
-        return new Usage(promptTokens + other.promptTokens, completionTokens + other.completionTokens);
+        return new Usage(saturatedSum(promptTokens, other.promptTokens),
+                saturatedSum(completionTokens, other.completionTokens));
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum; // both are >= 0, so only overflow makes it negative
     }
 }

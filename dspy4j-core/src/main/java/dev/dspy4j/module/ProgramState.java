@@ -11,6 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +42,8 @@ public final class ProgramState {
     /** The versions written into {@code metadata.dependency_versions}: the DSPy release this format matches. */
     public static final Map<String, String> DEFAULT_DEPENDENCY_VERSIONS =
             orderedOf("python", "3.11", "dspy", "3.3.1", "cloudpickle", "3.1");
+
+    private static final AtomicLong TEMP_NAMES = new AtomicLong();
 
     private final Map<String, PredictorState> predictors;
     private final Map<String, String> dependencyVersions;
@@ -115,7 +120,8 @@ public final class ProgramState {
 
     /**
      * Writes {@link #toJson()} to {@code file}, atomically: a reader never sees a half-written
-     * file.
+     * file. A new file gets the permissions of any new file (the umask), as Python's {@code open}
+     * gives; an overwritten one keeps its permissions.
      *
      * @throws IOException if the file cannot be written
      */
@@ -125,12 +131,32 @@ public final class ProgramState {
         if (dir != null) {
             Files.createDirectories(dir);
         }
-        Path temp = Files.createTempFile(dir, absolute.getFileName().toString(), ".tmp");
+        byte[] json = toJson().getBytes(StandardCharsets.UTF_8);
+        Path temp = newSibling(absolute);
         try {
-            Files.writeString(temp, toJson(), StandardCharsets.UTF_8);
+            // not Files.createTempFile: it creates the file 0600, and the rename would keep that
+            Files.write(temp, json, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            keepPermissions(absolute, temp);
             Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temp);
+        }
+    }
+
+    private static Path newSibling(Path file) {
+        // unique per process and write; CREATE_NEW fails rather than clobber a leftover of the same name
+        return file.resolveSibling("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+                + TEMP_NAMES.incrementAndGet() + ".tmp");
+    }
+
+    private static void keepPermissions(Path from, Path to) throws IOException {
+        if (Files.getFileAttributeView(from, PosixFileAttributeView.class) == null) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(to, Files.getPosixFilePermissions(from));
+        } catch (NoSuchFileException e) {
+            // a new file: the umask's permissions
         }
     }
 
@@ -181,16 +207,16 @@ public final class ProgramState {
      */
     public static ProgramState load(Path file, Module program,
                                     @Nullable Function<Map<String, Object>, Lm> lmResolver) {
-        String json;
+        byte[] bytes;
         try {
-            json = Files.readString(file, StandardCharsets.UTF_8);
+            bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new StateLoadException("Saved program " + file + " not found (looked for "
                     + file.toAbsolutePath().normalize() + "); check the path, or save the program there first.", e);
         } catch (IOException e) {
             throw new StateLoadException("Cannot read saved program " + file + ": " + e.getMessage(), e);
         }
-        return fromJson(json, file.toString(), program, lmResolver);
+        return fromJson(StateReader.utf8(bytes, file.toString()), file.toString(), program, lmResolver);
     }
 
     /**

@@ -4,12 +4,21 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +38,9 @@ final class StateReader {
     /** The keys DSPy writes for one predictor ({@code Predict.dump_state}). */
     private static final List<String> PREDICTOR_KEYS = List.of("signature", "demos", "lm", "traces", "train");
 
+    /** Jackson's message for NaN, Infinity and -Infinity (Python's json.dumps writes them). */
+    private static final Pattern NON_FINITE = Pattern.compile("Non-standard token '(-?Infinity|\\+?Infinity|NaN)'");
+
     private final String source;
     private final Module program;
     private final @Nullable Function<Map<String, Object>, Lm> lmResolver;
@@ -43,15 +55,46 @@ final class StateReader {
         return SECRET_KEYS.contains(key.toLowerCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * A file's bytes as text, strictly UTF-8 as DSPy reads them ({@code orjson.loads}): an invalid
+     * sequence is an error naming the byte offset, not a replacement character.
+     */
+    static String utf8(byte[] bytes, String source) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length);
+        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+        CoderResult result = decoder.decode(in, out, true);
+        if (result.isUnderflow()) {
+            result = decoder.flush(out);
+        }
+        if (result.isError()) {
+            int offset = in.position();
+            throw new StateLoadException("Saved program " + source + " is not valid UTF-8 (byte 0x"
+                    + HexFormat.of().withUpperCase().toHexDigits(bytes[offset]) + " at byte offset " + offset
+                    + "); DSPy saves UTF-8, so re-save the file as UTF-8 (it was probably written in another encoding).");
+        }
+        return out.flip().toString();
+    }
+
     ProgramState read(String json) {
+        if (json.startsWith("\uFEFF")) {
+            throw fail("starts with a UTF-8 byte-order mark, which DSPy's loader (orjson) rejects too; save it "
+                    + "without one (in Python, encoding=\"utf-8\" rather than \"utf-8-sig\")");
+        }
         Object parsed;
         try {
             parsed = JSON.readValue(json, Object.class);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-            throw fail("is not valid JSON (" + e.getOriginalMessage().lines().findFirst().orElse("") + where
-                    + "); restore it from the optimizer's output");
+            String problem = e.getOriginalMessage().lines().findFirst().orElse("");
+            Matcher nonFinite = NON_FINITE.matcher(problem);
+            if (nonFinite.find()) {
+                throw fail("holds " + nonFinite.group(1) + where + ", which is not JSON and which DSPy's loader "
+                        + "(orjson) rejects too; write null instead, as DSPy does when it saves a non-finite float");
+            }
+            throw fail("is not valid JSON (" + problem + where + "); restore it from the optimizer's output");
         }
         if (!(parsed instanceof Map<?, ?> root)) {
             throw fail("must hold a JSON object at the top level, not " + kind(parsed));

@@ -77,7 +77,8 @@ import java.util.Map;
  * </table>
  *
  * <h2>Transport</h2>
- * One {@code java.net.http.HttpClient} per instance (HTTP/1.1 to {@code http://} servers, HTTP/2
+ * One {@code java.net.http.HttpClient} shared by every client with the same connection settings,
+ * so discarded instances leave no thread behind (HTTP/1.1 to {@code http://} servers, HTTP/2
  * negotiated for {@code https://}); calls block their thread (cheaply, on virtual threads). The
  * {@link Builder#timeout(Duration) timeout} (default 10 minutes, like litellm and the OpenAI SDK)
  * bounds each call up to the complete reply, and for streams up to the response headers;

@@ -251,8 +251,8 @@ public final class AnthropicChat implements Chat {
         if (usage == null || !usage.isObject()) {
             return new Usage(fallbackInput, 0);
         }
-        long input = usage.has("input_tokens") ? Json.count(usage, "input_tokens")
-                + Json.count(usage, "cache_creation_input_tokens") + Json.count(usage, "cache_read_input_tokens")
+        long input = usage.has("input_tokens") ? Json.add(Json.add(Json.count(usage, "input_tokens"),
+                Json.count(usage, "cache_creation_input_tokens")), Json.count(usage, "cache_read_input_tokens"))
                 : fallbackInput;
         return new Usage(input, Json.count(usage, "output_tokens"));
     }

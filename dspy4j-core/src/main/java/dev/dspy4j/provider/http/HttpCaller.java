@@ -18,7 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's HTTP transport: a shared {@link HttpClient}, a bounded wait for each exchange,
+ * One client's HTTP transport: an {@link HttpClient} shared with every client of the same
+ * configuration ({@link SharedHttpClients}), a bounded wait for each exchange,
  * failure mapping and the DEBUG request summary. Blocking and virtual-thread friendly: the caller
  * parks on a future while the JDK's selector thread does the I/O.
  */
@@ -36,7 +37,7 @@ final class HttpCaller {
 
     HttpCaller(Endpoint endpoint) {
         this.endpoint = endpoint;
-        this.client = newClient(endpoint);
+        this.client = SharedHttpClients.forEndpoint(endpoint, HttpCaller::newClient);
         this.timeoutNanos = endpoint.timeout().toNanos();
     }
 
