@@ -6,16 +6,15 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Limits how many calls to a provider are in flight at once, and adapts the limit to what the
- * provider accepts (AIMD, as TCP does): the limit grows by about {@code additiveIncrease} for every
- * window of successful calls made while it was at least half used, and is multiplied by
- * {@code decreaseFactor} when the provider answers 429 ({@link LmException.RateLimited}), and
- * optionally on {@link LmException.Timeout}. It stays within {@code [minLimit, maxLimit]}.
+ * provider accepts (AIMD, as TCP does, with DCTCP's proportional decrease). It stays within
+ * {@code [minLimit, maxLimit]}.
  *
  * <p>Build one per provider account and put it in the chain of the LM that every thread and
  * program shares (the same instance may sit in several chains to share one limit):
@@ -33,14 +32,34 @@ import org.slf4j.LoggerFactory;
  * A waiting caller that is interrupted throws at once with its interrupt flag set; one that waits
  * longer than {@code maxWait} (unbounded by default) gets an {@link LmException.Timeout}.
  *
- * <p>One 429 decreases the limit once per "generation": further 429s from calls that started
- * before that decrease are ignored, so a burst of failures does not collapse the limit to the
- * minimum.
+ * <p>How the limit adapts:
+ * <ul>
+ *   <li><b>Growth.</b> Each successful call adds {@code additiveIncrease / limit}, so about
+ *       {@code additiveIncrease} per window of successful calls, but only while at least half the
+ *       limit is in use (an idle period does not inflate it).</li>
+ *   <li><b>Decrease once per window, in proportion to the 429s.</b> Outcomes are counted in
+ *       windows of as many calls as the limit (about one round trip when the limit is in use). A
+ *       window that saw 429s ({@link LmException.RateLimited}; optionally {@link
+ *       LmException.Timeout}) multiplies the limit by {@code max(decreaseFactor, 1 - r/2)}, where
+ *       {@code r} is the share of the window's calls that were 429s. A window of nothing but 429s
+ *       halves the limit (with the default factor); sparse 429s (5 %) lower it by 2.5 %. So a
+ *       cut never goes below what the window's success rate supports: the calls that succeeded
+ *       ({@code limit × (1 - r)}) ran concurrently, and the new limit is above that. Calls that
+ *       started before a decrease do not count towards the next window, so one burst of 429s
+ *       lowers the limit once.</li>
+ *   <li><b>Retry-After softens.</b> A 429 that carries a {@link LmException.RateLimited#retryAfter()
+ *       Retry-After} is a statement about time that {@link Retry} already honours (and the call
+ *       gives its slot back while it waits); it counts as half a 429.</li>
+ *   <li><b>Recovery after pressure.</b> Once no window has decreased the limit for {@code
+ *       quietPeriod} (default 1 s), the limit climbs back by {@code additiveIncrease} per quiet
+ *       period towards where it was before the pressure began, even while it is not in use.</li>
+ * </ul>
  *
  * <p>Defaults: initial limit 16, minimum 1, maximum 256, additive increase 1, decrease factor 0.5,
- * no decrease on timeouts, no maximum wait.
+ * no decrease on timeouts, quiet period 1 s, no maximum wait, {@link System#nanoTime()}.
  *
- * <p>Thread-safe. Uncontended, a call costs two uncontended lock acquisitions and no allocation.
+ * <p>Thread-safe. Uncontended and without pressure, a call costs two uncontended lock
+ * acquisitions, no clock reading and no allocation.
  */
 public final class ConcurrencyLimit implements LmInterceptor {
 
@@ -52,12 +71,22 @@ public final class ConcurrencyLimit implements LmInterceptor {
     private final double decreaseFactor;
     private final boolean decreaseOnTimeout;
     private final long maxWaitNanos; // <= 0: unbounded
+    private final long quietPeriodNanos;
+    private final LongSupplier nanoTime;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by lock
     private double limit;        // guarded by lock
     private int inFlight;        // guarded by lock
     private long generation;     // guarded by lock; bumped on each decrease
+    // the current window (guarded by lock): calls of this generation that completed, and how many
+    // of them were 429s (a 429 with Retry-After counts 0.5)
+    private int windowCalls;
+    private double windowOverloads;
+    // recovery (guarded by lock): where the limit was before the pressure began (0 when there is
+    // no pressure to recover from), and when the last decrease or recovery step happened
+    private double recoverTo;
+    private long quietSinceNanos;
 
     private ConcurrencyLimit(Builder b) {
         this.minLimit = b.minLimit;
@@ -66,6 +95,8 @@ public final class ConcurrencyLimit implements LmInterceptor {
         this.decreaseFactor = b.decreaseFactor;
         this.decreaseOnTimeout = b.decreaseOnTimeout;
         this.maxWaitNanos = b.maxWait == null ? 0 : b.maxWait.toNanos();
+        this.quietPeriodNanos = b.quietPeriod.toNanos();
+        this.nanoTime = b.nanoTime;
         this.limit = b.initialLimit;
     }
 
@@ -96,7 +127,7 @@ public final class ConcurrencyLimit implements LmInterceptor {
             outcome = response.cacheHit() ? Outcome.OTHER : Outcome.SUCCESS;
             return response;
         } catch (LmException.RateLimited e) {
-            outcome = Outcome.OVERLOADED;
+            outcome = e.retryAfter().isPresent() ? Outcome.OVERLOADED_WAIT : Outcome.OVERLOADED;
             throw e;
         } catch (LmException.Timeout e) {
             outcome = decreaseOnTimeout ? Outcome.OVERLOADED : Outcome.OTHER;
@@ -125,8 +156,8 @@ public final class ConcurrencyLimit implements LmInterceptor {
     }
 
     private Outcome outcomeOf(Throwable failure) {
-        if (failure instanceof LmException.RateLimited) {
-            return Outcome.OVERLOADED;
+        if (failure instanceof LmException.RateLimited rateLimited) {
+            return rateLimited.retryAfter().isPresent() ? Outcome.OVERLOADED_WAIT : Outcome.OVERLOADED;
         }
         if (failure instanceof LmException.Timeout) {
             return decreaseOnTimeout ? Outcome.OVERLOADED : Outcome.OTHER;
@@ -134,7 +165,16 @@ public final class ConcurrencyLimit implements LmInterceptor {
         return Outcome.OTHER;
     }
 
-    private enum Outcome { SUCCESS, OVERLOADED, OTHER }
+    /** How a call ended, as far as the limit cares. Package-private for the simulation test. */
+    enum Outcome {
+        SUCCESS,
+        /** A 429 without Retry-After (or a timeout, if configured). */
+        OVERLOADED,
+        /** A 429 with Retry-After: counts as half an {@link #OVERLOADED}. */
+        OVERLOADED_WAIT,
+        /** A cache hit or any other failure: leaves the limit alone. */
+        OTHER
+    }
 
     /** One blocked caller; {@code granted} is set, under the lock, when a slot is handed to it. */
     private static final class Waiter {
@@ -143,6 +183,23 @@ public final class ConcurrencyLimit implements LmInterceptor {
 
         Waiter(Condition ready) {
             this.ready = ready;
+        }
+    }
+
+    /**
+     * Takes a slot if one is free and nobody waits; returns the generation to pass to {@link
+     * #release}, or -1. Package-private for the simulation test.
+     */
+    long tryAcquire() {
+        lock.lock();
+        try {
+            if (waiters.isEmpty() && inFlight < effectiveLimit()) {
+                inFlight++;
+                return generation;
+            }
+            return -1;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -186,31 +243,74 @@ public final class ConcurrencyLimit implements LmInterceptor {
         }
     }
 
-    private void release(Outcome outcome, long startGeneration) {
+    /**
+     * Gives a slot back and adapts the limit to how the call ended. Package-private so the
+     * simulation test can drive overlapping calls from one thread.
+     */
+    void release(Outcome outcome, long startGeneration) {
         lock.lock();
         try {
-            switch (outcome) {
-                case SUCCESS -> {
-                    // grow only when the limit is actually being used, so an idle period does not
-                    // inflate it to the maximum
-                    if (inFlight * 2 >= limit && limit < maxLimit) {
-                        limit = Math.min(maxLimit, limit + additiveIncrease / Math.max(1.0, Math.floor(limit)));
-                    }
+            if (outcome == Outcome.SUCCESS && inFlight * 2 >= limit && limit < maxLimit) {
+                // grow only when the limit is actually being used, so an idle period does not
+                // inflate it to the maximum
+                limit = Math.min(maxLimit, limit + additiveIncrease / Math.max(1.0, Math.floor(limit)));
+                if (limit >= recoverTo) {
+                    recoverTo = 0;
                 }
-                case OVERLOADED -> {
-                    if (startGeneration == generation) {
-                        double before = limit;
-                        limit = Math.max(minLimit, limit * decreaseFactor);
-                        generation++;
-                        LOG.debug("Provider overloaded; concurrency limit {} -> {}", (int) before, effectiveLimit());
-                    }
+            }
+            if (outcome != Outcome.OTHER && startGeneration == generation) {
+                windowCalls++;
+                windowOverloads += switch (outcome) {
+                    case OVERLOADED -> 1.0;
+                    case OVERLOADED_WAIT -> 0.5;
+                    default -> 0.0;
+                };
+                if (windowCalls >= Math.max(1.0, Math.floor(limit))) {
+                    closeWindow();
                 }
-                case OTHER -> { }
+            }
+            if (recoverTo > 0) {
+                recoverAfterQuietPeriods();
             }
             inFlight--;
             grantWaiting();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Ends the current window, decreasing the limit if it saw 429s. Caller holds the lock. */
+    private void closeWindow() {
+        if (windowOverloads > 0) {
+            double share = windowOverloads / windowCalls;
+            double before = limit;
+            limit = Math.max(minLimit, limit * Math.max(decreaseFactor, 1 - share / 2));
+            if (recoverTo == 0) {
+                recoverTo = before;
+            }
+            quietSinceNanos = nanoTime.getAsLong();
+            generation++;
+            LOG.debug("Provider overloaded ({} of {} calls); concurrency limit {} -> {}", windowOverloads, windowCalls,
+                    (int) before, effectiveLimit());
+        }
+        windowCalls = 0;
+        windowOverloads = 0;
+    }
+
+    /**
+     * Climbs back {@code additiveIncrease} per quiet period without a decrease, up to where the
+     * limit was before the pressure began. Caller holds the lock.
+     */
+    private void recoverAfterQuietPeriods() {
+        long quiet = nanoTime.getAsLong() - quietSinceNanos;
+        if (quiet < quietPeriodNanos) {
+            return;
+        }
+        long periods = quiet / quietPeriodNanos;
+        limit = Math.min(recoverTo, limit + periods * additiveIncrease);
+        quietSinceNanos += periods * quietPeriodNanos;
+        if (limit >= recoverTo) {
+            recoverTo = 0;
         }
     }
 
@@ -299,6 +399,8 @@ public final class ConcurrencyLimit implements LmInterceptor {
         private double decreaseFactor = 0.5;
         private boolean decreaseOnTimeout;
         private @Nullable Duration maxWait;
+        private Duration quietPeriod = Duration.ofSeconds(1);
+        private LongSupplier nanoTime = System::nanoTime;
 
         private Builder() {}
 
@@ -372,7 +474,9 @@ public final class ConcurrencyLimit implements LmInterceptor {
         }
 
         /**
-         * What the limit is multiplied by when the provider is overloaded. Default 0.5.
+         * What the limit is multiplied by after a window of nothing but 429s; a window where a
+         * share {@code r} of the calls were 429s multiplies it by {@code max(decreaseFactor,
+         * 1 - r/2)}. Default 0.5.
          *
          * @throws IllegalArgumentException if not strictly between 0 and 1
          */
@@ -401,6 +505,30 @@ public final class ConcurrencyLimit implements LmInterceptor {
                 throw new IllegalArgumentException("maxWait must be positive (or null for no limit), was " + value);
             }
             this.maxWait = value;
+            return this;
+        }
+
+        /**
+         * How long no window may have decreased the limit before it starts climbing back, by
+         * {@code additiveIncrease} per such period, towards where it was before the pressure
+         * began. Default 1 s.
+         *
+         * @throws IllegalArgumentException if zero or negative
+         */
+        public Builder quietPeriod(Duration value) {
+            if (!value.isPositive()) {
+                throw new IllegalArgumentException("quietPeriod must be positive, was " + value);
+            }
+            this.quietPeriod = value;
+            return this;
+        }
+
+        /**
+         * The clock for the quiet period, in nanoseconds as {@link System#nanoTime()} (the
+         * default); tests pass a fake one.
+         */
+        public Builder nanoTime(LongSupplier value) {
+            this.nanoTime = Objects.requireNonNull(value, "nanoTime");
             return this;
         }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -147,30 +148,34 @@ class ConcurrencyLimitTest {
     }
 
     @Test
-    void halvesTheLimitOnARateLimitAndStopsAtTheMinimum() {
+    void aWindowOfNothingButRateLimitsHalvesTheLimitAndItStopsAtTheMinimum() {
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(16).minLimit(3).build();
         Lm lm = ((Lm) request -> {
             throw new LmException.RateLimited("429", "fake", 429, null, null);
         }).withInterceptors(limit);
 
         List<Integer> limits = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 16 + 8 + 4 + 3; i++) {
             assertThatThrownBy(() -> lm.call(request("q"))).isInstanceOf(LmException.RateLimited.class);
             limits.add(limit.currentLimit());
         }
 
-        assertThat(limits).containsExactly(8, 4, 3, 3);
+        // one decrease per window of as many calls as the limit, not one per 429
+        assertThat(limits.subList(0, 15)).containsOnly(16);
+        assertThat(limits.subList(15, 23)).containsOnly(8);
+        assertThat(limits.subList(23, 27)).containsOnly(4);
+        assertThat(limits.subList(27, 31)).containsOnly(3);
     }
 
     @Test
-    void rateLimitsFromCallsStartedBeforeADecreaseDecreaseItOnlyOnce() throws Exception {
+    void aBurstOfRateLimitsFromCallsInFlightTogetherDecreasesTheLimitOnlyOnce() throws Exception {
         GateLm gate = new GateLm();
         gate.failure = new LmException.RateLimited("429", "fake", 429, null, null);
         ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(16).build();
         Lm lm = gate.withInterceptors(limit);
 
         List<Thread> callers = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
+        for (int i = 0; i < 16; i++) {
             callers.add(Thread.ofVirtual().start(() -> {
                 try {
                     lm.call(request("hold"));
@@ -179,13 +184,164 @@ class ConcurrencyLimitTest {
                 }
             }));
         }
-        await(() -> gate.entered.get() == 5);
+        await(() -> gate.entered.get() == 16);
         gate.release.countDown();
         for (Thread caller : callers) {
             caller.join();
         }
 
         assertThat(limit.currentLimit()).isEqualTo(8);
+    }
+
+    @Test
+    void sparseRateLimitsLowerTheLimitInProportionNotByHalf() {
+        ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(20).maxLimit(20).build();
+
+        // a window of 20 calls, one of them a 429 (5 %): 20 * (1 - 0.05 / 2) = 19.5
+        long generation = limit.tryAcquire();
+        limit.release(ConcurrencyLimit.Outcome.OVERLOADED, generation);
+        for (int i = 0; i < 19; i++) {
+            limit.release(ConcurrencyLimit.Outcome.SUCCESS, limit.tryAcquire());
+        }
+
+        assertThat(limit.currentLimit()).isEqualTo(19);
+    }
+
+    @Test
+    void aRateLimitWithRetryAfterCountsAsHalfARateLimit() {
+        ConcurrencyLimit withRetryAfter = ConcurrencyLimit.builder().initialLimit(4).build();
+        ConcurrencyLimit without = ConcurrencyLimit.builder().initialLimit(4).build();
+        Lm waitOneSecond = request -> {
+            throw new LmException.RateLimited("429", "fake", 429, null, Duration.ofSeconds(1));
+        };
+        Lm noHint = request -> {
+            throw new LmException.RateLimited("429", "fake", 429, null, null);
+        };
+
+        for (int i = 0; i < 4; i++) {
+            assertThatThrownBy(() -> waitOneSecond.withInterceptors(withRetryAfter).call(request("q")));
+            assertThatThrownBy(() -> noHint.withInterceptors(without).call(request("q")));
+        }
+
+        assertThat(without.currentLimit()).isEqualTo(2);           // 4 * max(0.5, 1 - 1/2)
+        assertThat(withRetryAfter.currentLimit()).isEqualTo(3);    // 4 * (1 - 0.5/2)
+    }
+
+    @Test
+    void climbsBackAfterAQuietPeriodEvenWhileMostlyIdle() {
+        long[] now = {0};
+        ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(8).quietPeriod(Duration.ofSeconds(1))
+                .nanoTime(() -> now[0]).build();
+        Lm failing = ((Lm) request -> {
+            throw new LmException.RateLimited("429", "fake", 429, null, null);
+        }).withInterceptors(limit);
+        Lm ok = ((Lm) request -> LmResponse.of("ok")).withInterceptors(limit);
+        for (int i = 0; i < 8; i++) {
+            assertThatThrownBy(() -> failing.call(request("q")));
+        }
+        assertThat(limit.currentLimit()).isEqualTo(4);
+
+        List<Integer> limits = new ArrayList<>();
+        for (int second = 0; second < 8; second++) {
+            now[0] += TimeUnit.MILLISECONDS.toNanos(999);
+            ok.call(request("q"));
+            limits.add(limit.currentLimit());
+            now[0] += TimeUnit.MILLISECONDS.toNanos(1);
+        }
+
+        // one step per quiet second, back to where it was before the pressure, and no further
+        assertThat(limits).containsExactly(4, 5, 6, 7, 8, 8, 8, 8);
+    }
+
+    /**
+     * A discrete-event simulation of {@code callers} threads that call an LM in a loop through the
+     * limit, on a fake clock: each call takes 15 to 25 ms; while the pressure lasts a share of the
+     * calls gets a 429 and is retried after 5 ms; callers without a slot queue in arrival order.
+     * Returns the limit after each completed call, with the time it completed.
+     */
+    private static List<long[]> simulate(double rateLimitedShare, boolean retryAfter, Duration pressure,
+                                         Duration total) {
+        int callers = 64;
+        long[] now = {0};
+        ConcurrencyLimit limit = ConcurrencyLimit.builder().initialLimit(64).maxLimit(64).nanoTime(() -> now[0])
+                .build();
+        SplittableRandom random = new SplittableRandom(42);
+        // events: {time, sequence, kind (0 start, 1 completion), generation}
+        java.util.PriorityQueue<long[]> events = new java.util.PriorityQueue<>(
+                java.util.Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+        java.util.ArrayDeque<Long> queued = new java.util.ArrayDeque<>();
+        long[] sequence = {0};
+        for (int c = 0; c < callers; c++) {
+            events.add(new long[] {0, sequence[0]++, 0, 0});
+        }
+        List<long[]> trajectory = new ArrayList<>();
+        long end = total.toNanos();
+        while (!events.isEmpty() && events.peek()[0] <= end) {
+            long[] event = events.poll();
+            now[0] = event[0];
+            if (event[2] == 0) {
+                queued.addLast(now[0]);
+            } else {
+                boolean rateLimited = now[0] < pressure.toNanos() && random.nextDouble() < rateLimitedShare;
+                limit.release(rateLimited
+                        ? (retryAfter ? ConcurrencyLimit.Outcome.OVERLOADED_WAIT : ConcurrencyLimit.Outcome.OVERLOADED)
+                        : ConcurrencyLimit.Outcome.SUCCESS, event[3]);
+                trajectory.add(new long[] {now[0], limit.currentLimit()});
+                // the next call (or the retry) of this caller
+                long next = now[0] + (rateLimited ? TimeUnit.MILLISECONDS.toNanos(5) : 0);
+                events.add(new long[] {next, sequence[0]++, 0, 0});
+            }
+            while (!queued.isEmpty()) {
+                long generation = limit.tryAcquire();
+                if (generation < 0) {
+                    break;
+                }
+                queued.pollFirst();
+                long latency = TimeUnit.MILLISECONDS.toNanos(15 + random.nextInt(11));
+                events.add(new long[] {now[0] + latency, sequence[0]++, 1, generation});
+            }
+        }
+        return trajectory;
+    }
+
+    private static List<Integer> limitsBetween(List<long[]> trajectory, Duration from, Duration to) {
+        return trajectory.stream().filter(p -> p[0] >= from.toNanos() && p[0] < to.toNanos())
+                .map(p -> (int) p[1]).toList();
+    }
+
+    @Test
+    void underFivePercentRateLimitsTheLimitDipsButStaysFarFromTheMinimumThenRecoversToTheMaximum() {
+        List<long[]> trajectory = simulate(0.05, false, Duration.ofSeconds(10), Duration.ofSeconds(15));
+
+        List<Integer> underPressure = limitsBetween(trajectory, Duration.ZERO, Duration.ofSeconds(10));
+        List<Integer> settled = limitsBetween(trajectory, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        List<Integer> after = limitsBetween(trajectory, Duration.ofSeconds(12), Duration.ofSeconds(15));
+        assertThat(underPressure).hasSizeGreaterThan(10_000);
+        assertThat(Collections.min(underPressure)).isLessThan(64);          // it dips
+        assertThat(Collections.min(settled)).isGreaterThanOrEqualTo(48);    // far from the minimum of 1
+        assertThat(Collections.min(after)).isGreaterThanOrEqualTo(60);      // and recovers
+    }
+
+    @Test
+    void underTwentyPercentRateLimitsTheLimitDipsFurtherThenRecoversToTheMaximum() {
+        List<long[]> trajectory = simulate(0.20, false, Duration.ofSeconds(10), Duration.ofSeconds(15));
+
+        List<Integer> settled = limitsBetween(trajectory, Duration.ofSeconds(2), Duration.ofSeconds(10));
+        List<Integer> after = limitsBetween(trajectory, Duration.ofSeconds(12), Duration.ofSeconds(15));
+        assertThat(Collections.min(settled)).isGreaterThan(1).isLessThan(24);
+        assertThat(Collections.min(after)).isGreaterThanOrEqualTo(60);
+    }
+
+    @Test
+    void rateLimitsWithRetryAfterLowerTheLimitLessThanRateLimitsWithout() {
+        List<long[]> without = simulate(0.20, false, Duration.ofSeconds(10), Duration.ofSeconds(10));
+        List<long[]> with = simulate(0.20, true, Duration.ofSeconds(10), Duration.ofSeconds(10));
+
+        double meanWithout = limitsBetween(without, Duration.ofSeconds(2), Duration.ofSeconds(10)).stream()
+                .mapToInt(Integer::intValue).average().orElseThrow();
+        double meanWith = limitsBetween(with, Duration.ofSeconds(2), Duration.ofSeconds(10)).stream()
+                .mapToInt(Integer::intValue).average().orElseThrow();
+        assertThat(meanWith).isGreaterThan(meanWithout * 1.5);
     }
 
     @Test
@@ -196,10 +352,12 @@ class ConcurrencyLimitTest {
         ConcurrencyLimit ignoring = ConcurrencyLimit.builder().initialLimit(16).build();
         ConcurrencyLimit reacting = ConcurrencyLimit.builder().initialLimit(16).decreaseOnTimeout(true).build();
 
-        assertThatThrownBy(() -> timingOut.withInterceptors(ignoring).call(request("q")))
-                .isInstanceOf(LmException.Timeout.class);
-        assertThatThrownBy(() -> timingOut.withInterceptors(reacting).call(request("q")))
-                .isInstanceOf(LmException.Timeout.class);
+        for (int i = 0; i < 16; i++) { // one window
+            assertThatThrownBy(() -> timingOut.withInterceptors(ignoring).call(request("q")))
+                    .isInstanceOf(LmException.Timeout.class);
+            assertThatThrownBy(() -> timingOut.withInterceptors(reacting).call(request("q")))
+                    .isInstanceOf(LmException.Timeout.class);
+        }
 
         assertThat(ignoring.currentLimit()).isEqualTo(16);
         assertThat(reacting.currentLimit()).isEqualTo(8);
@@ -211,7 +369,9 @@ class ConcurrencyLimitTest {
         Lm failing = request -> {
             throw new LmException.RateLimited("429", "fake", 429, null, null);
         };
-        assertThatThrownBy(() -> failing.withInterceptors(limit).call(request("q")));
+        for (int i = 0; i < 4; i++) { // one window
+            assertThatThrownBy(() -> failing.withInterceptors(limit).call(request("q")));
+        }
         assertThat(limit.currentLimit()).isEqualTo(2);
 
         Lm lm = new SlowProvider(Integer.MAX_VALUE).withInterceptors(limit);
