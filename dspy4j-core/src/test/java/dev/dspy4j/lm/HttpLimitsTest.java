@@ -85,6 +85,34 @@ class HttpLimitsTest {
     }
 
     @Test
+    void closingAStreamFromAnotherThreadWakesAReaderWaitingForAnEvent() throws Exception {
+        CountDownLatch dropped = new CountDownLatch(1);
+        server.handler((request, exchange) -> {
+            OutputStream out = startSse(exchange);
+            send(out, FIRST_EVENT);
+            writeUntilDropped(out, ": keep-alive\n\n".getBytes(StandardCharsets.UTF_8), dropped);
+        });
+        OpenAiLm lm = openAi().build(); // idle timeout 60 s: only close() can end the wait in time
+
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            try (LmStream stream = lm.stream(REQUEST)) {
+                assertThat(stream.next().text()).isEqualTo("Hi");
+                Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    stream.close();
+                });
+                LmException e = catchThrowableOfType(LmException.class, stream::next);
+                assertThat(e.getMessage()).contains("was closed while reading");
+            }
+        });
+        assertThat(await(dropped)).as("the server saw the connection dropped").isTrue();
+    }
+
+    @Test
     void aStreamThatTricklesEventsEndsAtTheWholeCallDeadline() throws Exception {
         CountDownLatch dropped = new CountDownLatch(1);
         server.handler((request, exchange) -> {

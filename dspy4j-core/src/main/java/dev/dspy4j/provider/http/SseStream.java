@@ -186,12 +186,15 @@ abstract class SseStream implements LmStream {
         closed = true;
         Thread reading = pump;
         if (reading != null) {
-            reading.interrupt();
+            reading.interrupt(); // from here on its put() fails, so the queue has room for the wake-up below
         }
         try {
             body.close();
         } catch (IOException e) {
             // the connection is being dropped anyway
         }
+        // wake a next() waiting on another thread, which then reports the close
+        events.clear();
+        events.offer(new IOException("the stream was closed"));
     }
 }
