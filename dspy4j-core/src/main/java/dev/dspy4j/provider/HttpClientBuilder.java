@@ -76,12 +76,40 @@ abstract class HttpClientBuilder<B extends HttpClientBuilder<B>> {
     }
 
     /**
-     * The per-request timeout; default 10 minutes.
+     * The whole-call deadline: from sending the request to the complete reply, or for a stream to
+     * its last event. When it passes, the call fails with a retryable {@code LmException.Timeout}
+     * and the connection is closed. Default 10 minutes.
      *
      * @throws IllegalArgumentException if not positive
      */
     public B timeout(Duration timeout) {
         settings.timeout(timeout);
+        return self();
+    }
+
+    /**
+     * The longest a stream may go without an event (SSE comments do not count): when it passes,
+     * {@code LmStream.next()} fails with a retryable {@code LmException.Timeout} and the connection
+     * is closed. Non-streaming calls are bounded by {@link #timeout(Duration)} alone. Default 60
+     * seconds.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public B idleTimeout(Duration idleTimeout) {
+        settings.idleTimeout(idleTimeout);
+        return self();
+    }
+
+    /**
+     * The largest reply read, in bytes: a body, or all the bytes of a stream. A larger reply fails
+     * the call with a non-retryable {@code LmException} and the connection is closed without
+     * reading the rest. Error replies are read only up to their first 8 KiB whatever this is.
+     * Default 32 MiB.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public B maxResponseBytes(long maxResponseBytes) {
+        settings.maxResponseBytes(maxResponseBytes);
         return self();
     }
 

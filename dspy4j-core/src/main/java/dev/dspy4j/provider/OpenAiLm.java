@@ -81,9 +81,14 @@ import java.util.Map;
  * so discarded instances leave no thread behind (HTTP/1.1 to {@code http://} servers, HTTP/2
  * negotiated for {@code https://}); calls block their thread (cheaply, on virtual threads). The
  * {@link Builder#timeout(Duration) timeout} (default 10 minutes, like litellm and the OpenAI SDK)
- * bounds each call up to the complete reply, and for streams up to the response headers;
- * connecting is bounded by the timeout and at most 10 seconds. Redirects are not followed. No
- * retries: put interceptors in front ({@link #withInterceptors(LmInterceptor...)}).
+ * is the whole-call deadline: up to the complete reply, and for streams up to their last event. A
+ * stream also fails when it sends no event for the {@link Builder#idleTimeout(Duration)
+ * idleTimeout} (default 60 seconds). Both fail with a retryable {@link LmException.Timeout} and
+ * close the connection. Connecting is bounded by the timeout and at most 10 seconds. A reply (or
+ * a stream's bytes in all) larger than {@link Builder#maxResponseBytes(long) maxResponseBytes}
+ * (default 32 MiB) fails with a non-retryable {@link LmException} and the connection is closed
+ * without reading the rest; error replies are read only up to 8 KiB. Redirects are not followed.
+ * No retries: put interceptors in front ({@link #withInterceptors(LmInterceptor...)}).
  *
  * <p>{@link #stream(LmRequest)} sends {@code stream: true} with
  * {@code stream_options.include_usage}; the stream yields text and reasoning deltas and its

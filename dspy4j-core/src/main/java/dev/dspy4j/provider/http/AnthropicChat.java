@@ -122,7 +122,7 @@ public final class AnthropicChat implements Chat {
                     + "(which makes n sequential calls)", endpoint.provider());
         }
         HttpCaller.Opened opened = caller.open(uri, body(request, true), request.messages().size());
-        return new AnthropicStream(endpoint, opened.requestId(), opened.body());
+        return new AnthropicStream(endpoint, opened);
     }
 
     byte[] body(LmRequest request, boolean stream) {

@@ -2,7 +2,6 @@ package dev.dspy4j.provider.http;
 
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
-import java.io.InputStream;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -18,8 +17,8 @@ final class AnthropicStream extends SseStream {
     private long inputTokens;
     private long outputTokens;
 
-    AnthropicStream(Endpoint endpoint, @Nullable String requestId, InputStream body) {
-        super(endpoint, requestId, body);
+    AnthropicStream(Endpoint endpoint, HttpCaller.Opened opened) {
+        super(endpoint, opened);
     }
 
     @Override

@@ -20,8 +20,12 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ClientSettings {
 
-    /** Per-request timeout when none is set: 10 minutes, as litellm and the OpenAI SDK use. */
+    /** Whole-call timeout when none is set: 10 minutes, as litellm and the OpenAI SDK use. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+    /** Longest wait for the next event of a stream when none is set: 60 seconds. */
+    public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
+    /** Largest reply body (and whole stream) read when none is set: 32 MiB. */
+    public static final long DEFAULT_MAX_RESPONSE_BYTES = 32L * 1024 * 1024;
     /** The longest the connect phase may take (also bounded by the request timeout). */
     static final Duration MAX_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** Azure's {@code api-version} when {@code AZURE_API_VERSION} is not set. */
@@ -31,6 +35,8 @@ public final class ClientSettings {
     private @Nullable String apiKey;
     private @Nullable URI baseUrl;
     private Duration timeout = DEFAULT_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private long maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
     private final Map<String, String> headers = new LinkedHashMap<>();
     private @Nullable Map<String, String> environment;
 
@@ -73,13 +79,30 @@ public final class ClientSettings {
         this.baseUrl = value;
     }
 
-    /** Sets the per-request timeout (time to the complete reply; for streams, to the first byte). */
+    /** Sets the whole-call timeout: from sending the request to the complete reply or the stream's end. */
     public void timeout(Duration value) {
         Objects.requireNonNull(value, "timeout");
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + value);
         }
         this.timeout = value;
+    }
+
+    /** Sets the longest wait for the next event of a stream. */
+    public void idleTimeout(Duration value) {
+        Objects.requireNonNull(value, "idleTimeout");
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("idleTimeout must be positive, was " + value);
+        }
+        this.idleTimeout = value;
+    }
+
+    /** Sets the largest reply body read, in bytes; for a stream, all its bytes together. */
+    public void maxResponseBytes(long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("maxResponseBytes must be positive, was " + value);
+        }
+        this.maxResponseBytes = value;
     }
 
     /** Adds a header sent with every request; it replaces a default header of the same name. */
@@ -189,7 +212,8 @@ public final class ClientSettings {
             azureVersion = azureVersion != null ? azureVersion.strip() : DEFAULT_AZURE_API_VERSION;
         }
         Duration connect = timeout.compareTo(MAX_CONNECT_TIMEOUT) < 0 ? timeout : MAX_CONNECT_TIMEOUT;
-        return new Endpoint(provider, name, wireModel, base, key, azureVersion, timeout, connect, headers);
+        return new Endpoint(provider, name, wireModel, base, key, azureVersion,
+                new Endpoint.Limits(timeout, connect, idleTimeout, maxResponseBytes), headers);
     }
 
     private static URI withV1(URI base) {
@@ -229,6 +253,7 @@ public final class ClientSettings {
 
     @Override
     public String toString() {
-        return "ClientSettings[model=" + model + ", timeout=" + timeout + "]";
+        return "ClientSettings[model=" + model + ", timeout=" + timeout + ", idleTimeout=" + idleTimeout
+                + ", maxResponseBytes=" + maxResponseBytes + "]";
     }
 }

@@ -29,13 +29,12 @@ public final class Endpoint {
     private final String base;
     private final @Nullable String apiKey;
     private final @Nullable String azureVersion; // set for Azure only
-    private final Duration timeout;
-    private final Duration connectTimeout;
+    private final Limits limits;
     private final String[] headerPairs;
     private final boolean plainHttp;
 
     Endpoint(Provider provider, String model, String wireModel, URI base, @Nullable String apiKey,
-             @Nullable String azureVersion, Duration timeout, Duration connectTimeout, Map<String, String> userHeaders) {
+             @Nullable String azureVersion, Limits limits, Map<String, String> userHeaders) {
         this.provider = provider;
         this.model = model;
         this.wireModel = wireModel;
@@ -46,8 +45,7 @@ public final class Endpoint {
         this.base = b;
         this.apiKey = apiKey;
         this.azureVersion = azureVersion;
-        this.timeout = timeout;
-        this.connectTimeout = connectTimeout;
+        this.limits = limits;
         this.plainHttp = "http".equalsIgnoreCase(base.getScheme());
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         headers.put("Content-Type", "application/json");
@@ -86,13 +84,32 @@ public final class Endpoint {
         return wireModel;
     }
 
-    /** The per-request timeout. */
+    /**
+     * How long and how much a call may take.
+     *
+     * @param timeout the whole call, from sending the request to the complete reply or stream end
+     * @param connectTimeout the connect phase
+     * @param idleTimeout the longest wait for the next event of a stream
+     * @param maxResponseBytes the largest body read (for a stream, all its bytes)
+     */
+    record Limits(Duration timeout, Duration connectTimeout, Duration idleTimeout, long maxResponseBytes) {
+    }
+
+    /** The whole-call timeout. */
     public Duration timeout() {
-        return timeout;
+        return limits.timeout();
     }
 
     Duration connectTimeout() {
-        return connectTimeout;
+        return limits.connectTimeout();
+    }
+
+    Duration idleTimeout() {
+        return limits.idleTimeout();
+    }
+
+    long maxResponseBytes() {
+        return limits.maxResponseBytes();
     }
 
     /** The URI of an API path such as {@code /chat/completions} (Azure: under the deployment). */
@@ -106,7 +123,7 @@ public final class Endpoint {
     /** A POST request to {@code uri} with the endpoint's headers and timeout. */
     HttpRequest post(URI uri, byte[] body) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
-                .timeout(timeout)
+                .timeout(limits.timeout())
                 .headers(headerPairs)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (plainHttp) {

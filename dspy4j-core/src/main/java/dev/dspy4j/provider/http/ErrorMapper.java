@@ -110,10 +110,34 @@ final class ErrorMapper {
                 failure);
     }
 
+    /** A reply larger than the client's {@code maxResponseBytes}; not retryable, it would be as large again. */
+    static LmException tooLarge(Endpoint endpoint, int status, @Nullable String requestId, long limit) {
+        return new LmException(endpoint.provider() + " reply for model " + endpoint.model() + " is larger than "
+                + "maxResponseBytes = " + limit + " bytes " + where(status, requestId) + "; the connection was closed "
+                + "without reading the rest. If replies this large are expected, raise maxResponseBytes(...) on the "
+                + "client builder", false, endpoint.provider(), status, requestId, null);
+    }
+
+    /** A stream that went {@code idleTimeout} without an event. */
+    static LmException.Timeout idle(Endpoint endpoint, @Nullable String requestId) {
+        return new LmException.Timeout(endpoint.provider() + " stream for model " + endpoint.model()
+                + " sent no event within idleTimeout = " + endpoint.idleTimeout() + " " + where(200, requestId)
+                + "; the connection was closed. Retry, or raise idleTimeout(...) on the client builder",
+                endpoint.provider(), 200, requestId, null);
+    }
+
+    /** A stream still running at the whole-call deadline. */
+    static LmException.Timeout deadline(Endpoint endpoint, @Nullable String requestId) {
+        return new LmException.Timeout(endpoint.provider() + " stream for model " + endpoint.model()
+                + " did not end within the whole-call timeout = " + endpoint.timeout() + " " + where(200, requestId)
+                + "; the connection was closed. Retry, or raise timeout(...) on the client builder for long "
+                + "generations", endpoint.provider(), 200, requestId, null);
+    }
+
     static LmException.Timeout timeout(Endpoint endpoint, Throwable cause) {
         return new LmException.Timeout(endpoint.provider() + " call for model " + endpoint.model()
-                + " got no complete reply within the timeout of " + endpoint.timeout()
-                + ". Retry, or raise timeout(...) for long generations", endpoint.provider(), 0, null, cause);
+                + " got no complete reply within the whole-call timeout = " + endpoint.timeout()
+                + ". Retry, or raise timeout(...) on the client builder for long generations", endpoint.provider(), 0, null, cause);
     }
 
     private static String message(Endpoint endpoint, Throwable failure) {

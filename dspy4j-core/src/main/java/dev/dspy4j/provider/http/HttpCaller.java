@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class HttpCaller {
 
     static final Logger LOG = LoggerFactory.getLogger("dev.dspy4j.provider.http");
-    private static final int MAX_ERROR_BODY = 64 * 1024;
     /** Completions run on virtual threads, so a thousand concurrent calls need no platform pool. */
     private static final Executor EXECUTOR = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("dspy4j-http-", 0).factory());
@@ -58,14 +57,15 @@ final class HttpCaller {
     }
 
     /**
-     * POSTs a JSON body and waits for the complete reply, at most the endpoint's timeout.
+     * POSTs a JSON body and waits for the complete reply, at most the endpoint's whole-call
+     * timeout; the body is read up to {@code maxResponseBytes} (see {@link BoundedBody}).
      *
      * @throws LmException for non-2xx replies and failed exchanges
      */
     Reply post(URI uri, byte[] body, int messages) {
         HttpRequest request = endpoint.post(uri, body);
         long start = System.nanoTime();
-        HttpResponse<byte[]> response = await(client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()),
+        HttpResponse<byte[]> response = await(client.sendAsync(request, BoundedBody.handler(endpoint.maxResponseBytes())),
                 start, messages);
         String requestId = ErrorMapper.requestId(response.headers());
         int status = response.statusCode();
@@ -76,8 +76,11 @@ final class HttpCaller {
         return new Reply(status, requestId, response.body());
     }
 
-    /** A streaming reply: its request id and its body, whose close() drops the connection. */
-    record Opened(@Nullable String requestId, InputStream body) {
+    /**
+     * A streaming reply: its request id, its body (whose close() drops the connection), and the
+     * whole-call deadline on the {@link System#nanoTime()} scale.
+     */
+    record Opened(@Nullable String requestId, InputStream body, long deadlineNanos) {
     }
 
     /**
@@ -104,7 +107,7 @@ final class HttpCaller {
             if (status / 100 != 2) {
                 byte[] error;
                 try (InputStream in = response.body()) {
-                    error = in.readNBytes(MAX_ERROR_BODY);
+                    error = in.readNBytes(BoundedBody.MAX_ERROR_BODY);
                 } catch (IOException e) {
                     error = new byte[0];
                 }
@@ -119,7 +122,7 @@ final class HttpCaller {
                         streamClient.shutdownNow();
                     }
                 }
-            });
+            }, start + timeoutNanos);
         } catch (RuntimeException | Error e) {
             streamClient.shutdownNow();
             throw e;
@@ -139,6 +142,11 @@ final class HttpCaller {
                 cause = cause.getCause();
             }
             logFailure(cause.getClass().getSimpleName(), start, messages);
+            for (Throwable t = cause; t != null; t = t.getCause()) {
+                if (t instanceof BoundedBody.TooLarge tooLarge) {
+                    throw ErrorMapper.tooLarge(endpoint, 200, null, tooLarge.limit);
+                }
+            }
             throw ErrorMapper.fromFailure(endpoint, cause);
         } catch (InterruptedException e) {
             future.cancel(true);

@@ -87,7 +87,7 @@ public final class OpenAiChat implements Chat {
      */
     public LmStream stream(LmRequest request) {
         HttpCaller.Opened opened = caller.open(uri, body(request, true), request.messages().size());
-        return new OpenAiStream(endpoint, opened.requestId(), opened.body());
+        return new OpenAiStream(endpoint, opened);
     }
 
     byte[] body(LmRequest request, boolean stream) {

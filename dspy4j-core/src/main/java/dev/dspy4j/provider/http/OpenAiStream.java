@@ -3,7 +3,6 @@ package dev.dspy4j.provider.http;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -16,8 +15,8 @@ final class OpenAiStream extends SseStream {
     private Usage usage = Usage.ZERO;
     private @Nullable String model;
 
-    OpenAiStream(Endpoint endpoint, @Nullable String requestId, InputStream body) {
-        super(endpoint, requestId, body);
+    OpenAiStream(Endpoint endpoint, HttpCaller.Opened opened) {
+        super(endpoint, opened);
     }
 
     @Override

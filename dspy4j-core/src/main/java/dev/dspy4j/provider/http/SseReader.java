@@ -12,6 +12,8 @@ import org.jspecify.annotations.Nullable;
  * An event left without its blank line at the end of the stream is still dispatched, so that the
  * caller can decide whether the stream was complete.
  *
+ * <p>Reads at most a given number of bytes in all, so no line or event can exhaust memory.
+ *
  * <p>Not thread-safe; one reader per stream.
  */
 final class SseReader {
@@ -21,6 +23,8 @@ final class SseReader {
     }
 
     private final InputStream in;
+    private final long maxBytes;
+    private long total;
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;
@@ -29,8 +33,10 @@ final class SseReader {
     private byte[] line = new byte[256];
     private int lineLength;
 
-    SseReader(InputStream in) {
+    /** A reader of {@code in} that fails with {@link BoundedBody.TooLarge} past {@code maxBytes} in all. */
+    SseReader(InputStream in, long maxBytes) {
         this.in = in;
+        this.maxBytes = maxBytes;
     }
 
     /** The next event, or {@code null} at the end of the stream. */
@@ -106,6 +112,11 @@ final class SseReader {
         if (n < 0) {
             eof = true;
             return false;
+        }
+        total += n;
+        if (total > maxBytes) {
+            // bounds every line and event too: the stream is dropped, not read to its end
+            throw new BoundedBody.TooLarge(maxBytes);
         }
         position = 0;
         limit = n;

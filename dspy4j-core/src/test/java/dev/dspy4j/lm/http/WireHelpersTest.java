@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class WireHelpersTest {
 
     static List<SseReader.Event> events(String text) throws IOException {
-        SseReader reader = new SseReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)));
+        SseReader reader = new SseReader(new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)), Long.MAX_VALUE);
         List<SseReader.Event> out = new ArrayList<>();
         for (SseReader.Event e = reader.next(); e != null; e = reader.next()) {
             out.add(e);
