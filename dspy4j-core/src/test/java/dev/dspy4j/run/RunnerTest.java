@@ -310,8 +310,14 @@ class RunnerTest {
             }
         };
 
+        // items from 8 on block until the stop interrupts them, so the last ones can never have run
         RunResult<Integer> result = Runner.builder().concurrency(4).listener(notes).build()
-                .run(numbers(40), i -> 40 - i, firstThree);
+                .run(numbers(40), i -> {
+                    if (i >= 8) {
+                        Thread.sleep(60_000);
+                    }
+                    return 40 - i;
+                }, firstThree);
 
         assertThat(result.status()).isEqualTo(RunStatus.STOPPED);
         assertThat(inOrder).containsExactly(0, 1, 2);
