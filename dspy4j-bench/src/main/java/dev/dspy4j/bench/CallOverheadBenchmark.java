@@ -9,6 +9,7 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.TypedModule;
+import dev.dspy4j.trace.DspyListener;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +96,8 @@ public class CallOverheadBenchmark {
     private DspyContext json;
     private DspyContext chatRating;
     private DspyContext chatReasoning;
+    private DspyContext chatIntercepted;
+    private DspyContext chatObserved;
 
     @Setup
     public void checkReplies() {
@@ -107,6 +110,13 @@ public class CallOverheadBenchmark {
 
         expect("predictChat", "Paris", predictChat().getString("answer"), chatLm);
         expect("predictJson", "Paris", predictJson().getString("answer"), jsonLm);
+        CountingLm viaInterceptor = new CountingLm(CHAT_ANSWER);
+        useContexts(viaInterceptor, jsonLm, ratingLm, reasoningLm);
+        expect("predictChatThroughContextInterceptor", "Paris",
+                predictChatThroughContextInterceptor().getString("answer"), viaInterceptor);
+        CountingLm viaListener = new CountingLm(CHAT_ANSWER);
+        useContexts(viaListener, jsonLm, ratingLm, reasoningLm);
+        expect("predictChatWithListener", "Paris", predictChatWithListener().getString("answer"), viaListener);
         expect("typedPredictChat", new Rating(Sentiment.POSITIVE, 4, 0.93), typedPredictChat(), ratingLm);
         Prediction reasoned = chainOfThoughtChat();
         expect("chainOfThoughtChat", "Paris", reasoned.getString("answer"), reasoningLm);
@@ -140,8 +150,25 @@ public class CallOverheadBenchmark {
         return predict.call(question, json);
     }
 
+    /**
+     * Case 5: case 1 with one pass-through interceptor on the context, which puts the call on the
+     * observed path (combined chain, call details) without listeners.
+     */
+    @Benchmark
+    public Prediction predictChatThroughContextInterceptor() {
+        return predict.call(question, chatIntercepted);
+    }
+
+    /** Case 6: case 1 with one listener that ignores everything: spans and events are built. */
+    @Benchmark
+    public Prediction predictChatWithListener() {
+        return predict.call(question, chatObserved);
+    }
+
     private void useContexts(Lm chatLm, Lm jsonLm, Lm ratingLm, Lm reasoningLm) {
         chat = DspyContext.of(chatLm);
+        chatIntercepted = chat.withInterceptors((request, chain) -> chain.proceed(request));
+        chatObserved = chat.withListener(new DspyListener() { });
         json = DspyContext.of(jsonLm).withAdapter(JsonAdapter.DEFAULT);
         chatRating = DspyContext.of(ratingLm);
         chatReasoning = DspyContext.of(reasoningLm);
