@@ -79,7 +79,7 @@ final class AdapterCalls {
      * one that does not fails to parse with the adapter's usual error, which this warning explains.
      */
     private static void warnIfTruncated(Lm lm, LmRequest request, List<Choice> choices) {
-        if (!LOG.isWarnEnabled() || choices.stream().noneMatch(choice -> "length".equals(choice.finishReason()))) {
+        if (!LOG.isWarnEnabled() || !anyTruncated(choices)) {
             return;
         }
         Map<String, Object> saved = lm.savedState();
@@ -94,12 +94,22 @@ final class AdapterCalls {
                 temperature == null ? "None" : temperature);
     }
 
+    private static boolean anyTruncated(List<Choice> choices) {
+        for (int i = 0; i < choices.size(); i++) {   // on every call's path: no stream
+            if ("length".equals(choices.get(i).finishReason())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static Map<String, Object> parseObserved(Adapter adapter, AdapterRequest request, Choice choice,
                                                      CallContext context) {
         if (context.listeners().isEmpty()) {
             return adapter.parse(request.signature(), choice, context);
         }
-        ActiveSpan span = context.startSpan(SpanKind.ADAPTER_PARSE, adapter.name(), Map.of("dspy.adapter", adapter.name()));
+        ActiveSpan span = context.startSpan(SpanKind.ADAPTER_PARSE, adapter.name(),
+                Map.of("dspy.adapter", adapter.name()));
         try {
             Map<String, Object> parsed = adapter.parse(request.signature(), choice,
                     new CallContext(context.lm(), context.listeners(), span.span(), context.router()));
