@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -61,14 +63,45 @@ final class SavedPrograms {
 
     /** Every program folder (one per saved program), sorted by name. */
     static List<Path> folders() {
-        try (Stream<Path> entries = Files.list(directory())) {
-            List<Path> folders = entries.filter(Files::isDirectory).sorted().toList();
-            if (folders.isEmpty()) {
-                throw new IllegalStateException("No saved-program folders in " + directory());
-            }
-            return folders;
+        List<Path> folders = foldersIn(directory());
+        if (folders.isEmpty()) {
+            throw new IllegalStateException("No saved-program folders in " + directory());
+        }
+        return folders;
+    }
+
+    /**
+     * The program folders captured from DSPy for features still being built
+     * ({@code shared/next/dspy-saved}), sorted by name; none if that directory is absent.
+     */
+    static List<Path> nextFolders() {
+        Path next = directory().getParent().resolve("next").resolve("dspy-saved");
+        return Files.isDirectory(next) ? foldersIn(next) : List.of();
+    }
+
+    private static List<Path> foldersIn(Path directory) {
+        try (Stream<Path> entries = Files.list(directory)) {
+            return entries.filter(Files::isDirectory).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The module types a structure tree uses ({@code Predict}, {@code ReAct}, {@code custom}, ...). */
+    static Set<String> moduleTypes(Object node) {
+        Set<String> types = new TreeSet<>();
+        collectModuleTypes(node, types);
+        return types;
+    }
+
+    private static void collectModuleTypes(Object node, Set<String> types) {
+        if (node instanceof List<?> items) {
+            items.forEach(item -> collectModuleTypes(item, types));
+        } else if (node instanceof Map<?, ?> map && !map.containsKey("io")) { // fields have "io" and a value type
+            if (map.get("type") instanceof String type) {
+                types.add(type);
+            }
+            map.values().forEach(child -> collectModuleTypes(child, types));
         }
     }
 
