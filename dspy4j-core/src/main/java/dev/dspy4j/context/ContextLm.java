@@ -165,10 +165,8 @@ final class ContextLm implements Lm {
         }
 
         private ActiveSpan attemptSpan(Chain chain) {
-            CallInfo call = chain.call();
-            Span parent = new Span(call.id(), call.parentSpanId().isEmpty() ? null : call.parentSpanId(),
-                    SpanKind.LM_CALL, chain.lm().model(), 0, Map.of());
-            return ActiveSpan.start(context.listeners(), parent, SpanKind.LM_ATTEMPT, chain.lm().model(),
+            CallInfo call = chain.call();   // its id is the id of this call's LM_CALL span
+            return ActiveSpan.start(context.listeners(), call.id(), SpanKind.LM_ATTEMPT, chain.lm().model(),
                     Map.of("dspy.lm.attempt", call.attempt()));
         }
     }

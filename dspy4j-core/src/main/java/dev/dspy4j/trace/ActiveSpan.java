@@ -56,10 +56,26 @@ public final class ActiveSpan {
      */
     public static ActiveSpan start(List<DspyListener> listeners, @Nullable Span parent, SpanKind kind, String name,
                                    Map<String, Object> attributes) {
+        return start(listeners, parent == null ? null : parent.id(), kind, name, attributes);
+    }
+
+    /**
+     * Starts a span under the span with id {@code parentId} (for code that knows the parent only by
+     * id, such as an interceptor reading {@code CallInfo.id()}) and tells the listeners.
+     *
+     * @param listeners who to tell
+     * @param parentId the enclosing span's id, or {@code null} for a root
+     * @param kind what the span covers
+     * @param name its short name
+     * @param attributes what is known at the start
+     * @return the started span ({@link #none()} if nobody listens)
+     */
+    public static ActiveSpan start(List<DspyListener> listeners, @Nullable String parentId, SpanKind kind,
+                                   String name, Map<String, Object> attributes) {
         if (listeners.isEmpty()) {
             return NONE;
         }
-        Span span = Span.start(parent, kind, name, attributes);
+        Span span = new Span(Span.newId(), parentId, kind, name, System.nanoTime(), attributes);
         for (int i = 0; i < listeners.size(); i++) {
             try {
                 listeners.get(i).onStart(span);
