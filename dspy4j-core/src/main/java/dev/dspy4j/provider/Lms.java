@@ -74,7 +74,7 @@ public final class Lms {
      * @throws LmException.Configuration as {@link #of(String)}
      */
     public static Lm client(String model) {
-        return builder(model).retry(null).cache(false).build();
+        return builder(model).retry(false).cache(false).build();
     }
 
     /**
@@ -83,7 +83,7 @@ public final class Lms {
      * @throws LmException.Configuration as {@link #of(String)}
      */
     public static Lm client(String model, Map<String, String> environment) {
-        return builder(model).environment(environment).retry(null).cache(false).build();
+        return builder(model).environment(environment).retry(false).cache(false).build();
     }
 
     /** A builder for the client of a DSPy model name, starting from {@link #of(String)}'s defaults. */
@@ -105,7 +105,7 @@ public final class Lms {
         private LmOptions options = LmOptions.NONE;
         private @Nullable Retry retry = Retry.defaults();
         private @Nullable LmCache cache = null;
-        private boolean memoryCache = true;
+        private boolean cached = true;   // with cache == null: the default in-memory cache
 
         private Builder(String model) {
             this.model = model;
@@ -123,15 +123,21 @@ public final class Lms {
             return this;
         }
 
-        /** The retry policy ({@link Retry#defaults()}), or {@code null} for none. */
-        public Builder retry(@Nullable Retry value) {
-            this.retry = value;
+        /** The retry policy ({@link Retry#defaults()} unless set). */
+        public Builder retry(Retry value) {
+            this.retry = Objects.requireNonNull(value, "retry (use retry(false) for none)");
+            return this;
+        }
+
+        /** Retries with the default policy on ({@code true}, the default) or none at all ({@code false}). */
+        public Builder retry(boolean enabled) {
+            this.retry = enabled ? Retry.defaults() : null;
             return this;
         }
 
         /** The in-memory cache on ({@code true}, the default) or no cache at all ({@code false}). */
         public Builder cache(boolean enabled) {
-            this.memoryCache = enabled;
+            this.cached = enabled;
             this.cache = null;
             return this;
         }
@@ -139,7 +145,7 @@ public final class Lms {
         /** Another cache instead of the in-memory one, e.g. {@code TieredCache.defaults()} (memory, then disk). */
         public Builder cache(LmCache value) {
             this.cache = Objects.requireNonNull(value, "cache");
-            this.memoryCache = true;
+            this.cached = true;
             return this;
         }
 
@@ -154,7 +160,7 @@ public final class Lms {
             if (retry != null) {
                 chain.add(retry);
             }
-            if (memoryCache) {
+            if (cached) {
                 chain.add(new CacheInterceptor(cache != null ? cache : new MemoryCache(MemoryCache.DEFAULT_MAX_ENTRIES)));
             }
             return client.withInterceptors(chain.toArray(LmInterceptor[]::new));

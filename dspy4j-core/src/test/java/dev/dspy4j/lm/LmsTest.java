@@ -168,7 +168,7 @@ class LmsTest {
         assertThat(second.cacheHit()).isTrue();
         assertThat(server.requests()).hasSize(2);
 
-        Lm bare = Lms.builder("openai/gpt-4o-mini").environment(env).retry(null).cache(false).build();
+        Lm bare = Lms.builder("openai/gpt-4o-mini").environment(env).retry(false).cache(false).build();
         assertThat(bare).isInstanceOf(OpenAiLm.class);
         server.respond(500, "{\"error\":{\"message\":\"overloaded\"}}");
         assertThatThrownBy(() -> bare.call(REQUEST)).isInstanceOf(LmException.ServerError.class);
