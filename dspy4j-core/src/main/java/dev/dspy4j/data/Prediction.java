@@ -1,6 +1,7 @@
 package dev.dspy4j.data;
 
 import dev.dspy4j.DspyException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class Prediction {
             Map<String, Object> only = Collections.unmodifiableMap(new LinkedHashMap<String, Object>(completions.get(0)));
             return new Prediction(only, List.of(only));
         }
-        List<Map<String, Object>> copies = new java.util.ArrayList<>(completions.size());
+        List<Map<String, Object>> copies = new ArrayList<>(completions.size());
         for (Map<String, ?> completion : completions) {
             copies.add(Collections.unmodifiableMap(new LinkedHashMap<String, Object>(completion)));
         }

@@ -1,5 +1,6 @@
 package dev.dspy4j.lm;
 
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,8 +51,8 @@ public interface LmStream extends AutoCloseable {
      * {@link java.util.concurrent.CancellationException}). For interceptors that account for
      * streams (usage, history, spans).
      */
-    static LmStream observed(LmStream stream, java.util.function.Consumer<LmResponse> onComplete,
-                             java.util.function.Consumer<Throwable> onFailure) {
+    static LmStream observed(LmStream stream, Consumer<LmResponse> onComplete,
+                             Consumer<Throwable> onFailure) {
         return new ObservedStream(stream, onComplete, onFailure);
     }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -163,7 +164,7 @@ public final class Retry implements LmInterceptor {
         });
     }
 
-    private <T> T withRetries(Chain chain, java.util.function.Function<CallInfo, T> attemptCall) {
+    private <T> T withRetries(Chain chain, Function<CallInfo, T> attemptCall) {
         long start = nanoTime.getAsLong();
         List<LmException> earlier = null;
         long previousDelay = initialDelayNanos;

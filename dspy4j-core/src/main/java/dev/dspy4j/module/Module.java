@@ -12,6 +12,8 @@ import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -239,9 +241,9 @@ public abstract class Module {
     Map<Predict, String> pathIndex() {
         Map<Predict, String> result = pathIndex;
         if (result == null) {
-            Map<Predict, String> index = new java.util.IdentityHashMap<>();
+            Map<Predict, String> index = new IdentityHashMap<>();
             namedPredictors().forEach((path, predictor) -> index.putIfAbsent(predictor, path));
-            result = java.util.Collections.unmodifiableMap(index);
+            result = Collections.unmodifiableMap(index);
             pathIndex = result;
         }
         return result;

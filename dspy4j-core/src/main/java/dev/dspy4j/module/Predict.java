@@ -16,6 +16,8 @@ import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.DspyListener;
 import dev.dspy4j.trace.PredictorCall;
 import dev.dspy4j.trace.SpanKind;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -186,7 +188,7 @@ public final class Predict extends Module {
         }
         if (!listeners.isEmpty()) {
             PredictorCall call = new PredictorCall(path, signature,
-                    java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(inputs)), prediction);
+                    Collections.unmodifiableMap(new LinkedHashMap<>(inputs)), prediction);
             for (DspyListener listener : listeners) {
                 try {
                     listener.onPredict(call);

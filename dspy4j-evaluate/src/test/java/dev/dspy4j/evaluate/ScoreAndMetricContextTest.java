@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.module.Predict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

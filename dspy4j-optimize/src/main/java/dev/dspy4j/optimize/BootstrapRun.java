@@ -7,7 +7,6 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.MetricContext;
 import dev.dspy4j.evaluate.TraceStep;
 import dev.dspy4j.module.Module;
-import dev.dspy4j.module.Predict;
 import dev.dspy4j.run.ItemResult;
 import dev.dspy4j.run.ResultHandler;
 import dev.dspy4j.run.RunListener;
@@ -18,7 +17,6 @@ import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +45,7 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
     private final DspyContext teacherContext;
     private final List<RunListener> listeners;
     private final LmCallCounter lmCalls = new LmCallCounter();
-    private final java.util.Set<String> teacherPaths = new java.util.HashSet<>();
+    private final Set<String> teacherPaths = new HashSet<>();
     // the walk, applied in trainset order by the runner's handler calls (one at a time)
     private final Map<String, List<Example>> traces = new LinkedHashMap<>();
     private final Set<Integer> bootstrapped = new HashSet<>();

@@ -12,7 +12,6 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Message;
-import dev.dspy4j.signature.Signature;
 import dev.dspy4j.testkit.ScriptedLm;
 import dev.dspy4j.trace.DspyListener;
 import java.util.ArrayList;

@@ -7,7 +7,6 @@ import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
-import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
 import java.net.URI;
@@ -19,7 +18,6 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
