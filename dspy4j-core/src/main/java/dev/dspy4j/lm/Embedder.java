@@ -9,7 +9,7 @@ import java.util.List;
  * the same dimension.
  */
 @FunctionalInterface
-public interface Embedder {
+public interface Embedder extends AutoCloseable {
 
     /**
      * Embeds texts.
@@ -19,4 +19,12 @@ public interface Embedder {
      * @throws LmException if the provider fails
      */
     List<float[]> embed(List<String> texts);
+
+    /**
+     * Releases what the embedder holds (an HTTP client's connections and threads); calls after that
+     * fail. Idempotent; does nothing by default.
+     */
+    @Override
+    default void close() {
+    }
 }

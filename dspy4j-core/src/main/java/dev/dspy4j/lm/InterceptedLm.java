@@ -118,6 +118,12 @@ final class InterceptedLm implements Lm {
         return target.savedState();
     }
 
+    /** Closes the wrapped LM. */
+    @Override
+    public void close() {
+        target.close();
+    }
+
     @Override
     public String toString() {
         List<String> names = new ArrayList<>();

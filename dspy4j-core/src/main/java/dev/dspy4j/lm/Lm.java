@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link #withInterceptors(LmInterceptor...)}.
  */
 @FunctionalInterface
-public interface Lm {
+public interface Lm extends AutoCloseable {
 
     /**
      * Sends a request.
@@ -63,5 +63,18 @@ public interface Lm {
      */
     default Lm withInterceptors(LmInterceptor... interceptors) {
         return InterceptedLm.of(this, List.of(interceptors));
+    }
+
+    /**
+     * Releases what the LM holds: the HTTP clients close their connections and stop their
+     * threads, and calls after that fail with {@link LmException.Configuration}. An LM behind
+     * interceptors closes the LM it wraps. Idempotent; does nothing by default.
+     *
+     * <p>Closing is optional in a long-running service that keeps its LMs; it matters in short
+     * runs and when LMs are made and dropped. HTTP clients still open at JVM exit are closed then,
+     * so that an open connection pool does not delay the exit.
+     */
+    @Override
+    default void close() {
     }
 }

@@ -81,6 +81,17 @@ abstract class HttpChatLm implements Lm {
         return Lms.savedState(model(), options);
     }
 
+    /**
+     * Releases this client's HTTP connections and threads. Clients with the same connection
+     * settings share one JDK HTTP client, which is shut down when the last of them is closed;
+     * clients still open at JVM exit are shut down then. Calls after {@code close()} fail with
+     * {@link LmException.Configuration}. Idempotent.
+     */
+    @Override
+    public void close() {
+        chat.close();
+    }
+
     /** The class name and the model, e.g. {@code OpenAiLm[openai/gpt-4o-mini]}; never the key or URL. */
     @Override
     public String toString() {

@@ -57,6 +57,15 @@ public final class OpenAiEmbedder implements Embedder {
         return embeddings.endpoint().model();
     }
 
+    /**
+     * Releases the HTTP connections and threads, as {@link OpenAiLm#close()} does; later calls fail
+     * with {@link LmException.Configuration}. Idempotent.
+     */
+    @Override
+    public void close() {
+        embeddings.close();
+    }
+
     @Override
     public String toString() {
         return "OpenAiEmbedder[" + model() + "]";

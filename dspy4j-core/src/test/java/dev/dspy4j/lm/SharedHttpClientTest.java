@@ -1,6 +1,7 @@
 package dev.dspy4j.lm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.provider.AnthropicLm;
 import dev.dspy4j.provider.OpenAiLm;
@@ -41,5 +42,41 @@ class SharedHttpClientTest {
 
         assertThat(kept).hasSize(220);
         assertThat(selectorThreads() - before).isLessThanOrEqualTo(1);
+    }
+
+    @Test
+    void closingOneLmLeavesAnotherWithTheSameSettingsWorkingAndFailsItsOwnLaterCalls() {
+        server.respond(200, OpenAiLmTest.OK);
+        LmRequest request = new LmRequest(List.of(Message.user("q")), LmOptions.NONE);
+        OpenAiLm kept = server.openAi();
+        Lm closed = server.openAi().withInterceptors(Retry.defaults()); // close goes through the chain
+        assertThat(closed.call(request).text()).isEqualTo("Paris");
+
+        closed.close();
+        closed.close();
+
+        assertThat(kept.call(request).text()).isEqualTo("Paris");
+        assertThatThrownBy(() -> closed.call(request))
+                .isInstanceOf(LmException.Configuration.class)
+                .hasMessageContaining("was closed");
+        kept.close();
+        assertThat(server.openAi().call(request).text()).isEqualTo("Paris"); // a new LM gets a new client
+    }
+
+    @Test
+    void anLmInTryWithResourcesReleasesItsSelectorThread() throws Exception {
+        server.respond(200, OpenAiLmTest.OK);
+        long during;
+        // a timeout (hence connect timeout) no other test uses, so that this client is not shared with theirs
+        try (Lm lm = OpenAiLm.builder().model("openai/gpt-4o-mini").apiKey(OpenAiLmTest.KEY).baseUrl(server.v1())
+                .timeout(java.time.Duration.ofMillis(7_007)).build()) {
+            assertThat(lm.call(new LmRequest(List.of(Message.user("q")), LmOptions.NONE)).text()).isEqualTo("Paris");
+            during = selectorThreads();
+        }
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (selectorThreads() >= during && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(selectorThreads()).isLessThan(during);
     }
 }

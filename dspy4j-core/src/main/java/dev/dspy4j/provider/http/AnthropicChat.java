@@ -259,4 +259,10 @@ public final class AnthropicChat implements Chat {
     public String toString() {
         return "AnthropicChat[" + endpoint + "]";
     }
+
+    /** Releases the HTTP client; later calls fail with {@code LmException.Configuration}. Idempotent. */
+    @Override
+    public void close() {
+        caller.close();
+    }
 }

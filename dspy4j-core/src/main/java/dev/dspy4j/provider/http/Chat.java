@@ -39,4 +39,7 @@ public interface Chat {
      * @throws LmException if the call cannot be started
      */
     LmStream stream(LmRequest request);
+
+    /** Releases the HTTP client (see {@code Lm.close()}); idempotent. */
+    void close();
 }

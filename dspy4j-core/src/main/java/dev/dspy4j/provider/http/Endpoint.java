@@ -112,6 +112,11 @@ public final class Endpoint {
         return limits.maxResponseBytes();
     }
 
+    /** Whether the base URL is plain {@code http} (no TLS). */
+    boolean plainHttp() {
+        return plainHttp;
+    }
+
     /** The URI of an API path such as {@code /chat/completions} (Azure: under the deployment). */
     URI uri(String path) {
         if (azureVersion != null) {

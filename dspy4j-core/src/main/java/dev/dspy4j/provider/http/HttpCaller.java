@@ -7,12 +7,22 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,25 +41,65 @@ final class HttpCaller {
             Thread.ofVirtual().name("dspy4j-http-", 0).factory());
 
     private final Endpoint endpoint;
+    private final SharedHttpClients clients;
+    private final SharedHttpClients.Lease lease;
     private final HttpClient client;
     private final long timeoutNanos;
+    private volatile boolean closed;
 
     HttpCaller(Endpoint endpoint) {
+        this(endpoint, SharedHttpClients.INSTANCE);
+    }
+
+    HttpCaller(Endpoint endpoint, SharedHttpClients clients) {
         this.endpoint = endpoint;
-        this.client = SharedHttpClients.forEndpoint(endpoint, HttpCaller::newClient);
+        this.clients = clients;
+        this.lease = clients.acquire(endpoint, HttpCaller::newClient);
+        this.client = lease.client();
         this.timeoutNanos = endpoint.timeout().toNanos();
     }
 
+    /**
+     * A JDK client for the endpoint. For a plain-http base URL it gets a TLS context that is never
+     * initialised ({@link NoTls}): the JDK client otherwise loads the default TLS context (the
+     * JSSE provider, the CA certificates) when it is built, about 0.2 s of a fresh JVM's first call
+     * to a local server that speaks no TLS. Redirects are never followed, so such a client cannot
+     * be led to an https URL.
+     */
     private static HttpClient newClient(Endpoint endpoint) {
-        return HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .connectTimeout(endpoint.connectTimeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .executor(EXECUTOR)
-                .build();
+                .executor(EXECUTOR);
+        if (endpoint.plainHttp()) {
+            builder.sslContext(NoTls.CONTEXT).sslParameters(new SSLParameters());
+        }
+        return builder.build();
+    }
+
+    /**
+     * Gives the HTTP client back (see {@link SharedHttpClients}); calls after this fail with
+     * {@link LmException.Configuration}. Idempotent.
+     */
+    void close() {
+        closed = true;
+        lease.release();
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new LmException.Configuration(endpoint.provider() + " client for model " + endpoint.model()
+                    + " was closed; build a new one to make more calls", endpoint.provider());
+        }
     }
 
     Endpoint endpoint() {
         return endpoint;
+    }
+
+    /** The JDK client in use (for tests). */
+    HttpClient client() {
+        return client;
     }
 
     /** A 2xx reply's body and request id. */
@@ -63,6 +113,7 @@ final class HttpCaller {
      * @throws LmException for non-2xx replies and failed exchanges
      */
     Reply post(URI uri, byte[] body, int messages) {
+        checkOpen();
         HttpRequest request = endpoint.post(uri, body);
         long start = System.nanoTime();
         HttpResponse<byte[]> response = await(client.sendAsync(request, BoundedBody.handler(endpoint.maxResponseBytes())),
@@ -95,7 +146,8 @@ final class HttpCaller {
      * @throws LmException for non-2xx replies and failed exchanges
      */
     Opened open(URI uri, byte[] body, int messages) {
-        HttpClient streamClient = newClient(endpoint);
+        checkOpen();
+        HttpClient streamClient = clients.track(newClient(endpoint));
         try {
             HttpRequest request = endpoint.post(uri, body);
             long start = System.nanoTime();
@@ -119,12 +171,12 @@ final class HttpCaller {
                     try {
                         super.close();
                     } finally {
-                        streamClient.shutdownNow();
+                        clients.shutDown(streamClient);
                     }
                 }
             }, start + timeoutNanos);
         } catch (RuntimeException | Error e) {
-            streamClient.shutdownNow();
+            clients.shutDown(streamClient);
             throw e;
         }
     }
@@ -153,6 +205,57 @@ final class HttpCaller {
             Thread.currentThread().interrupt();
             throw new LmException(endpoint.provider() + " call for model " + endpoint.model()
                     + " was interrupted; the request was cancelled", false, endpoint.provider(), 0, null, e);
+        }
+    }
+
+    /**
+     * The TLS context of a plain-http client: never initialised, and failing clearly if anything
+     * asks it for TLS. Building a JDK client with it (and explicit, empty SSL parameters) loads no
+     * JSSE provider, key store or certificate.
+     */
+    static final class NoTls extends SSLContextSpi {
+
+        static final SSLContext CONTEXT = new SSLContext(new NoTls(), null, "TLS") {
+        };
+
+        private static IllegalStateException refused() {
+            return new IllegalStateException("this HTTP client was built for a plain-http base URL and has no TLS; "
+                    + "use an https base URL to get a TLS client");
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) {
+            throw refused();
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            throw refused();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            throw refused();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            throw refused();
         }
     }
 

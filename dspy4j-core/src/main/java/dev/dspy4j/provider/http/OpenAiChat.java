@@ -211,4 +211,10 @@ public final class OpenAiChat implements Chat {
     public String toString() {
         return "OpenAiChat[" + endpoint + "]";
     }
+
+    /** Releases the HTTP client; later calls fail with {@code LmException.Configuration}. Idempotent. */
+    @Override
+    public void close() {
+        caller.close();
+    }
 }

@@ -113,4 +113,9 @@ public final class OpenAiEmbeddings {
     public String toString() {
         return "OpenAiEmbeddings[" + endpoint + "]";
     }
+
+    /** Releases the HTTP client; later calls fail with {@code LmException.Configuration}. Idempotent. */
+    public void close() {
+        caller.close();
+    }
 }
