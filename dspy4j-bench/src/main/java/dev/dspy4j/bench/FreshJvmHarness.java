@@ -123,7 +123,7 @@ public final class FreshJvmHarness {
             }
             if (!evalRows.isEmpty()) {
                 System.out.println("| run | in flight | latency | eval wall | examples/s | ratio to ideal | client CPU/example (eval) "
-                        + "| CPU/example (whole process) | Java threads CPU/example | process wall (spawn to exit) "
+                        + "| CPU/example (whole process, all examples it ran) | Java threads CPU/example | process wall (spawn to exit) "
                         + "| JVM uptime at result | peak RSS | failures | score | load |");
                 System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
                 evalRows.forEach(System.out::println);
@@ -181,24 +181,33 @@ public final class FreshJvmHarness {
     }
 
     private String coldTable(int runs, List<String> flags, Map<String, String> goals) throws Exception {
-        List<Map<String, String>> results = new ArrayList<>();
-        List<String> loads = new ArrayList<>();
-        for (int r = 0; r < runs; r++) {
-            loads.add(load());
-            Map<String, String> result = child(flags, "cold", urls.get(0L).toString());
-            results.add(result);
-            System.err.println("cold run " + (r + 1) + ": " + result);
+        StringBuilder table = new StringBuilder("| cold start, " + runs + " runs | process wall, spawn to exit: median "
+                + "(min–max) | JVM uptime at answer | exit (wall - uptime) | of which main's end to shutdown hooks "
+                + "| JVM start to main (uptime at main) | Predict call (first) | process CPU | load |\n"
+                + "|---|---|---|---|---|---|---|---|---|\n");
+        for (String scenario : List.of("cold", "hello")) {
+            List<Map<String, String>> results = new ArrayList<>();
+            List<String> loads = new ArrayList<>();
+            for (int r = 0; r < runs; r++) {
+                loads.add(load());
+                Map<String, String> result = child(flags, scenario, urls.get(0L).toString());
+                results.add(result);
+                System.err.println(scenario + " run " + (r + 1) + ": " + result);
+            }
+            double wall = median(results, m -> d(m, "processWallS"));
+            if (scenario.equals("cold")) {
+                goals.put("cold start to first answer (process wall, spawn to exit)", fmt("<= 0.35 s | %.3f s", wall));
+            }
+            List<Double> walls = results.stream().map(m -> d(m, "processWallS")).sorted().toList();
+            table.append(fmt("| %s | **%.3f s** (%.3f–%.3f) | %.3f s | %.3f s | %.3f s | %.3f s | %.3f s | %.3f s | %s |%n",
+                    scenario.equals("cold") ? "one `Predict` call, 0 ms server" : "baseline: empty `main`", wall,
+                    walls.getFirst(), walls.getLast(), median(results, m -> d(m, "uptimeS")),
+                    median(results, m -> d(m, "processWallS") - d(m, "uptimeS")),
+                    median(results, m -> d(m, "hookS") - d(m, "uptimeS")), median(results, m -> d(m, "mainS")),
+                    median(results, m -> d(m, "callS")), median(results, m -> d(m, "cpuProcessS")),
+                    String.join(", ", loads)));
         }
-        double wall = median(results, m -> d(m, "processWallS"));
-        goals.put("cold start to first answer (process wall, spawn to exit)", fmt("<= 0.35 s | %.3f s", wall));
-        List<Double> walls = results.stream().map(m -> d(m, "processWallS")).sorted().toList();
-        return "| cold start, " + runs + " runs | process wall, spawn to exit: median (min–max) | JVM uptime at answer "
-                + "| exit (wall - uptime) | JVM start to main (uptime at main) | Predict call (first) | process CPU | load |\n"
-                + "|---|---|---|---|---|---|---|---|\n"
-                + fmt("| one `Predict` call, 0 ms server | **%.3f s** (%.3f–%.3f) | %.3f s | %.3f s | %.3f s | %.3f s | %.3f s | %s |%n",
-                wall, walls.getFirst(), walls.getLast(), median(results, m -> d(m, "uptimeS")),
-                median(results, m -> d(m, "processWallS") - d(m, "uptimeS")), median(results, m -> d(m, "mainS")),
-                median(results, m -> d(m, "callS")), median(results, m -> d(m, "cpuProcessS")), String.join(", ", loads));
+        return table.toString();
     }
 
     private String predictTable(int runs, List<String> flags, Map<String, String> goals) throws Exception {
@@ -325,6 +334,7 @@ public final class FreshJvmHarness {
                 case "eval" -> eval(args);
                 case "cold" -> cold(URI.create(args[1]));
                 case "predict" -> predict();
+                case "hello" -> hello();
                 case "train" -> train(URI.create(args[1]));
                 default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
             }
@@ -367,8 +377,10 @@ public final class FreshJvmHarness {
                 }
             }
             DspyContext context = DspyContext.of(lm(url));
+            int examplesRun = EXAMPLES;
             if (args.length > 5) {
                 evaluate(devset("connect", EXAMPLES), concurrency).run(program, context);
+                examplesRun += (Integer.parseInt(args[5]) + 1) * EXAMPLES;
             }
             Evaluate evaluate = evaluate(devset("measured", EXAMPLES), concurrency);
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -385,13 +397,16 @@ public final class FreshJvmHarness {
             long whole = os.getProcessCpuTime();
             System.out.println(fmt("RESULT evalWallS=%.4f examplesPerS=%.1f ratio=%.4f cpuEvalMs=%.4f cpuProcessMs=%.4f "
                             + "cpuJavaMs=%.4f uptimeS=%.3f rssMb=%d failures=%d score=%.1f",
-                    wall / 1e9, throughput, throughput / ideal, cpu / 1e6 / EXAMPLES, whole / 1e6 / EXAMPLES,
+                    wall / 1e9, throughput, throughput / ideal, cpu / 1e6 / EXAMPLES, whole / 1e6 / examplesRun,
                     java / 1e6 / EXAMPLES, uptime, peakRssMegabytes(), result.errors(), result.score()));
         }
 
         /** One Predict call, as a user's first program would make it; then main returns. */
         static void cold(URI url) {
             double mainAt = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+            // when the shutdown hooks run: after main returned and every non-daemon thread ended
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(fmt("RESULT hookS=%.4f",
+                    ManagementFactory.getRuntimeMXBean().getUptime() / 1e3))));
             long start = System.nanoTime();
             String answer = Predict.of("question -> answer")
                     .call(Map.of("question", "What is 6 x 7?"), DspyContext.of(lm(url))).getString("answer");
@@ -400,6 +415,16 @@ public final class FreshJvmHarness {
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             System.out.println(fmt("RESULT answer=%s mainS=%.4f callS=%.4f uptimeS=%.4f cpuProcessS=%.4f", answer,
                     mainAt, call, ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, os.getProcessCpuTime() / 1e9));
+        }
+
+        /** The baseline: an empty program that reports the same times as {@link #cold}. */
+        static void hello() {
+            double mainAt = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> System.out.println(fmt("RESULT hookS=%.4f",
+                    ManagementFactory.getRuntimeMXBean().getUptime() / 1e3))));
+            var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            System.out.println(fmt("RESULT answer=none mainS=%.4f callS=0 uptimeS=%.4f cpuProcessS=%.4f", mainAt,
+                    ManagementFactory.getRuntimeMXBean().getUptime() / 1e3, os.getProcessCpuTime() / 1e9));
         }
 
         /** Predict against an in-process instant LM: µs per call after 500, 5,000 and 20,000 calls. */
