@@ -333,7 +333,7 @@ final class ToolSchemas {
             values.forEach(v -> joiner.add(PythonValues.repr(v)));
             return joiner.toString();
         }
-        return switch (String.valueOf(schema.get("type"))) {
+        return switch (schema.get("type") instanceof String type ? type : "") {
             case "string" -> "str";
             case "integer" -> "int";
             case "number" -> "float";
