@@ -23,7 +23,8 @@ sealed interface Binding {
      *
      * @param arguments argument name to plain value ({@code Long}, {@code String}, {@code Map}...)
      * @return what {@link #invoke} takes
-     * @throws IllegalArgumentException if the values cannot become the Java types
+     * @throws InvalidArgumentException if an argument cannot become its Java type
+     * @throws IllegalArgumentException if a record's constructor rejects the values
      */
     Object prepare(Map<String, @Nullable Object> arguments);
 
@@ -41,7 +42,30 @@ sealed interface Binding {
      * @param name the argument's name as the LM sees it
      * @param type the Java type to convert the argument to
      */
-    record JavaParameter(String name, Type type) {}
+    record JavaParameter(String name, Type type) {
+        /**
+         * This parameter's value among the arguments, converted to its Java type.
+         *
+         * @throws InvalidArgumentException naming the argument if it cannot be converted
+         */
+        @Nullable Object convert(Map<String, @Nullable Object> arguments) {
+            try {
+                return RecordValues.convert(arguments.get(name), type);
+            } catch (RuntimeException e) {
+                throw new InvalidArgumentException("Arg " + name + " is invalid: "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            }
+        }
+    }
+
+    /** An argument cannot become its Java type; the message is the one to show the LM. */
+    final class InvalidArgumentException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidArgumentException(String message) {
+            super(message);
+        }
+    }
 
     /** A method, bound to its target object (or none for a static method). */
     record MethodBinding(Method method, @Nullable Object target, List<JavaParameter> parameters) implements Binding {
@@ -49,8 +73,7 @@ sealed interface Binding {
         public Object prepare(Map<String, @Nullable Object> arguments) {
             @Nullable Object[] values = new Object[parameters.size()];
             for (int i = 0; i < values.length; i++) {
-                JavaParameter parameter = parameters.get(i);
-                values[i] = RecordValues.convert(arguments.get(parameter.name()), parameter.type());
+                values[i] = parameters.get(i).convert(arguments);
             }
             return values;
         }
@@ -71,6 +94,9 @@ sealed interface Binding {
                                           List<JavaParameter> parameters) implements Binding {
         @Override
         public Object prepare(Map<String, @Nullable Object> arguments) {
+            for (JavaParameter parameter : parameters) {
+                parameter.convert(arguments); // names the argument that cannot be converted
+            }
             return RecordValues.construct(type, arguments);
         }
 

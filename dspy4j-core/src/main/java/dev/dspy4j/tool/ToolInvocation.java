@@ -52,8 +52,11 @@ final class ToolInvocation {
         Object prepared;
         try {
             prepared = binding.prepare(plain);
+        } catch (Binding.InvalidArgumentException e) {
+            return invalid(String.valueOf(e.getMessage()));
         } catch (RuntimeException e) {
-            return invalid("Arguments of " + tool.name() + " are invalid: " + describe(e));
+            // a record's constructor rejected the values; RecordValues keeps its exception as the cause
+            return invalid("Arguments of " + tool.name() + " are invalid: " + describe(e.getCause() == null ? e : e.getCause()));
         }
         Duration timeout = tool.timeout().orElse(null);
         return timeout == null ? run(binding, prepared) : runWithin(tool, binding, prepared, timeout);

@@ -94,10 +94,41 @@ class ToolCallTest {
     void reportsAValueThatCannotBecomeItsJavaType() {
         ToolResult result = WEATHER.invoke(Map.of("city", "Oslo", "days", 1L << 40));
 
-        assertThat(result).isInstanceOfSatisfying(ToolResult.Failure.class, f -> {
-            assertThat(f.kind()).isEqualTo(ToolException.Kind.INVALID_ARGUMENTS);
-            assertThat(f.message()).startsWith("Arguments of get_weather are invalid: ");
-        });
+        assertThat(result).isEqualTo(new ToolResult.Failure(ToolException.Kind.INVALID_ARGUMENTS,
+                "Arg days is invalid: integer overflow", null));
+    }
+
+    record Range(long from, long to) {
+        Range {
+            if (from > to) {
+                throw new IllegalArgumentException("from must not exceed to");
+            }
+        }
+    }
+
+    @Test
+    void reportsValuesARecordConstructorRejectsWithoutCallingTheTool() {
+        Tool tool = Tool.of("count", "", Range.class, r -> r.to() - r.from());
+
+        assertThat(tool.invoke(Map.of("from", 3, "to", 1))).isEqualTo(new ToolResult.Failure(
+                ToolException.Kind.INVALID_ARGUMENTS, "Arguments of count are invalid: IllegalArgumentException: "
+                + "from must not exceed to", null));
+        assertThat(tool.call(Map.of("from", 1, "to", 3))).isEqualTo(2L);
+    }
+
+    @Test
+    void treatsNullableParametersAsOptionalArgumentsDefaultingToNone() {
+        Tool tool = Tool.fromAnnotated(new Object() {
+            @ToolFunction("Greets.")
+            String greet(String name, @org.jspecify.annotations.Nullable String title) {
+                return title == null ? "Hi " + name : "Hi " + title + " " + name;
+            }
+        }).get(0);
+
+        assertThat(tool.argTypes()).containsEntry("title", "Optional[str]");
+        assertThat(tool.toSpec().parameters()).containsEntry("required", List.of("name"));
+        assertThat(tool.call(Map.of("name", "Ann"))).isEqualTo("Hi Ann");
+        assertThat(tool.call(Map.of("name", "Ann", "title", "Dr"))).isEqualTo("Hi Dr Ann");
     }
 
     record Division(long dividend, long divisor) {}
