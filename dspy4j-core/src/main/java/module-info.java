@@ -30,6 +30,7 @@ module dev.dspy4j.core {
     exports dev.dspy4j.provider;
     exports dev.dspy4j.run;
     exports dev.dspy4j.signature;
+    exports dev.dspy4j.tool;
     exports dev.dspy4j.trace;
     exports dev.dspy4j.usage;
 }

@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 @AnalyzeClasses(packages = "dev.dspy4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    private static final String[] BASE = {"Root", "Internal", "Signature", "Data", "Lm"};
+    private static final String[] BASE = {"Root", "Internal", "Signature", "Data", "Lm", "Tool"};
 
     @ArchTest
     static final ArchRule packagesDependOnEachOtherWithoutCycles = slices().matching("dev.dspy4j.(**)")
@@ -32,6 +32,7 @@ class ArchitectureTest {
             .layer("Signature").definedBy("dev.dspy4j.signature..")
             .layer("Data").definedBy("dev.dspy4j.data..")
             .layer("Lm").definedBy("dev.dspy4j.lm..")
+            .layer("Tool").definedBy("dev.dspy4j.tool..")
             .layer("Cache").definedBy("dev.dspy4j.cache..")
             .layer("Usage").definedBy("dev.dspy4j.usage..")
             .layer("Trace").definedBy("dev.dspy4j.trace..")
@@ -47,6 +48,7 @@ class ArchitectureTest {
             .whereLayer("Signature").mayOnlyAccessLayers(BASE)
             .whereLayer("Data").mayOnlyAccessLayers(BASE)
             .whereLayer("Lm").mayOnlyAccessLayers(BASE)
+            .whereLayer("Tool").mayOnlyAccessLayers(BASE)
             .whereLayer("Cache").mayOnlyAccessLayers(BASE)
             .whereLayer("Usage").mayOnlyAccessLayers(BASE)
             .whereLayer("Trace").mayOnlyAccessLayers(with(BASE, "Usage"))

@@ -62,6 +62,10 @@ final class JavaTypes {
         if (c == Object.class) {
             return FieldType.ANY;
         }
+        SpecialFieldType special = c.getAnnotation(SpecialFieldType.class);
+        if (special != null) {
+            return new FieldType.SpecialType(special.value());
+        }
         if (c.isArray()) {
             return new FieldType.ListType(fromClass(c.getComponentType(), where));
         }

@@ -11,6 +11,7 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
 import dev.dspy4j.signature.Desc;
 import dev.dspy4j.signature.Instructions;
+import dev.dspy4j.tool.Tool;
 import dev.dspy4j.trace.LmHistory;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,10 @@ public abstract class SnippetGivens {
     protected String text;
     protected List<String> texts;
     protected Map<String, String> secrets;
+
+    /** Tools made as docs/agents.md shows. */
+    protected List<Tool> tools;
+    protected Tool search;
 
     protected LmHistory history;
     protected CacheInterceptor cache;
