@@ -35,7 +35,9 @@ import java.util.function.ToDoubleFunction;
  *   <li>a child that sends 2,000 requests from 1,024 virtual threads (1,024 connections) to a
  *       server with 1,000 ms latency right after start;</li>
  *   <li>five children that send one request, close the client and return from {@code main}: the
- *       parent times each from spawn to exit (cold start), as it does a child that sends nothing.</li>
+ *       parent times each from spawn to exit (cold start), as it does a child that sends nothing;
+ *       each child reports the time from entering {@code main} to the checked reply, and the time
+ *       the client's close took.</li>
  * </ul>
  * Each request POSTs a 400-byte chat completion request with Content-Type, Authorization and
  * User-Agent headers, reads the whole body, and counts as a failure unless the status is 200 and
@@ -68,10 +70,13 @@ public final class TransportHarness {
             + "What is six times seven?\\n\\nRespond with the corresponding output fields.\"}],"
             + "\"temperature\":0.0,\"max_tokens\":1000}").getBytes(StandardCharsets.UTF_8);
 
+    private static long mainStarted;
+
     private TransportHarness() {}
 
     /** Entry point: the parent, or with {@code child ...} arguments one measured child. */
     public static void main(String[] args) throws Exception {
+        mainStarted = System.nanoTime();
         if (args.length > 0 && args[0].equals("child")) {
             child(args[1], args[2], Arrays.stream(args, 3, args.length).map(URI::create).toArray(URI[]::new));
         } else {
@@ -111,18 +116,22 @@ public final class TransportHarness {
             String[] urls = {baseUrl(zero), baseUrl(short_), baseUrl(long_)};
             List<Row> rows = new ArrayList<>();
             Map<String, List<Double>> coldStarts = new LinkedHashMap<>();
+            Map<String, List<Double>> answers = new LinkedHashMap<>();
+            Map<String, List<Double>> closes = new LinkedHashMap<>();
             for (int repeat = 1; repeat <= repeats; repeat++) {
                 for (String transport : transports) {
                     System.err.printf("repeat %d, %s, loadavg %s%n", repeat, transport, loadAverage());
-                    rows.addAll(runChild("fresh", transport, urls));
-                    rows.addAll(runChild("fresh1024", transport, urls));
+                    rows.addAll(runChild("fresh", transport, urls).rows());
+                    rows.addAll(runChild("fresh1024", transport, urls).rows());
                 }
                 for (String transport : concat("none", transports)) {
                     for (int i = 0; i < COLD_STARTS; i++) {
                         long start = System.nanoTime();
-                        runChild("once", transport, urls);
+                        ChildOutput once = runChild("once", transport, urls);
                         coldStarts.computeIfAbsent(transport, t -> new ArrayList<>())
                                 .add((System.nanoTime() - start) / 1e6);
+                        answers.computeIfAbsent(transport, t -> new ArrayList<>()).add(once.answerMillis());
+                        closes.computeIfAbsent(transport, t -> new ArrayList<>()).add(once.closeMillis());
                     }
                 }
             }
@@ -147,12 +156,15 @@ public final class TransportHarness {
                             .markdown());
                 }
             }
-            System.out.printf("%nCold start, one request then exit: spawn to exit, median of %d per repeat%n%n",
-                    COLD_STARTS);
-            System.out.println("| transport | median | all |");
-            System.out.println("|---|---|---|");
-            coldStarts.forEach((transport, millis) -> System.out.printf("| %s | %.0f ms | %s |%n", transport,
-                    median(millis), millis.stream().map(m -> String.format("%.0f", m)).toList()));
+            System.out.printf("%nCold start, one request then exit (medians of %d runs): spawn to exit, and within"
+                    + " the child from main() to the checked reply and the client's close%n%n", coldStarts.get("none")
+                    .size());
+            System.out.println("| transport | spawn to exit | main() to reply | close | all spawn-to-exit runs |");
+            System.out.println("|---|---|---|---|---|");
+            coldStarts.forEach((transport, millis) -> System.out.printf("| %s | %.0f ms | %s | %s | %s |%n", transport,
+                    median(millis), millisOrDash(median(answers.get(transport))),
+                    millisOrDash(median(closes.get(transport))),
+                    millis.stream().map(m -> String.format("%.0f", m)).toList()));
         } finally {
             for (Process p : List.of(zero, short_, long_)) {
                 p.getOutputStream().close();
@@ -174,17 +186,28 @@ public final class TransportHarness {
         System.out.println("|---|---|---|---|---|---|---|---|---|");
     }
 
-    private static List<Row> runChild(String mode, String transport, String[] urls) throws Exception {
-        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+    /** What a child printed: its rows, and for a cold start the times to answer and to close. */
+    record ChildOutput(List<Row> rows, double answerMillis, double closeMillis) {
+    }
+
+    private static ChildOutput runChild(String mode, String transport, String[] urls) throws Exception {
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g",
+                "-Dslf4j.internal.verbosity=ERROR", "-cp", System.getProperty("java.class.path"),
                 TransportHarness.class.getName(), "child", mode, transport));
         command.addAll(List.of(urls));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         List<Row> rows = new ArrayList<>();
+        double answerMillis = Double.NaN;
+        double closeMillis = Double.NaN;
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
                 if (line.startsWith("ROW\t")) {
                     rows.add(Row.parse(line));
+                } else if (line.startsWith("ONCE\t")) {
+                    String[] f = line.split("\t");
+                    answerMillis = Double.parseDouble(f[1]);
+                    closeMillis = Double.parseDouble(f[2]);
                 } else {
                     System.err.println(line);
                 }
@@ -193,7 +216,7 @@ public final class TransportHarness {
         if (child.waitFor() != 0) {
             throw new IllegalStateException(mode + " " + transport + " exited with " + child.exitValue());
         }
-        return rows;
+        return new ChildOutput(rows, answerMillis, closeMillis);
     }
 
     /** A child: {@code mode} is {@code fresh}, {@code fresh1024} or {@code once}. */
@@ -206,9 +229,12 @@ public final class TransportHarness {
         }
         switch (mode) {
             case "once" -> {
-                try (Transport transport = Transport.named(name, 1)) {
-                    check(transport.post(zero, BODY));
-                }
+                Transport transport = Transport.named(name, 1);
+                check(transport.post(zero, BODY));
+                long answered = System.nanoTime();
+                transport.close();
+                System.out.printf("ONCE\t%d\t%d%n", (answered - mainStarted) / 1_000_000,
+                        (System.nanoTime() - answered) / 1_000_000);
             }
             case "fresh" -> {
                 try (Transport transport = Transport.named(name, 256)) {
@@ -308,6 +334,10 @@ public final class TransportHarness {
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String millisOrDash(double millis) {
+        return Double.isNaN(millis) ? "—" : String.format("%.0f ms", millis);
     }
 
     private static String loadAverage() {
