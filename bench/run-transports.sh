@@ -7,6 +7,7 @@
 #   bench/run-transports.sh                  every transport, 2 repeats
 #   REPEATS=3 bench/run-transports.sh        more repeats (the tables show medians)
 #   SKIP_BUILD=1 bench/run-transports.sh     reuse the last build
+#   WARMUP=100000 bench/run-transports.sh   a longer warm-up before the warm measurement
 #   bench/run-transports.sh jdk okhttp       only these transports
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,4 @@ fi
 jar=dspy4j-bench/target/benchmarks.jar
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 
-"$java" -Xmx512m -Drepeats="${REPEATS:-2}" -cp "$jar" dev.dspy4j.bench.TransportHarness "$@"
+"$java" -Xmx512m -Drepeats="${REPEATS:-2}" -Dwarmup="${WARMUP:-20000}" -cp "$jar" dev.dspy4j.bench.TransportHarness "$@"

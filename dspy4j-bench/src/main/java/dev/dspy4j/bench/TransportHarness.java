@@ -50,7 +50,8 @@ import java.util.function.ToDoubleFunction;
  * repeats are printed as a markdown table, after every run's rows.
  *
  * <p>Usage: {@code TransportHarness [transport ...]} (default: all; see {@link Transport#named});
- * system property {@code repeats} (default 2).
+ * system properties {@code repeats} (default 2) and {@code warmup} (requests before the warm
+ * measurement, default 20,000).
  */
 public final class TransportHarness {
 
@@ -58,7 +59,8 @@ public final class TransportHarness {
     static final List<String> TRANSPORTS = List.of("jdk", "jdk-no-request-timeout", "jdk-send",
             "jdk-default-executor", "okhttp", "jetty", "jetty-async");
     private static final int REQUESTS = 2_000;
-    private static final int WARM_UP_TOTAL = 20_000;
+    /** Requests a warm child has sent before its warm measurement (system property {@code warmup}). */
+    private static final int WARM_UP_TOTAL = Integer.getInteger("warmup", 20_000);
     private static final int WARM_UP_CONCURRENCY = 64;
     private static final int COLD_STARTS = 5;
     /** A realistic chat completion request of about 400 bytes. */
@@ -192,7 +194,7 @@ public final class TransportHarness {
 
     private static ChildOutput runChild(String mode, String transport, String[] urls) throws Exception {
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx1g",
-                "-Dslf4j.internal.verbosity=ERROR", "-cp", System.getProperty("java.class.path"),
+                "-Dslf4j.internal.verbosity=ERROR", "-Dwarmup=" + WARM_UP_TOTAL, "-cp", System.getProperty("java.class.path"),
                 TransportHarness.class.getName(), "child", mode, transport));
         command.addAll(List.of(urls));
         Process child = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
