@@ -7,7 +7,7 @@
 #   bench/run-transports.sh                  every transport, 2 repeats
 #   REPEATS=3 bench/run-transports.sh        more repeats (the tables show medians)
 #   SKIP_BUILD=1 bench/run-transports.sh     reuse the last build
-#   WARMUP=100000 bench/run-transports.sh   a longer warm-up before the warm measurement
+#   WARMUP=100000 bench/run-transports.sh    a longer warm-up before the warm measurement
 #   bench/run-transports.sh jdk okhttp       only these transports
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -39,7 +39,7 @@ import java.util.function.ToDoubleFunction;
  *       each child reports the time from entering {@code main} to the checked reply, and the time
  *       the client's close took.</li>
  * </ul>
- * Each request POSTs a 400-byte chat completion request with Content-Type, Authorization and
+ * Each request POSTs a 505-byte chat completion request with Content-Type, Authorization and
  * User-Agent headers, reads the whole body, and counts as a failure unless the status is 200 and
  * the body contains {@code 42}.
  *
@@ -63,7 +63,7 @@ public final class TransportHarness {
     private static final int WARM_UP_TOTAL = Integer.getInteger("warmup", 20_000);
     private static final int WARM_UP_CONCURRENCY = 64;
     private static final int COLD_STARTS = 5;
-    /** A realistic chat completion request of about 400 bytes. */
+    /** A realistic chat completion request (505 bytes), as dspy4j's ChatAdapter writes one. */
     private static final byte[] BODY = ("{\"model\":\"bench-model\",\"messages\":[{\"role\":\"system\",\"content\":"
             + "\"Your input fields are:\\n1. `question` (str)\\nYour output fields are:\\n1. `answer` (str)\\n"
             + "All interactions will be structured in the following way, with the appropriate values filled in."
