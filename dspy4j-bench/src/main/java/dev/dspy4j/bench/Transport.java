@@ -20,6 +20,10 @@ import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
+import reactor.core.publisher.Mono;
+import reactor.netty.ByteBufFlux;
+import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 /**
  * One HTTP client under test in {@link TransportHarness}: POSTs a JSON body with the chat headers
@@ -52,6 +56,7 @@ interface Transport extends AutoCloseable {
             case "okhttp" -> new OkHttp(maxConnections);
             case "jetty" -> new Jetty(maxConnections, false);
             case "jetty-async" -> new Jetty(maxConnections, true);
+            case "reactor-netty" -> new ReactorNetty(maxConnections);
             default -> throw new IllegalArgumentException("unknown transport " + name);
         };
     }
@@ -193,6 +198,41 @@ interface Transport extends AutoCloseable {
         @Override
         public void close() throws Exception {
             client.stop();
+        }
+    }
+
+    /**
+     * reactor-netty's HTTP client (Netty, epoll on Linux): a connection pool of
+     * {@code maxConnections} with an unbounded queue of pending acquires, its own event loops, and
+     * the caller's virtual thread blocking on the reply's {@code Mono}.
+     */
+    final class ReactorNetty implements Transport {
+        private final ConnectionProvider pool;
+        private final LoopResources loops;
+        private final reactor.netty.http.client.HttpClient client;
+
+        ReactorNetty(int maxConnections) {
+            this.pool = ConnectionProvider.builder("bench").maxConnections(maxConnections)
+                    .pendingAcquireMaxCount(-1).build();
+            this.loops = LoopResources.create("bench");
+            this.client = reactor.netty.http.client.HttpClient.create(pool).runOn(loops)
+                    .responseTimeout(TIMEOUT)
+                    .headers(h -> h.set("Content-Type", "application/json").set("Authorization", AUTHORIZATION)
+                            .set("User-Agent", USER_AGENT));
+        }
+
+        @Override
+        public Reply post(URI uri, byte[] body) {
+            return client.post().uri(uri).send(ByteBufFlux.fromInbound(Mono.just(body)))
+                    .responseSingle((response, content) -> content.asByteArray()
+                            .map(bytes -> new Reply(response.status().code(), bytes)))
+                    .block(TIMEOUT);
+        }
+
+        @Override
+        public void close() {
+            pool.disposeLater().block();
+            loops.disposeLater().block();
         }
     }
 }

@@ -21,8 +21,8 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * CPU per request of bare HTTP transports, with no dspy4j code on the path: the JDK's
- * {@code java.net.http} client configured as dspy4j configures it (and three variants), OkHttp 5
- * and Jetty 12's client, against {@link LatencyServer}s over HTTP/1.1 keep-alive.
+ * {@code java.net.http} client configured as dspy4j configures it (and three variants), OkHttp 5,
+ * Jetty 12's client and reactor-netty, against {@link LatencyServer}s over HTTP/1.1 keep-alive.
  *
  * <p>Every measurement runs in a fresh child JVM ({@code -Xmx1g}, default flags otherwise), so
  * that one transport's classes, JIT profile and threads do not weigh on another's. Per transport
@@ -57,7 +57,7 @@ public final class TransportHarness {
 
     /** Every transport, in the order of the table. */
     static final List<String> TRANSPORTS = List.of("jdk", "jdk-no-request-timeout", "jdk-send",
-            "jdk-default-executor", "okhttp", "jetty", "jetty-async");
+            "jdk-default-executor", "okhttp", "jetty", "jetty-async", "reactor-netty");
     private static final int REQUESTS = 2_000;
     /** Requests a warm child has sent before its warm measurement (system property {@code warmup}). */
     private static final int WARM_UP_TOTAL = Integer.getInteger("warmup", 20_000);
