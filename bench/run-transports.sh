@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CPU per request of bare HTTP transports (java.net.http as dspy4j uses it and three variants,
-# OkHttp 5, Jetty 12) against local LatencyServers over HTTP/1.1 keep-alive, each measured in its
-# own fresh JVM: fresh and warm at 256 connections / 100 ms, fresh at 1,024 / 1,000 ms, and the
-# cold start of a JVM sending one request. Prints markdown tables (progress and load on stderr).
+# OkHttp 5, Jetty 12, reactor-netty) against local LatencyServers over HTTP/1.1 keep-alive, each
+# measured in its own fresh JVM: fresh and warm at 256 connections / 100 ms, fresh at 1,024 /
+# 1,000 ms, and the cold start of a JVM sending one request. Prints markdown tables (progress and
+# load on stderr).
 #
 #   bench/run-transports.sh                  every transport, 2 repeats
 #   REPEATS=3 bench/run-transports.sh        more repeats (the tables show medians)
