@@ -49,7 +49,7 @@ import java.util.function.ToDoubleFunction;
  * (carriers, selectors, pools; not the JIT compiler or GC), and failures. The medians over the
  * repeats are printed as a markdown table, after every run's rows.
  *
- * <p>Usage: {@code TransportHarness [transport ...]} (default: all; see {@link Transport#named});
+ * <p>Usage: {@code TransportHarness [transport ...]} (default: all of {@code TRANSPORTS});
  * system properties {@code repeats} (default 2) and {@code warmup} (requests before the warm
  * measurement, default 20,000).
  */
