@@ -69,6 +69,21 @@ public final class CacheKey {
 
     /** The hashed text: the request as compact JSON with keys sorted at every level. */
     static String canonicalJson(String model, LmRequest request) {
+        Map<String, Object> params = params(model, request);
+        JsonNode tree;
+        try {
+            tree = JsonTrees.toTree(params);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "Cannot build a cache key: an option value is not serializable to JSON ("
+                            + e.getMessage() + "); pass extras as maps, lists, strings, numbers or records", e);
+        }
+        // JsonTrees writes what a default databind mapper writes: keys of existing caches do not change
+        return JsonTrees.writeString(sorted(tree));
+    }
+
+    /** The hashed request as plain Java values, before sorting. */
+    static Map<String, Object> params(String model, LmRequest request) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(request, "request");
         Map<String, Object> params = new LinkedHashMap<>(request.options().toWireMap());
@@ -102,15 +117,7 @@ public final class CacheKey {
             params.put("rollout_id", request.options().rolloutId());
         }
         params.put("_dspy4j_key", VERSION);
-        JsonNode tree;
-        try {
-            tree = JsonTrees.toTree(params);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "Cannot build a cache key: an option value is not serializable to JSON ("
-                            + e.getMessage() + "); pass extras as maps, lists, strings, numbers or records", e);
-        }
-        return JsonTrees.writeString(sorted(tree));
+        return params;
     }
 
     /** A message as hashed: role and content (a string when it is one text part), tool calls, tool call id. */
