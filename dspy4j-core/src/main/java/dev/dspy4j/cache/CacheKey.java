@@ -1,5 +1,6 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.ContentPart;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -51,8 +51,6 @@ public final class CacheKey {
     /** Request arguments DSPy leaves out of its key; dspy4j does the same for extras so named. */
     private static final Set<String> IGNORED_EXTRAS = Set.of("api_key", "api_base", "base_url");
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private CacheKey() {
     }
 
@@ -71,6 +69,21 @@ public final class CacheKey {
 
     /** The hashed text: the request as compact JSON with keys sorted at every level. */
     static String canonicalJson(String model, LmRequest request) {
+        Map<String, Object> params = params(model, request);
+        JsonNode tree;
+        try {
+            tree = JsonTrees.toTree(params);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(
+                    "Cannot build a cache key: an option value is not serializable to JSON ("
+                            + e.getMessage() + "); pass extras as maps, lists, strings, numbers or records", e);
+        }
+        // JsonTrees writes what a default databind mapper writes: keys of existing caches do not change
+        return JsonTrees.writeString(sorted(tree));
+    }
+
+    /** The hashed request as plain Java values, before sorting. */
+    static Map<String, Object> params(String model, LmRequest request) {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(request, "request");
         Map<String, Object> params = new LinkedHashMap<>(request.options().toWireMap());
@@ -104,15 +117,7 @@ public final class CacheKey {
             params.put("rollout_id", request.options().rolloutId());
         }
         params.put("_dspy4j_key", VERSION);
-        JsonNode tree;
-        try {
-            tree = JSON.valueToTree(params);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(
-                    "Cannot build a cache key: an option value is not serializable to JSON ("
-                            + e.getMessage() + "); pass extras as maps, lists, strings, numbers or records", e);
-        }
-        return JSON.writeValueAsString(sorted(tree));
+        return params;
     }
 
     /** A message as hashed: role and content (a string when it is one text part), tool calls, tool call id. */
@@ -181,12 +186,12 @@ public final class CacheKey {
     /** A copy of the tree with every object's properties in ascending key order. */
     private static JsonNode sorted(JsonNode node) {
         if (node instanceof ObjectNode object) {
-            ObjectNode out = JSON.createObjectNode();
+            ObjectNode out = JsonTrees.object();
             object.propertyNames().stream().sorted().forEach(name -> out.set(name, sorted(object.get(name))));
             return out;
         }
         if (node instanceof ArrayNode array) {
-            ArrayNode out = JSON.createArrayNode();
+            ArrayNode out = JsonTrees.array();
             array.values().forEach(element -> out.add(sorted(element)));
             return out;
         }

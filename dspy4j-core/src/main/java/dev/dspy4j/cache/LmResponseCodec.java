@@ -1,5 +1,6 @@
 package dev.dspy4j.cache;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
@@ -10,7 +11,6 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -40,8 +40,6 @@ public final class LmResponseCodec {
     /** The format version this class writes and reads. */
     public static final int VERSION = 1;
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private LmResponseCodec() {
     }
 
@@ -54,7 +52,7 @@ public final class LmResponseCodec {
      */
     public static byte[] encode(LmResponse response) {
         Objects.requireNonNull(response, "response");
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         root.put("format", FORMAT);
         root.put("version", VERSION);
         root.put("model", response.model());
@@ -75,7 +73,7 @@ public final class LmResponseCodec {
             c.put("reasoning_content", choice.reasoningContent());
             c.put("finish_reason", choice.finishReason());
         }
-        return JSON.writeValueAsBytes(root);
+        return JsonTrees.write(root);
     }
 
     /**
@@ -90,7 +88,7 @@ public final class LmResponseCodec {
         Objects.requireNonNull(bytes, "bytes");
         JsonNode root;
         try {
-            root = JSON.readTree(bytes);
+            root = JsonTrees.read(bytes);
         } catch (JacksonException e) {
             throw new CacheFormatException("Stored response is not valid JSON: " + e.getOriginalMessage(), e);
         }

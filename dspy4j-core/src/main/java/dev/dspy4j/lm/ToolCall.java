@@ -1,12 +1,12 @@
 package dev.dspy4j.lm;
 
+import dev.dspy4j.internal.JsonTrees;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A tool call the model asked for (native function calling), with its arguments parsed.
@@ -24,8 +24,6 @@ import tools.jackson.databind.json.JsonMapper;
 public record ToolCall(String id, String name, Map<String, Object> arguments, String argumentsJson,
                        boolean argumentsValid) {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     public ToolCall {
         id = id == null ? "" : id;
         Objects.requireNonNull(name, "name");
@@ -36,7 +34,7 @@ public record ToolCall(String id, String name, Map<String, Object> arguments, St
     /** A call with arguments given as a map (written as JSON for {@link #argumentsJson()}). */
     public static ToolCall of(String id, String name, Map<String, ?> arguments) {
         Map<String, Object> copy = new LinkedHashMap<>(arguments);
-        return new ToolCall(id, name, copy, JSON.writeValueAsString(copy), true);
+        return new ToolCall(id, name, copy, JsonTrees.writeString(JsonTrees.toTree(copy)), true);
     }
 
     /**
@@ -48,7 +46,7 @@ public record ToolCall(String id, String name, Map<String, Object> arguments, St
         String callId = id == null ? "" : id;
         String text = argumentsJson == null || argumentsJson.isBlank() ? "{}" : argumentsJson;
         try {
-            Object parsed = JSON.readValue(text, Object.class);
+            Object parsed = JsonTrees.readJava(text);
             if (parsed instanceof Map<?, ?> map) {
                 return new ToolCall(callId, name, (Map<String, Object>) map, text, true);
             }

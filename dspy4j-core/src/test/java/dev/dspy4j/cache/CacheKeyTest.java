@@ -12,15 +12,25 @@ import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.ToolChoice;
 import dev.dspy4j.lm.ToolSpec;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
 
 class CacheKeyTest {
+
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private static final String MODEL = "openai/gpt-4o-mini";
     private static final LmRequest BASE = new LmRequest(
@@ -185,6 +195,58 @@ class CacheKeyTest {
         // then they look up the same key, which is the key of model + request alone
         assertThat(seenKeys).containsExactly(CacheKey.of(MODEL, BASE), CacheKey.of(MODEL, BASE));
         assertThat(CacheKey.canonicalJson(MODEL, BASE)).doesNotContain("secret", "Authorization", "X-Org");
+    }
+
+    @Test
+    void canonicalJsonIsByteForByteWhatTheDatabindMapperWrote() {
+        // given requests with every kind of value an earlier release hashed through a databind mapper
+        List<Object> nulls = new ArrayList<>(Arrays.asList("a", null, true, false));
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("z", List.of(Map.of("b", 1, "a", List.of(1L, 2.5f))));
+        nested.put("none", null);
+        nested.put("unicode", "é 中文 😀 \u2028 \u0000\u0001\u001f \t\r\n \"\\/ <script>&'");
+        List<LmRequest> requests = List.of(BASE,
+                BASE.withOptions(BASE.options().withN(3).withStop(List.of("\n\n", "###")).withSeed(Long.MAX_VALUE)
+                        .withRolloutId(7).withTemperature(0.1)),
+                BASE.withOptions(BASE.options()
+                        .withExtra("doubles", List.of(0.1, 1e20, 1e21, 1e-7, -0.0, 0.0, 100.0, Double.MAX_VALUE,
+                                Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY))
+                        .withExtra("ints", List.of(Integer.MIN_VALUE, Long.MIN_VALUE, new BigInteger("123456789012345678901234567890")))
+                        .withExtra("odd", List.of(new BigDecimal("1.50"), (short) 3, 0.1f, TimeUnit.SECONDS, new Point(1, 2)))
+                        .withExtra("nulls", nulls)
+                        .withExtra("nested", nested)),
+                new LmRequest(List.of(Message.system("Sé terse.\u0007"), Message.user(List.of(ContentPart.text("What? 😀"),
+                        ContentPart.Image.ofBytes(new byte[] {1, 2, 3}, "image/png"))),
+                        Message.assistant("", List.of(ToolCall.of("call_1", "search", Map.of("q", "x", "n", 0.5)))),
+                        Message.toolResult("call_1", "found \"it\"")), LmOptions.NONE)
+                        .withTools(List.of(new ToolSpec("search", "Searches.", Map.of("type", "object", "properties",
+                                Map.of("q", Map.of("type", "string")), "required", List.of("q")))))
+                        .withToolChoice(ToolChoice.named("search"))
+                        .withResponseFormat(new ResponseFormat.JsonSchema("out", Map.of("type", "object"), true)));
+        for (LmRequest request : requests) {
+            // when hashed with and without the mapper
+            String expected = MAPPER.writeValueAsString(sorted(MAPPER.valueToTree(CacheKey.params(MODEL, request))));
+
+            // then the hashed text, and so the key, is the same
+            assertThat(CacheKey.canonicalJson(MODEL, request)).isEqualTo(expected);
+        }
+    }
+
+    private record Point(int x, int y) {
+    }
+
+    private static JsonNode sorted(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode out = MAPPER.createObjectNode();
+            object.propertyNames().stream().sorted().forEach(name -> out.set(name, sorted(object.get(name))));
+            return out;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = MAPPER.createArrayNode();
+            array.values().forEach(element -> out.add(sorted(element)));
+            return out;
+        }
+        return node;
     }
 
     /** Stands in for an HTTP client: credentials and headers live in the client, not the request. */

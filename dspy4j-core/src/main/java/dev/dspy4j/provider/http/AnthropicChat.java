@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
@@ -126,7 +127,7 @@ public final class AnthropicChat implements Chat {
     byte[] body(LmRequest request, boolean stream) {
         LmOptions options = request.options();
         check(request);
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         root.put("model", endpoint.wireModel());
         int budget = thinkingBudget(options);
         int maxTokens = options.maxTokens() != null ? options.maxTokens() : DEFAULT_MAX_TOKENS + budget;
@@ -162,7 +163,7 @@ public final class AnthropicChat implements Chat {
         if (stream) {
             root.put("stream", true);
         }
-        return Json.MAPPER.writeValueAsBytes(root);
+        return JsonTrees.write(root);
     }
 
     /** The thinking budget {@code reasoning_effort} asks for (litellm's mapping), 0 if none. */
@@ -190,7 +191,7 @@ public final class AnthropicChat implements Chat {
     LmResponse parse(byte[] body, int status, @Nullable String requestId) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = JsonTrees.read(body);
         } catch (JacksonException e) {
             throw ErrorMapper.malformed(endpoint, status, requestId, "the body is not valid JSON",
                     OpenAiChat.text(body), e);

@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
 import java.util.List;
@@ -23,7 +24,7 @@ final class AnthropicStream extends SseStream {
 
     @Override
     boolean handle(SseReader.Event event) {
-        JsonNode root = Json.MAPPER.readTree(event.data());
+        JsonNode root = JsonTrees.read(event.data());
         if (root == null || !root.isObject()) {
             throw ErrorMapper.malformed(endpoint, 200, requestId, "a stream event is not a JSON object", event.data(),
                     null);

@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.ContentPart;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmRequest;
@@ -66,7 +67,7 @@ final class AnthropicTools {
                         for (ToolCall call : assistant.toolCalls()) {
                             ObjectNode use = blocks.addObject().put("type", "tool_use").put("id", call.id())
                                     .put("name", call.name());
-                            use.set("input", Json.MAPPER.valueToTree(call.arguments()));
+                            use.set("input", JsonTrees.toTree(call.arguments()));
                         }
                     }
                 }
@@ -116,21 +117,21 @@ final class AnthropicTools {
 
     /** The request's tools as Anthropic tools ({@code name}, {@code description}, {@code input_schema}). */
     static ArrayNode tools(LmRequest request) {
-        ArrayNode out = Json.MAPPER.createArrayNode();
+        ArrayNode out = JsonTrees.array();
         for (ToolSpec tool : request.tools()) {
             ObjectNode converted = out.addObject();
             converted.put("name", tool.name());
             if (!tool.description().isEmpty()) {
                 converted.put("description", tool.description());
             }
-            converted.set("input_schema", Json.MAPPER.valueToTree(tool.parameters()));
+            converted.set("input_schema", JsonTrees.toTree(tool.parameters()));
         }
         return out;
     }
 
     /** A tool choice in Anthropic's words: {@code auto}, {@code any}, {@code none}, or {@code tool} with a name. */
     static ObjectNode toolChoice(ToolChoice choice) {
-        ObjectNode out = Json.MAPPER.createObjectNode();
+        ObjectNode out = JsonTrees.object();
         return switch (choice) {
             case ToolChoice.Auto a -> out.put("type", "auto");
             case ToolChoice.Required r -> out.put("type", "any");

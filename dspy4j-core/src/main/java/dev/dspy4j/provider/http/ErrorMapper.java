@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.LmException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -226,7 +227,7 @@ final class ErrorMapper {
                 return new ProviderError(null, null, null, 0);
             }
             try {
-                JsonNode root = Json.MAPPER.readTree(body);
+                JsonNode root = JsonTrees.read(body);
                 if (root != null && root.isObject()) {
                     return of(root);
                 }

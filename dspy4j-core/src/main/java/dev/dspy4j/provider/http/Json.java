@@ -1,17 +1,15 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
-/** The one JSON mapper of the HTTP clients, and null-safe reads of provider replies. */
+/** Null-safe reads of provider replies (trees are read and written by {@link JsonTrees}). */
 final class Json {
 
     private static final Logger LOG = LoggerFactory.getLogger(Json.class);
-
-    static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     private Json() {
     }
@@ -60,6 +58,6 @@ final class Json {
 
     /** Compact JSON text of a node (tool-call arguments). */
     static String write(JsonNode node) {
-        return MAPPER.writeValueAsString(node);
+        return JsonTrees.writeString(node);
     }
 }

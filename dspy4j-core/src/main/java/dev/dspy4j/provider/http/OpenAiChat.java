@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
@@ -91,7 +92,7 @@ public final class OpenAiChat implements Chat {
     byte[] body(LmRequest request, boolean stream) {
         LmOptions options = request.options();
         check(options);
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         root.put("model", endpoint.wireModel());
         OpenAiRequests.messages(request.messages(), root.putArray("messages"));
         if (options.temperature() != null) {
@@ -117,13 +118,13 @@ public final class OpenAiChat implements Chat {
             root.put("stream", true);
             root.putObject("stream_options").put("include_usage", true);
         }
-        return Json.MAPPER.writeValueAsBytes(root);
+        return JsonTrees.write(root);
     }
 
     LmResponse parse(byte[] body, int status, @Nullable String requestId) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(body);
+            root = JsonTrees.read(body);
         } catch (JacksonException e) {
             throw ErrorMapper.malformed(endpoint, status, requestId, "the body is not valid JSON", text(body), e);
         }

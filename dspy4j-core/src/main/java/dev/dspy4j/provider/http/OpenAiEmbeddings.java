@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.LmException;
 import java.net.URI;
 import java.util.ArrayList;
@@ -50,11 +51,11 @@ public final class OpenAiEmbeddings {
         List<float[]> out = new ArrayList<>(texts.size());
         for (int start = 0; start < texts.size(); start += batchSize) {
             List<String> batch = texts.subList(start, Math.min(texts.size(), start + batchSize));
-            ObjectNode body = Json.MAPPER.createObjectNode();
+            ObjectNode body = JsonTrees.object();
             body.put("model", endpoint.wireModel());
             ArrayNode input = body.putArray("input");
             batch.forEach(input::add);
-            HttpCaller.Reply reply = caller.post(uri, Json.MAPPER.writeValueAsBytes(body), batch.size());
+            HttpCaller.Reply reply = caller.post(uri, JsonTrees.write(body), batch.size());
             out.addAll(Arrays.asList(parse(reply, batch.size())));
         }
         int dimension = out.isEmpty() ? 0 : out.get(0).length;
@@ -71,7 +72,7 @@ public final class OpenAiEmbeddings {
     private float[][] parse(HttpCaller.Reply reply, int expected) {
         JsonNode root;
         try {
-            root = Json.MAPPER.readTree(reply.body());
+            root = JsonTrees.read(reply.body());
         } catch (JacksonException e) {
             throw ErrorMapper.malformed(endpoint, reply.status(), reply.requestId(), "the body is not valid JSON",
                     OpenAiChat.text(reply.body()), e);

@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.ContentPart;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -68,11 +69,10 @@ public final class OpenAiRequests {
     }
 
     /** The messages, options and parameters of a request as a JSON-ready map (see {@code OpenAiLm.wireBody}). */
-    @SuppressWarnings("unchecked")
     public static Map<String, Object> body(LmRequest request) {
-        ObjectNode root = Json.MAPPER.createObjectNode();
+        ObjectNode root = JsonTrees.object();
         messages(request.messages(), root.putArray("messages"));
-        Map<String, Object> out = Json.MAPPER.convertValue(root, LinkedHashMap.class);
+        Map<String, Object> out = JsonTrees.toJavaMap(root);
         out.putAll(request.options().toWireMap());
         out.putAll(parameters(request));
         return out;

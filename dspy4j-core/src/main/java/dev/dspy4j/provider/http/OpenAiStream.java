@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
@@ -25,7 +26,7 @@ final class OpenAiStream extends SseStream {
         if (data.equals("[DONE]")) {
             return true;
         }
-        JsonNode root = Json.MAPPER.readTree(data);
+        JsonNode root = JsonTrees.read(data);
         if (root == null || !root.isObject()) {
             throw ErrorMapper.malformed(endpoint, 200, requestId, "a stream event is not a JSON object", data, null);
         }
