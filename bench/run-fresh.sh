@@ -23,8 +23,10 @@ if [ "${SKIP_BUILD:-0}" != 1 ] || [ ! -f "$cpfile" ]; then
     -Dmdep.outputFile=target/fresh-classpath.txt -DincludeScope=runtime \
     -Dmaven.test.skip=true -Dmaven.javadoc.skip=true
 fi
-# what a user's evaluation program would have: drop the jars only JMH and the test kit need
-cp=$(tr ':' '\n' <"$cpfile" | grep -vE '/(jmh-core|jopt-simple|commons-math3|junit-|opentest4j|apiguardian|assertj-core|byte-buddy|dspy4j-test-)[^/]*\.jar$' | paste -sd: -)
+# what a user's evaluation program would have: drop the jars only JMH, the test kit and the
+# transport bake-off (OkHttp, Jetty, reactor-netty) need
+cp=$(tr ':' '\n' <"$cpfile" | grep -vE '/(jmh-core|jopt-simple|commons-math3|junit-|opentest4j|apiguardian|assertj-core|byte-buddy|dspy4j-test-)[^/]*\.jar$' \
+  | grep -vE '/(com/squareup|org/jetbrains|org/eclipse/jetty|io/netty|io/projectreactor|org/reactivestreams)/' | paste -sd: -)
 cp="$(ls dspy4j-bench/target/dspy4j-bench-*.jar | grep -v sources | head -1):$cp"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 exec "$java" -cp "$cp" dev.dspy4j.bench.FreshJvmHarness "$@"
