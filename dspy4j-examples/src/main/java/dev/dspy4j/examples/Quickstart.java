@@ -51,7 +51,12 @@ public final class Quickstart {
         if (configured.isEmpty()) {
             return 2;
         }
-        Lm lm = configured.get(); // Lms.of: retries and an in-memory cache, as dspy.LM
+        try (Lm lm = configured.get()) { // Lms.of: retries and an in-memory cache, as dspy.LM
+            return run(lm, out, err);
+        }
+    }
+
+    private static int run(Lm lm, PrintStream out, PrintStream err) {
         LmHistory history = LmHistory.create();
         UsageTracker usage = UsageTracker.create();
         DspyContext context = DspyContext.of(lm).withInterceptors(usage, history);
