@@ -158,11 +158,14 @@ class ReActFaultTest {
         return request.messages().get(request.messages().size() - 1).text().contains("`[[ ## reasoning ## ]]`");
     }
 
-    /** Live platform threads, except the virtual-thread scheduler's carriers (a JDK-wide pool). */
+    /**
+     * Live platform threads, except the JDK-wide pools whose idle workers linger on their own: the
+     * virtual-thread scheduler's carriers and the common fork-join pool.
+     */
     private static Set<String> platformThreads() {
         return Thread.getAllStackTraces().keySet().stream()
                 .filter(Thread::isAlive)
-                .filter(t -> !t.getName().startsWith("ForkJoinPool-") && !t.getName().startsWith("VirtualThread-"))
+                .filter(t -> !t.getName().startsWith("ForkJoinPool") && !t.getName().startsWith("VirtualThread-"))
                 .map(t -> t.getName() + "#" + t.threadId())
                 .collect(Collectors.toSet());
     }

@@ -128,6 +128,10 @@ class ReActTest {
         assertThat(trajectory(prediction)).hasSize(4);
         assertThat(lm.callCount()).isEqualTo(2);
         assertThat(lastUserMessage(lm.lastRequest())).doesNotContain("max_iters");
+        ScriptedLm extractOnly = ScriptedLm.replying(EXTRACT);
+        Prediction noSteps = agent.call(Map.of("question", "q", "max_iters", 0L), DspyContext.of(extractOnly));
+        assertThat(trajectory(noSteps)).isEmpty();
+        assertThat(extractOnly.callCount()).isEqualTo(1);
         assertThatThrownBy(() -> agent.call(Map.of("question", "q", "max_iters", "many"), DspyContext.of(lm)))
                 .hasMessageContaining("max_iters must be a whole number");
     }
