@@ -45,6 +45,21 @@ public interface Adapter {
     List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs);
 
     /**
+     * The content of one user message holding {@code values} for the inputs of {@code signature},
+     * with no prefix and no output reminder: DSPy's {@code format_user_message_content(signature,
+     * inputs)}. Inputs absent from {@code values} are left out. {@link dev.dspy4j.module.ReAct}
+     * renders its trajectory with it. The default writes ChatAdapter's {@code [[ ## name ## ]]}
+     * sections, as DSPy's ChatAdapter (and JSONAdapter, which inherits it) does.
+     *
+     * @param signature the fields to write, in order (only its inputs are read)
+     * @param values the values by field name
+     * @return the text, stripped
+     */
+    default String formatUserMessageContent(Signature signature, Map<String, ?> values) {
+        return ChatTurns.INSTANCE.userContent(signature, values, "", false);
+    }
+
+    /**
      * The request to send, given the formatted request and what the LM supports: e.g. JSON mode
      * or structured outputs ({@link dev.dspy4j.lm.ResponseFormat}), or tools left out when native
      * function calling is off. The default returns {@code request} unchanged.

@@ -86,6 +86,12 @@ public final class TwoStepAdapter implements Adapter {
         return parts.toString();
     }
 
+    /** The inputs as this adapter writes them in a user message (DSPy's {@code format_user_message_content}). */
+    @Override
+    public String formatUserMessageContent(Signature signature, Map<String, ?> values) {
+        return TURNS.userContent(signature, values, "", false);
+    }
+
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
         return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,

@@ -1,6 +1,7 @@
 /**
  * Modules: programs built from predictors. {@link dev.dspy4j.module.Predict} calls the LM through
- * the context's adapter; {@link dev.dspy4j.module.ChainOfThought} adds a reasoning step; user
+ * the context's adapter; {@link dev.dspy4j.module.ChainOfThought} adds a reasoning step;
+ * {@link dev.dspy4j.module.ReAct} is an agent that calls tools until it can answer; user
  * modules extend {@link dev.dspy4j.module.Module} and compose them in plain Java.
  * {@link dev.dspy4j.module.TypedModule} gives any module record-typed inputs and outputs.
  *

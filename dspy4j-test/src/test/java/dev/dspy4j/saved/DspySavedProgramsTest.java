@@ -17,6 +17,7 @@ import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.PredictorState;
+import dev.dspy4j.module.ReAct;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.testkit.ScriptedLm;
@@ -50,7 +51,7 @@ class DspySavedProgramsTest {
     }
 
     /** Module types whose programs {@link SavedPrograms#build} can rebuild today. */
-    private static final Set<String> BUILT = Set.of("Predict", "ChainOfThought", "custom");
+    private static final Set<String> BUILT = Set.of("Predict", "ChainOfThought", "custom", "ReAct");
 
     @TestFactory
     Stream<DynamicTest> eachProgramCapturedForFeaturesInProgressRunsOnceItsModulesExist() {
@@ -61,7 +62,7 @@ class DspySavedProgramsTest {
                     Set<String> missing = new TreeSet<>(SavedPrograms.moduleTypes(structure.get("module")));
                     missing.removeAll(BUILT);
                     Assumptions.assumeTrue(missing.isEmpty(), () -> "needs the module(s) " + missing
-                            + ", not built yet (agents: ReAct; modules II: MultiChainComparison, BestOfN, Refine, "
+                            + ", not built yet (modules II: MultiChainComparison, BestOfN, Refine, "
                             + "ProgramOfThought)");
                     checkFolder(folder);
                 }));
@@ -71,7 +72,8 @@ class DspySavedProgramsTest {
         // given: the program as its code defines it
         Map<String, Object> structure = SavedPrograms.readObject(folder.resolve("structure.json"));
         Map<String, Object> module = object(structure.get("module"));
-        Module program = SavedPrograms.build(module);
+        SavedPrograms.ScriptedTools tools = new SavedPrograms.ScriptedTools();
+        Module program = SavedPrograms.build(module, tools);
 
         assertThat(program.namedPredictors().keySet())
                 .as("namedPredictors() of %s", folder.getFileName())
@@ -110,6 +112,64 @@ class DspySavedProgramsTest {
 
         // and: every LM call replays byte for byte, in call order
         List<Map<String, Object>> cases = SavedPrograms.readObjects(folder.resolve("cases.json"));
+        if (program instanceof ReAct) {
+            replayAgentRuns(loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")), tools);
+        } else {
+            replayCalls(program, loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")));
+        }
+
+        // finally: saving the loaded program gives DSPy's file back, byte for byte
+        String original = SavedPrograms.text(programFile);
+        assertThat(loaded.state().toJson()).as("resaved %s", programFile).isEqualTo(original);
+        Path resaved = temp.resolve(folder.getFileName() + ".json");
+        loaded.save(resaved);
+        assertThat(SavedPrograms.text(resaved)).isEqualTo(original);
+    }
+
+    /**
+     * Replays each run of an agent whole: its LM calls depend on the tools' observations, so they
+     * cannot be made one at a time. The LM replies with the run's captured responses in order, the
+     * tools with the run's captured observations; every request must be DSPy's byte for byte, the
+     * tools must be called with DSPy's arguments, and the outputs (trajectory included) must be
+     * DSPy's.
+     */
+    private static void replayAgentRuns(Module loaded, List<Map<String, Object>> cases,
+                                        List<Map<String, Object>> runs, SavedPrograms.ScriptedTools tools) {
+        for (Map<String, Object> run : runs) {
+            int index = ((Number) run.get("run")).intValue();
+            List<Map<String, Object>> calls = cases.stream()
+                    .filter(c -> ((Number) c.get("run")).intValue() == index).toList();
+            ScriptedLm lm = ScriptedLm.replying(calls.stream().map(c -> (String) c.get("lm_response"))
+                    .toArray(String[]::new));
+            List<Map<String, Object>> toolCalls = objects(run.get("tool_calls"));
+            tools.expect(toolCalls);
+
+            Prediction prediction = loaded.call(object(run.get("program_inputs")),
+                    DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT));
+
+            assertThat(lm.callCount()).as("LM calls of run %s", index)
+                    .isEqualTo(((Number) run.get("lm_calls")).intValue()).isEqualTo(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                Map<String, Object> entry = calls.get(i);
+                String label = "run " + index + ", call " + entry.get("call") + " (" + entry.get("predictor") + ")";
+                assertThat(wire(lm.requests().get(i))).as(label + ": messages").isEqualTo(expectedMessages(entry));
+                assertThat(lm.requests().get(i).options().toWireMap()).as(label + ": LM kwargs")
+                        .isEqualTo(object(entry.get("expected_lm_kwargs")));
+                crossCheckStandalone(loaded, entry, label);
+            }
+            assertThat(tools.remaining()).as("tool calls of run %s not made", index).isZero();
+            assertThat(tools.calls()).as("tool calls of run %s", index)
+                    .usingElementComparator(ByValue.COMPARATOR)
+                    .containsExactlyElementsOf(toolCalls.stream().filter(c -> !"finish".equals(c.get("tool")))
+                            .map(c -> Map.of("tool", c.get("tool"), "args", c.get("args"))).toList());
+            assertThat(prediction.toMap()).as("outputs of run %s", index)
+                    .usingComparator(ByValue.COMPARATOR, "by value")
+                    .isEqualTo(object(run.get("program_outputs")));
+        }
+    }
+
+    private void replayCalls(Module program, Module loaded, List<Map<String, Object>> cases,
+                             List<Map<String, Object>> runs) {
         Map<Integer, Prediction> lastPredictionOfRun = new LinkedHashMap<>();
         Map<Integer, Integer> callsPerRun = new LinkedHashMap<>();
         for (Map<String, Object> entry : cases) {
@@ -119,7 +179,6 @@ class DspySavedProgramsTest {
             callsPerRun.merge(run, 1, Integer::sum);
         }
 
-        List<Map<String, Object>> runs = SavedPrograms.readObjects(folder.resolve("runs.json"));
         for (Map<String, Object> run : runs) {
             int index = ((Number) run.get("run")).intValue();
             assertThat(callsPerRun.get(index)).as("LM calls of run %s", index)
@@ -132,13 +191,6 @@ class DspySavedProgramsTest {
                         .isEqualTo(object(run.get("program_outputs")));
             }
         }
-
-        // finally: saving the loaded program gives DSPy's file back, byte for byte
-        String original = SavedPrograms.text(programFile);
-        assertThat(loaded.state().toJson()).as("resaved %s", programFile).isEqualTo(original);
-        Path resaved = temp.resolve(folder.getFileName() + ".json");
-        loaded.save(resaved);
-        assertThat(SavedPrograms.text(resaved)).isEqualTo(original);
     }
 
     /**
@@ -180,14 +232,18 @@ class DspySavedProgramsTest {
                 .usingComparator(ByValue.COMPARATOR, "by value")
                 .isEqualTo(expectedOutputs(signature, reply));
 
-        // cross-check: a standalone predictor built from the loaded state renders the same prompt
-        PredictorState state = loaded.state().predictor(path);
-        ScriptedLm standaloneLm = ScriptedLm.replying(reply);
+        assertThat(crossCheckStandalone(loaded, entry, label).toMap()).isEqualTo(prediction.toMap());
+        return prediction;
+    }
+
+    /** A standalone predictor built from the loaded state renders the entry's prompt too. */
+    private static Prediction crossCheckStandalone(Module loaded, Map<String, Object> entry, String label) {
+        PredictorState state = loaded.state().predictor((String) entry.get("predictor"));
+        ScriptedLm standaloneLm = ScriptedLm.replying((String) entry.get("lm_response"));
         Prediction standalone = new Predict(state.signature()).withDemos(state.demos())
-                .call(inputs, DspyContext.of(standaloneLm).withAdapter(ChatAdapter.DEFAULT));
+                .call(object(entry.get("inputs")), DspyContext.of(standaloneLm).withAdapter(ChatAdapter.DEFAULT));
         assertThat(wire(standaloneLm.lastRequest())).as(label + ": standalone messages")
                 .isEqualTo(expectedMessages(entry));
-        assertThat(standalone.toMap()).isEqualTo(prediction.toMap());
-        return prediction;
+        return standalone;
     }
 }

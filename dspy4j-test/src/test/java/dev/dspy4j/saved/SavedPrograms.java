@@ -9,16 +9,20 @@ import dev.dspy4j.lm.Message;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.ReAct;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.signature.TypeRegistry;
+import dev.dspy4j.tool.Tool;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +98,8 @@ final class SavedPrograms {
         return types;
     }
 
+    private static final Set<String> TOOL_KEYS = Set.of("tools", "finish_tool", "tool_types");
+
     private static void collectModuleTypes(Object node, Set<String> types) {
         if (node instanceof List<?> items) {
             items.forEach(item -> collectModuleTypes(item, types));
@@ -101,7 +107,12 @@ final class SavedPrograms {
             if (map.get("type") instanceof String type) {
                 types.add(type);
             }
-            map.values().forEach(child -> collectModuleTypes(child, types));
+            // tool descriptors hold JSON schemas, whose "type" is no module type
+            map.forEach((key, child) -> {
+                if (!TOOL_KEYS.contains(key)) {
+                    collectModuleTypes(child, types);
+                }
+            });
         }
     }
 
@@ -239,8 +250,33 @@ final class SavedPrograms {
      * attributes in order. The code-level signature of every Predict node is checked on the way.
      */
     static Module build(Map<String, Object> node) {
+        return build(node, new ScriptedTools());
+    }
+
+    /**
+     * Builds the program a node describes, with the tools of ReAct nodes answering from
+     * {@code script}.
+     */
+    static Module build(Map<String, Object> node, ScriptedTools script) {
         String type = (String) node.get("type");
         return switch (type) {
+            case "ReAct" -> {
+                List<Tool> tools = objects(node.get("tools")).stream().map(script::tool).toList();
+                ReAct react = ReAct.builder(signature(object(node.get("signature"))), tools)
+                        .maxIters(((Number) node.get("max_iters")).intValue())
+                        .build();
+                Map<String, Object> finish = object(node.get("finish_tool"));
+                Tool builtFinish = react.tools().get(ReAct.FINISH);
+                assertThat(List.of(builtFinish.name(), builtFinish.desc(), builtFinish.args()))
+                        .as("ReAct's finish tool").isEqualTo(List.of(finish.get("name"), finish.get("desc"),
+                                finish.get("args")));
+                Map<String, Object> extractNode = object(object(node.get("children")).get("extract"));
+                assertThat(view(react.extract().predict().signature()))
+                        .as("ReAct's extract signature")
+                        .isEqualTo(view(object(object(object(extractNode.get("children")).get("predict"))
+                                .get("signature"))));
+                yield react;
+            }
             case "Predict" -> new Predict(signature(object(node.get("signature"))));
             case "ChainOfThought" -> {
                 ChainOfThought cot = new ChainOfThought(signature(object(node.get("base_signature"))));
@@ -252,25 +288,76 @@ final class SavedPrograms {
             }
             case "custom" -> {
                 Map<String, Object> children = new LinkedHashMap<>();
-                object(node.get("children")).forEach((name, child) -> children.put(name, buildChild(child)));
+                object(node.get("children")).forEach((name, child) -> children.put(name, buildChild(child, script)));
                 yield new GenericProgram((String) node.get("class"), children);
             }
             default -> throw new IllegalStateException("Unknown structure node type '" + type + "' in " + node);
         };
     }
 
-    private static Object buildChild(Object child) {
+    private static Object buildChild(Object child, ScriptedTools script) {
         if (child instanceof List<?> items) {
-            return items.stream().map(SavedPrograms::buildChild).toList();
+            return items.stream().map(item -> buildChild(item, script)).toList();
         }
         Map<String, Object> map = object(child);
         if (map.containsKey("type")) {
-            return build(map);
+            return build(map, script);
         }
         // a dict attribute: {key: node}
         Map<String, Object> dict = new LinkedHashMap<>();
-        map.forEach((key, value) -> dict.put(key, buildChild(value)));
+        map.forEach((key, value) -> dict.put(key, buildChild(value, script)));
         return dict;
+    }
+
+    /**
+     * Tools rebuilt from {@code structure.json} descriptors ({@code name}, {@code desc}, {@code args})
+     * with {@link Tool#ofSchema}, answering with the observations (or raising the errors) a run of
+     * {@code runs.json} recorded, in order. {@link #expect} loads one run's calls; {@link #calls}
+     * are the calls made since. Not thread-safe: one run at a time.
+     */
+    static final class ScriptedTools {
+        private final Deque<Map<String, Object>> pending = new ArrayDeque<>();
+        private final List<Map<String, Object>> calls = new ArrayList<>();
+
+        Tool tool(Map<String, Object> descriptor) {
+            Map<String, Map<String, ?>> args = new LinkedHashMap<>();
+            object(descriptor.get("args")).forEach((name, schema) -> args.put(name, object(schema)));
+            String name = (String) descriptor.get("name");
+            return Tool.ofSchema(name, (String) descriptor.get("desc"), args, given -> answer(name, given));
+        }
+
+        private Object answer(String tool, Map<String, Object> given) {
+            Map<String, Object> call = new LinkedHashMap<>();
+            call.put("tool", tool);
+            call.put("args", new LinkedHashMap<>(given));
+            calls.add(call);
+            Map<String, Object> next = pending.poll();
+            if (next == null || !tool.equals(next.get("tool"))) {
+                throw new AssertionError("Tool " + tool + " called with " + given + ", but the run expected "
+                        + (next == null ? "no more tool calls" : next));
+            }
+            if (next.containsKey("error")) {
+                throw new IllegalStateException(String.valueOf(next.get("error")));
+            }
+            return next.get("observation");
+        }
+
+        /** Loads the tool calls of one run (the {@code finish} calls, made by ReAct itself, are skipped). */
+        void expect(List<Map<String, Object>> toolCalls) {
+            pending.clear();
+            calls.clear();
+            toolCalls.stream().filter(c -> !"finish".equals(c.get("tool"))).forEach(pending::add);
+        }
+
+        /** The calls made since {@link #expect}, as {@code {tool, args}}. */
+        List<Map<String, Object>> calls() {
+            return List.copyOf(calls);
+        }
+
+        /** The calls scripted but not made. */
+        int remaining() {
+            return pending.size();
+        }
     }
 
     /** Every Predict node of a structure tree, by its {@code path}. */
