@@ -163,7 +163,8 @@ public record ToolCalls(@Name("tool_calls") List<Call> calls, @Name("tool_call_r
 
     /**
      * The calls a provider returned (native function calling): ids kept, arguments parsed (text
-     * that is not a JSON object is repaired as DSPy's {@code json_repair} does, else empty).
+     * that is not a JSON object is repaired as DSPy's {@code json_repair} does, else empty), whole
+     * numbers as {@code Long} and other numbers as {@code Double}, as parsed text gives them.
      *
      * @param toolCalls the provider's calls
      * @return the value
@@ -171,7 +172,7 @@ public record ToolCalls(@Name("tool_calls") List<Call> calls, @Name("tool_call_r
     public static ToolCalls fromLm(List<ToolCall> toolCalls) {
         List<Call> out = new ArrayList<>(toolCalls.size());
         for (ToolCall call : toolCalls) {
-            Map<String, Object> args = call.argumentsValid() ? call.arguments() : repairedArgs(call.argumentsJson());
+            Map<String, Object> args = call.argumentsValid() ? plain(call.arguments()) : repairedArgs(call.argumentsJson());
             out.add(new Call(call.id().isEmpty() ? null : call.id(), call.name(), args));
         }
         return of(out);
@@ -283,6 +284,12 @@ public record ToolCalls(@Name("tool_calls") List<Call> calls, @Name("tool_call_r
         }
         Object id = map.get("id") != null && !"".equals(map.get("id")) ? map.get("id") : map.get("call_id");
         return new Call(id == null ? null : String.valueOf(id), toolName, args);
+    }
+
+    /** JSON numbers as dspy4j's plain data holds them (whole numbers as {@code Long}), as text parsing gives. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> plain(Map<String, Object> arguments) {
+        return (Map<String, Object>) Objects.requireNonNull(PythonValues.toJsonable(arguments));
     }
 
     @SuppressWarnings("unchecked")
