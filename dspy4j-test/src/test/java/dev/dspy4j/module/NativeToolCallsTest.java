@@ -113,6 +113,23 @@ class NativeToolCallsTest {
                 Map.of())));
     }
 
+    record Ask(String question, List<Tool> tools) {}
+
+    record Step(String nextThought, ToolCalls toolCalls) {}
+
+    @Test
+    void fillsAToolCallsRecordComponentOfATypedPredictor() {
+        ScriptedLm lm = replying("{\"next_thought\": \"One lookup.\"}",
+                ToolCall.parse("call_1", "get_weather", "{\"city\": \"Oslo\"}"));
+
+        Step step = Predict.typed(Ask.class, Step.class).call(new Ask("Weather in Oslo?", List.of(WEATHER)),
+                DspyContext.of(lm).withAdapter(JsonAdapter.DEFAULT));
+
+        assertThat(step.nextThought()).isEqualTo("One lookup.");
+        assertThat(step.toolCalls().calls()).containsExactly(new ToolCalls.Call("call_1", "get_weather",
+                Map.of("city", "Oslo")));
+    }
+
     @Test
     void replaysHistoryToolTurnsAsNativeToolMessages() {
         Predict chat = Predict.of("question, history: History, tools: list[Tool] -> next_thought, tool_calls: ToolCalls");
