@@ -101,7 +101,7 @@ final class HistoryToolTurns {
         if (withResults) {
             for (ToolCalls.Result result : calls.results()) {
                 Object value = result.value();
-                messages.add(Message.toolResult(Objects.requireNonNull(result.callId()),
+                messages.add(Message.toolResult(Objects.requireNonNull(result.callId()), result.name(),
                         value instanceof String s ? s : PythonValues.jsonDumps(PythonValues.toJsonable(value))));
             }
         }

@@ -43,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * kept apart as in Python) or the exact parse error. The adapter is built from the case's
  * Python expression by {@link GoldenAdapters}. Cases that need features not built yet (media, native reasoning,
  * citations, code) are reported as skipped with the reason. Tool-call cases compare the assistant
- * messages' {@code tool_calls} and the tool messages' {@code tool_call_id} too. Tool inputs are given as descriptors (name, desc, args) and become schema tools
+ * messages' {@code tool_calls} and the tool messages' {@code tool_call_id} and {@code name} too. Tool inputs are given as descriptors (name, desc, args) and become schema tools
  * ({@link GoldenTools}).
  */
 class GoldenCasesTest {
@@ -150,7 +150,7 @@ class GoldenCasesTest {
             assertThat(actual.get(i).get("role")).as("role of message %d", i).isEqualTo(expected.get(i).get("role"));
             assertThat(actual.get(i).get("content")).as("content of message %d (%s)", i, expected.get(i).get("role"))
                     .isEqualTo(expected.get(i).get("content"));
-            for (String key : List.of("tool_calls", "tool_call_id")) {
+            for (String key : List.of("tool_calls", "tool_call_id", "name")) {
                 assertThat(plain(actual.get(i).get(key))).as("%s of message %d", key, i)
                         .isEqualTo(plain(expected.get(i).get(key)));
             }

@@ -148,6 +148,6 @@ class NativeToolCallsTest {
         assertThat(assistant.text()).isEqualTo("{\n  \"next_thought\": \"Look it up.\"\n}");
         assertThat(assistant.toolCalls()).containsExactly(new ToolCall("call_1", "get_weather", Map.of("city", "Oslo"),
                 "{\"city\": \"Oslo\"}", true));
-        assertThat(messages.get(3)).isEqualTo(Message.toolResult("call_1", "{\"summary\": \"rain\"}"));
+        assertThat(messages.get(3)).isEqualTo(Message.toolResult("call_1", "get_weather", "{\"summary\": \"rain\"}"));
     }
 }
