@@ -32,6 +32,9 @@ import org.jspecify.annotations.Nullable;
  * <p>As in DSPy, a failed call is retried once with {@link JsonAdapter} (see {@link #fallback()}),
  * unless it was made with {@link #withoutFallback()} or {@code withJsonFallback(false)}.
  *
+ * <p>Native function calling is off by default, so a {@link dev.dspy4j.tool.ToolCalls} output is
+ * written and read as text; {@link #withNativeFunctionCalling(boolean)} turns it on.
+ *
  * <p>Immutable and thread-safe. The system message is rendered once per signature and memoized
  * on it.
  */

@@ -32,6 +32,10 @@ import org.jspecify.annotations.Nullable;
  * {@code {...}}; keeps the output keys; converts each with DSPy's {@code parse_value}; fills
  * missing optional outputs; and requires every output. There is no further fallback.
  *
+ * <p>Native function calling is on by default, as in DSPy: a {@link dev.dspy4j.tool.ToolCalls}
+ * output next to a tool input is filled from the LM's native tool calls when the LM supports them
+ * (see {@link ChatAdapter#withNativeFunctionCalling(boolean)}), and written as text otherwise.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class JsonAdapter implements Adapter {
