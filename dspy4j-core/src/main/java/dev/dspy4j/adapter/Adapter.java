@@ -74,6 +74,25 @@ public interface Adapter {
     }
 
     /**
+     * The request for one call: the messages of {@link #format} with the request's options, made
+     * ready for the LM by {@link #prepare}. {@link ChatAdapter} and {@link JsonAdapter} also apply
+     * native function calling here: when it is on, the signature has a {@code Tool}/{@code list[Tool]}
+     * input and a {@code ToolCalls} output, and the LM {@linkplain LmCapabilities#functionCalling()
+     * supports it}, both fields leave the prompt and the tools are offered in the request.
+     *
+     * @param request the signature, demos, inputs and options
+     * @param capabilities what the LM supports
+     * @return the request to send
+     * @throws dev.dspy4j.signature.SignatureException if native function calling is on and the
+     *     signature has a {@code ToolCalls} output but no tool input
+     */
+    default LmRequest formatRequest(AdapterRequest request, LmCapabilities capabilities) {
+        Signature signature = request.signature();
+        return prepare(signature, new LmRequest(format(signature, request.demos(), request.inputs()), request.options()),
+                capabilities);
+    }
+
+    /**
      * Parses one completion into output values by field name, in output order, with defaults
      * filled in for missing optional outputs.
      *

@@ -51,10 +51,7 @@ final class AdapterCalls {
 
     private static List<Map<String, Object>> attempt(Adapter adapter, AdapterRequest request, CallContext context) {
         Lm lm = context.lm();
-        LmRequest prepared = adapter.prepare(request.signature(),
-                new LmRequest(adapter.format(request.signature(), request.demos(), request.inputs()),
-                        request.options()),
-                lm.capabilities());
+        LmRequest prepared = adapter.formatRequest(request, lm.capabilities());
         LmResponse response = lm.call(prepared);
         if (response == null || response.choices().isEmpty()) {
             throw new LmException("The LM " + lm.model() + " returned no choices; check the provider's response.",

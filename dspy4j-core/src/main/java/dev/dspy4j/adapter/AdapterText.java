@@ -5,6 +5,7 @@ import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
+import dev.dspy4j.tool.ToolCalls;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,11 @@ final class AdapterText {
 
     /** Eight spaces: the indent of type notes and of the task lines. */
     static final String INDENT = "        ";
+
+    /** DSPy's {@code ToolCalls.description()}, shown under a field of that type. */
+    static final String TOOL_CALLS_DESCRIPTION = "Tool calls must be a JSON object with `tool_calls`, a list of calls."
+            + " Each call must include `name` and `args`. Example: {\"tool_calls\": [{\"name\": \"search\","
+            + " \"args\": {\"query\": \"cats\"}}]}";
 
     private AdapterText() {}
 
@@ -40,6 +46,9 @@ final class AdapterText {
             }
             out.append(i + 1).append(". `").append(field.name()).append("` (").append(field.type().pythonName())
                     .append("): ").append(field.descriptionOrEmpty());
+            if (JsonSchemas.isToolCalls(field.type())) {
+                out.append("\n    Type description of ToolCalls: ").append(TOOL_CALLS_DESCRIPTION);
+            }
         }
         return PythonText.strip(out.toString());
     }
@@ -146,6 +155,27 @@ final class AdapterText {
             }
         }
         return out;
+    }
+
+    /**
+     * A field's value as it is written into a prompt: a {@code ToolCalls} value (or anything
+     * {@link ToolCalls#from(Object)} reads) as {@code {"tool_calls": [{"name", "args"}]}}, without
+     * ids or results, as DSPy writes it; any other value as it is.
+     */
+    static @Nullable Object promptValue(FieldType type, @Nullable Object value) {
+        if (value == null || !JsonSchemas.isToolCalls(type)) {
+            return value;
+        }
+        try {
+            return ToolCalls.from(value).promptValue();
+        } catch (IllegalArgumentException e) {
+            return value; // not a tool-call value (e.g. a demo's placeholder text): shown as given
+        }
+    }
+
+    /** {@link PythonValues#formatFieldValue} of the field's {@link #promptValue}. */
+    static String formatValue(FieldType type, @Nullable Object value) {
+        return PythonValues.formatFieldValue(type, promptValue(type, value));
     }
 
     /** The first input field of type {@code History}, or {@code null}. */

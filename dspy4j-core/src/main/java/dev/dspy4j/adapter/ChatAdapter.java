@@ -2,15 +2,16 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
-import dev.dspy4j.lm.ToolChoice;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,26 +32,31 @@ import org.jspecify.annotations.Nullable;
  * <p>As in DSPy, a failed call is retried once with {@link JsonAdapter} (see {@link #fallback()}),
  * unless it was made with {@link #withoutFallback()} or {@code withJsonFallback(false)}.
  *
+ * <p>Native function calling is off by default, so a {@link dev.dspy4j.tool.ToolCalls} output is
+ * written and read as text; {@link #withNativeFunctionCalling(boolean)} turns it on.
+ *
  * <p>Immutable and thread-safe. The system message is rendered once per signature and memoized
  * on it.
  */
 public final class ChatAdapter implements Adapter {
 
     /** The default: JSON fallback on, native function calling off (DSPy's defaults). */
-    public static final ChatAdapter DEFAULT = new ChatAdapter(true, false);
+    public static final ChatAdapter DEFAULT = new ChatAdapter(true, false, null);
 
     private static final Object SYSTEM_MESSAGE = new Object();
     private static final Object SYSTEM_MESSAGE_OBJECT = new Object();
 
     private final boolean jsonFallback;
     private final boolean nativeFunctionCalling;
+    private final @Nullable Boolean parallelToolCalls;
 
-    private ChatAdapter(boolean jsonFallback, boolean nativeFunctionCalling) {
+    private ChatAdapter(boolean jsonFallback, boolean nativeFunctionCalling, @Nullable Boolean parallelToolCalls) {
         this.jsonFallback = jsonFallback;
         this.nativeFunctionCalling = nativeFunctionCalling;
+        this.parallelToolCalls = parallelToolCalls;
     }
 
-    private static final ChatAdapter WITHOUT_FALLBACK = new ChatAdapter(false, false);
+    private static final ChatAdapter WITHOUT_FALLBACK = new ChatAdapter(false, false, null);
 
     /**
      * The default adapter without the JSON fallback (DSPy's
@@ -63,16 +69,34 @@ public final class ChatAdapter implements Adapter {
 
     /** This adapter with the JSON fallback on or off (DSPy's {@code use_json_adapter_fallback}). */
     public ChatAdapter withJsonFallback(boolean enabled) {
-        return enabled == jsonFallback ? this : new ChatAdapter(enabled, nativeFunctionCalling);
+        return enabled == jsonFallback ? this : new ChatAdapter(enabled, nativeFunctionCalling, parallelToolCalls);
     }
 
     /**
      * This adapter with native function calling on or off (DSPy's
-     * {@code use_native_function_calling}, off by default). When off, the request's tools and tool
-     * choice (and a {@code parallel_tool_calls} option) are removed. The JSON fallback inherits the setting.
+     * {@code use_native_function_calling}, off by default).
+     *
+     * <p>On: when a signature has a {@code Tool} or {@code list[Tool]} input and a
+     * {@link dev.dspy4j.tool.ToolCalls} output and the LM reports
+     * {@linkplain LmCapabilities#functionCalling() function calling}, both fields leave the prompt
+     * (the instructions keep their text), the tools are offered natively, and the LM's tool calls
+     * fill the output (see {@link #formatRequest}); otherwise the text protocol is used. History
+     * tool turns are written as assistant tool calls and tool messages.
+     *
+     * <p>Off: the request's tools and tool choice, and a {@code parallel_tool_calls} option, are
+     * removed. The JSON fallback inherits the setting.
      */
     public ChatAdapter withNativeFunctionCalling(boolean enabled) {
-        return new ChatAdapter(jsonFallback, enabled);
+        return new ChatAdapter(jsonFallback, enabled, parallelToolCalls);
+    }
+
+    /**
+     * This adapter asking the provider for parallel tool calls or not (DSPy's
+     * {@code parallel_tool_calls}) whenever it offers tools natively, unless the call's options
+     * set {@code parallel_tool_calls} themselves. Unset by default: the provider decides.
+     */
+    public ChatAdapter withParallelToolCalls(boolean parallel) {
+        return new ChatAdapter(jsonFallback, nativeFunctionCalling, parallel);
     }
 
     /** Whether a failed call is retried with {@link JsonAdapter}. */
@@ -83,6 +107,11 @@ public final class ChatAdapter implements Adapter {
     /** Whether native function calling is on. */
     public boolean nativeFunctionCalling() {
         return nativeFunctionCalling;
+    }
+
+    /** The {@code parallel_tool_calls} setting sent with native tools, if set. */
+    public Optional<Boolean> parallelToolCalls() {
+        return Optional.ofNullable(parallelToolCalls);
     }
 
     @Override
@@ -112,7 +141,33 @@ public final class ChatAdapter implements Adapter {
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
         return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,
-                s -> Message.system(formatSystemMessage(s))), demos, inputs, ChatTurns.INSTANCE);
+                s -> Message.system(formatSystemMessage(s))), demos, inputs, ChatTurns.INSTANCE, nativeFunctionCalling);
+    }
+
+    /**
+     * {@inheritDoc} With native function calling on and applicable (see
+     * {@link #withNativeFunctionCalling}), the prompt leaves out the tool input and the
+     * {@code ToolCalls} output and the request offers the tools.
+     *
+     * @throws IllegalArgumentException if native calling applies and the tool input is not a
+     *     {@code Tool} or a list of them
+     */
+    @Override
+    public LmRequest formatRequest(AdapterRequest request, LmCapabilities capabilities) {
+        return formatRequest(this, nativeFunctionCalling, parallelToolCalls, request, capabilities);
+    }
+
+    static LmRequest formatRequest(Adapter adapter, boolean nativeFunctionCalling, @Nullable Boolean parallelToolCalls,
+                                   AdapterRequest request, LmCapabilities capabilities) {
+        Signature signature = request.signature();
+        if (!NativeFunctionCalling.applies(nativeFunctionCalling, signature, capabilities)) {
+            return adapter.prepare(signature, new LmRequest(adapter.format(signature, request.demos(), request.inputs()),
+                    request.options()), capabilities);
+        }
+        Signature prompt = NativeFunctionCalling.promptSignature(signature);
+        LmRequest prepared = adapter.prepare(prompt, new LmRequest(adapter.format(prompt, request.demos(),
+                request.inputs()), request.options()), capabilities);
+        return NativeFunctionCalling.withTools(prepared, signature, request.inputs(), parallelToolCalls);
     }
 
     /** Leaves out the request's tools (and tool choice) unless native function calling is on, as DSPy does. */
@@ -122,17 +177,23 @@ public final class ChatAdapter implements Adapter {
     }
 
     static LmRequest withoutTools(LmRequest request, boolean nativeFunctionCalling) {
-        if (nativeFunctionCalling) {
-            return request;
-        }
-        LmRequest out = request;
-        if (!out.tools().isEmpty() || !(out.toolChoice() instanceof ToolChoice.Auto)) {
-            out = out.withTools(List.of()).withToolChoice(ToolChoice.AUTO);
-        }
-        if (out.options().extra().containsKey("parallel_tool_calls")) {
-            out = out.withOptions(out.options().withExtra("parallel_tool_calls", null));
-        }
-        return out;
+        return nativeFunctionCalling ? request : NativeFunctionCalling.withoutToolOptions(request);
+    }
+
+    /**
+     * {@inheritDoc} The LM's native tool calls fill the {@code ToolCalls} output (ids kept); the
+     * text then gives the other outputs, and outputs it does not give are {@code null}.
+     */
+    @Override
+    public Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
+        return parseChoice(this, nativeFunctionCalling, signature, choice, context);
+    }
+
+    static Map<String, Object> parseChoice(Adapter adapter, boolean nativeFunctionCalling, Signature signature,
+                                           Choice choice, CallContext context) {
+        Signature prompt = NativeFunctionCalling.applies(nativeFunctionCalling, signature, context.lm().capabilities())
+                ? NativeFunctionCalling.promptSignature(signature) : signature;
+        return NativeFunctionCalling.parse(adapter, signature, prompt, choice);
     }
 
     /**
@@ -176,12 +237,15 @@ public final class ChatAdapter implements Adapter {
         if (!jsonFallback) {
             return null;
         }
-        return nativeFunctionCalling ? JsonAdapter.DEFAULT : JsonAdapter.WITHOUT_NATIVE_FUNCTION_CALLING;
+        JsonAdapter json = nativeFunctionCalling ? JsonAdapter.DEFAULT : JsonAdapter.WITHOUT_NATIVE_FUNCTION_CALLING;
+        return parallelToolCalls == null ? json : json.withParallelToolCalls(parallelToolCalls);
     }
 
     @Override
     public String toString() {
         return "ChatAdapter(use_json_adapter_fallback=" + (jsonFallback ? "True" : "False")
-                + ", use_native_function_calling=" + (nativeFunctionCalling ? "True" : "False") + ")";
+                + ", use_native_function_calling=" + (nativeFunctionCalling ? "True" : "False")
+                + (parallelToolCalls == null ? "" : ", parallel_tool_calls=" + (parallelToolCalls ? "True" : "False"))
+                + ")";
     }
 }

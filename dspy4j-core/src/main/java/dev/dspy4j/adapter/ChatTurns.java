@@ -1,7 +1,6 @@
 package dev.dspy4j.adapter;
 
 import dev.dspy4j.internal.python.PythonText;
-import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
@@ -23,7 +22,7 @@ class ChatTurns implements TurnWriter {
             String name = field.name();
             if (values.containsKey(name)) {
                 out.append("\n\n");
-                appendSection(out, name, PythonValues.formatFieldValue(field.type(), values.get(name)));
+                appendSection(out, name, AdapterText.formatValue(field.type(), values.get(name)));
             }
         }
         if (mainRequest) {
@@ -61,7 +60,7 @@ class ChatTurns implements TurnWriter {
                 out.append("\n\n");
             }
             Object value = values.containsKey(field.name()) ? values.get(field.name()) : missingFieldMessage;
-            appendSection(out, field.name(), PythonValues.formatFieldValue(field.type(), value));
+            appendSection(out, field.name(), AdapterText.formatValue(field.type(), value));
         }
         return PythonText.strip(out.toString()) + "\n\n[[ ## completed ## ]]\n";
     }

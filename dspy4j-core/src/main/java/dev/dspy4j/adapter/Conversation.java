@@ -39,6 +39,16 @@ final class Conversation {
      */
     static List<Message> format(Signature signature, Message.SystemMessage systemMessage, List<Example> demos,
                                 Map<String, ?> inputs, TurnWriter writer) {
+        return format(signature, systemMessage, demos, inputs, writer, false);
+    }
+
+    /**
+     * All messages of a call, with the tool turns of a History written natively (assistant tool
+     * calls and tool messages) when {@code nativeToolTurns}, as DSPy does whenever the adapter has
+     * native function calling on (see {@link HistoryToolTurns}).
+     */
+    static List<Message> format(Signature signature, Message.SystemMessage systemMessage, List<Example> demos,
+                                Map<String, ?> inputs, TurnWriter writer, boolean nativeToolTurns) {
         List<Message> messages = new ArrayList<>(2 + demos.size() * 2);
         messages.add(systemMessage);
         if (!demos.isEmpty()) {
@@ -53,7 +63,7 @@ final class Conversation {
             Signature withoutHistory = signature.memo(WITHOUT_HISTORY, s -> s.delete(name));
             Map<String, Object> rest = new LinkedHashMap<>(inputs);
             if (rest.containsKey(name)) {
-                addHistory(messages, withoutHistory, rest.remove(name), writer);
+                addHistory(messages, withoutHistory, rest.remove(name), writer, nativeToolTurns);
             }
             content = writer.userContent(withoutHistory, rest, "", true);
         }
@@ -102,11 +112,14 @@ final class Conversation {
     }
 
     private static void addHistory(List<Message> messages, Signature signature, @Nullable Object history,
-                                   TurnWriter writer) {
+                                   TurnWriter writer, boolean nativeToolTurns) {
         for (Map<String, ?> turn : historyTurns(history)) {
             String user = writer.userContent(signature, turn, "", false);
             if (!user.isEmpty()) {
                 messages.add(Message.user(user));
+            }
+            if (HistoryToolTurns.addIfToolTurn(messages, signature, turn, writer, nativeToolTurns)) {
+                continue;
             }
             String assistant = writer.assistantContent(signature, turn, null);
             if (!assistant.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.internal.python.JsonRepair;
 import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
+import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -14,6 +15,8 @@ import dev.dspy4j.signature.Signature;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's {@code JSONAdapter}: inputs as {@code [[ ## name ## ]]} sections, outputs as one JSON
@@ -29,33 +32,59 @@ import java.util.Map;
  * {@code {...}}; keeps the output keys; converts each with DSPy's {@code parse_value}; fills
  * missing optional outputs; and requires every output. There is no further fallback.
  *
+ * <p>Native function calling is on by default, as in DSPy: a {@link dev.dspy4j.tool.ToolCalls}
+ * output next to a tool input is filled from the LM's native tool calls when the LM supports them
+ * (see {@link ChatAdapter#withNativeFunctionCalling(boolean)}), and written as text otherwise.
+ *
  * <p>Immutable and thread-safe.
  */
 public final class JsonAdapter implements Adapter {
 
     /** The default: native function calling on, as in DSPy. */
-    public static final JsonAdapter DEFAULT = new JsonAdapter(true);
+    public static final JsonAdapter DEFAULT = new JsonAdapter(true, null);
 
     /** Native function calling off: what {@link ChatAdapter#DEFAULT} falls back to. */
-    static final JsonAdapter WITHOUT_NATIVE_FUNCTION_CALLING = new JsonAdapter(false);
+    static final JsonAdapter WITHOUT_NATIVE_FUNCTION_CALLING = new JsonAdapter(false, null);
 
     private static final Object SYSTEM_MESSAGE = new Object();
     private static final Object SYSTEM_MESSAGE_OBJECT = new Object();
 
     private final boolean nativeFunctionCalling;
+    private final @Nullable Boolean parallelToolCalls;
 
-    private JsonAdapter(boolean nativeFunctionCalling) {
+    private JsonAdapter(boolean nativeFunctionCalling, @Nullable Boolean parallelToolCalls) {
         this.nativeFunctionCalling = nativeFunctionCalling;
+        this.parallelToolCalls = parallelToolCalls;
     }
 
-    /** This adapter with native function calling on or off (DSPy's {@code use_native_function_calling}). */
+    /**
+     * This adapter with native function calling on or off (DSPy's {@code use_native_function_calling},
+     * on by default). See {@link ChatAdapter#withNativeFunctionCalling} for what it does.
+     */
     public JsonAdapter withNativeFunctionCalling(boolean enabled) {
-        return enabled ? DEFAULT : WITHOUT_NATIVE_FUNCTION_CALLING;
+        if (parallelToolCalls == null) {
+            return enabled ? DEFAULT : WITHOUT_NATIVE_FUNCTION_CALLING;
+        }
+        return new JsonAdapter(enabled, parallelToolCalls);
+    }
+
+    /**
+     * This adapter asking the provider for parallel tool calls or not (DSPy's
+     * {@code parallel_tool_calls}) whenever it offers tools natively, unless the call's options
+     * set {@code parallel_tool_calls} themselves. Unset by default: the provider decides.
+     */
+    public JsonAdapter withParallelToolCalls(boolean parallel) {
+        return new JsonAdapter(nativeFunctionCalling, parallel);
     }
 
     /** Whether native function calling is on. */
     public boolean nativeFunctionCalling() {
         return nativeFunctionCalling;
+    }
+
+    /** The {@code parallel_tool_calls} setting sent with native tools, if set. */
+    public Optional<Boolean> parallelToolCalls() {
+        return Optional.ofNullable(parallelToolCalls);
     }
 
     @Override
@@ -82,7 +111,30 @@ public final class JsonAdapter implements Adapter {
     @Override
     public List<Message> format(Signature signature, List<Example> demos, Map<String, ?> inputs) {
         return Conversation.format(signature, signature.memo(SYSTEM_MESSAGE_OBJECT,
-                s -> Message.system(formatSystemMessage(s))), demos, inputs, JsonTurns.JSON_INSTANCE);
+                s -> Message.system(formatSystemMessage(s))), demos, inputs, JsonTurns.JSON_INSTANCE,
+                nativeFunctionCalling);
+    }
+
+    /**
+     * {@inheritDoc} With native function calling on and applicable (see
+     * {@link ChatAdapter#withNativeFunctionCalling}), the prompt leaves out the tool input and the
+     * {@code ToolCalls} output and the request offers the tools.
+     *
+     * @throws IllegalArgumentException if native calling applies and the tool input is not a
+     *     {@code Tool} or a list of them
+     */
+    @Override
+    public LmRequest formatRequest(AdapterRequest request, LmCapabilities capabilities) {
+        return ChatAdapter.formatRequest(this, nativeFunctionCalling, parallelToolCalls, request, capabilities);
+    }
+
+    /**
+     * {@inheritDoc} The LM's native tool calls fill the {@code ToolCalls} output (ids kept); the
+     * text then gives the other outputs, and outputs it does not give are {@code null}.
+     */
+    @Override
+    public Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
+        return ChatAdapter.parseChoice(this, nativeFunctionCalling, signature, choice, context);
     }
 
     /**
@@ -153,6 +205,8 @@ public final class JsonAdapter implements Adapter {
 
     @Override
     public String toString() {
-        return "JSONAdapter(use_native_function_calling=" + (nativeFunctionCalling ? "True" : "False") + ")";
+        return "JSONAdapter(use_native_function_calling=" + (nativeFunctionCalling ? "True" : "False")
+                + (parallelToolCalls == null ? "" : ", parallel_tool_calls=" + (parallelToolCalls ? "True" : "False"))
+                + ")";
     }
 }

@@ -199,11 +199,47 @@ final class JsonSchemas {
             case FieldType.SpecialType s -> {
                 switch (s.kind()) {
                     case REASONING, CODE -> out.put("type", "string");
+                    case TOOL_CALLS -> toolCallsSchema(out, defs);
                     default -> { }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * DSPy's {@code ToolCalls} schema, without {@code tool_call_results} and without the calls'
+     * {@code id} (DSPy removes both from the schema it shows the LM).
+     */
+    private static void toolCallsSchema(Map<String, Object> out, Map<String, Map<String, Object>> defs) {
+        Map<String, Object> name = new LinkedHashMap<>();
+        name.put("title", "Name");
+        name.put("type", "string");
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("additionalProperties", true);
+        args.put("title", "Args");
+        args.put("type", "object");
+        Map<String, Object> callProperties = new LinkedHashMap<>();
+        callProperties.put("name", name);
+        callProperties.put("args", args);
+        Map<String, Object> call = new LinkedHashMap<>();
+        call.put("properties", callProperties);
+        call.put("required", new ArrayList<Object>(List.of("name", "args")));
+        call.put("title", "ToolCall");
+        call.put("type", "object");
+        defs.putIfAbsent("ToolCall", call);
+        Map<String, Object> items = new LinkedHashMap<>();
+        items.put("$ref", "#/$defs/ToolCall");
+        Map<String, Object> calls = new LinkedHashMap<>();
+        calls.put("items", items);
+        calls.put("title", "Tool Calls");
+        calls.put("type", "array");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("tool_calls", calls);
+        out.put("properties", properties);
+        out.put("required", new ArrayList<Object>(List.of("tool_calls")));
+        out.put("title", "ToolCalls");
+        out.put("type", "object");
     }
 
     private static void literal(List<Object> values, Map<String, Object> out) {

@@ -39,7 +39,8 @@ final class JsonTurns extends ChatTurns {
         Map<String, Object> object = new LinkedHashMap<>();
         for (Field field : signature.outputs()) {
             String name = field.name();
-            object.put(name, values.containsKey(name) ? values.get(name) : missingFieldMessage);
+            object.put(name, values.containsKey(name) ? AdapterText.promptValue(field.type(), values.get(name))
+                    : missingFieldMessage);
         }
         return PythonValues.jsonDumpsIndented(object);
     }

@@ -6,6 +6,7 @@ import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.internal.records.RecordValues;
 
 import dev.dspy4j.signature.FieldType;
+import dev.dspy4j.tool.ToolCalls;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,6 +44,8 @@ final class ValueParser {
      *       {@code str[...]} wrapper and quotes removed;
      *   <li>a non-string value (from a JSON reply): validated as is;
      *   <li>{@code Optional[str]}: the text as is;
+ *   <li>{@code ToolCalls}: read by {@link ToolCalls#from(Object)} (a ToolCalls value, as DSPy's
+ *       pydantic validation does);
      *   <li>otherwise the text is read with {@link JsonRepair#loads}, falling back to
      *       {@link JsonRepair#literalEval} and then the raw text, and validated.
      * </ul>
@@ -215,6 +218,13 @@ final class ValueParser {
                 yield error(errors, loc, "enum", v, ValidationMessages.expected(new ArrayList<>(e.members().values())));
             }
             case FieldType.RecordType r -> toRecord(v, r, loc, errors);
+            case FieldType.SpecialType s when s.kind() == FieldType.SpecialType.Kind.TOOL_CALLS -> {
+                try {
+                    yield ToolCalls.from(v);
+                } catch (IllegalArgumentException e) {
+                    yield error(errors, loc, "value_error", v, e.getMessage());
+                }
+            }
             case FieldType.SpecialType s -> s.kind() == FieldType.SpecialType.Kind.REASONING
                     || s.kind() == FieldType.SpecialType.Kind.CODE
                     ? (v instanceof String ? v : error(errors, loc, "string_type", v)) : v;

@@ -194,7 +194,7 @@ public final class XmlAdapter implements Adapter {
         StringJoiner out = new StringJoiner("\n\n");
         for (Map.Entry<Field, Object> entry : values.entrySet()) {
             Field field = entry.getKey();
-            Object value = entry.getValue();
+            Object value = AdapterText.promptValue(field.type(), entry.getValue());
             if (field.isOutput() && XmlValues.usesNestedXml(field.type())) {
                 Object plain = PythonValues.toJsonable(value);
                 if (plain instanceof Map<?, ?> || plain instanceof List<?>) {

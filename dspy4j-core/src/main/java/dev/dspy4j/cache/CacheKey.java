@@ -143,6 +143,9 @@ public final class CacheKey {
         }
         if (message instanceof Message.ToolMessage tool) {
             out.put("tool_call_id", tool.callId());
+            if (tool.name() != null) {
+                out.put("name", tool.name());
+            }
         }
         return out;
     }

@@ -95,6 +95,11 @@ public sealed interface Message {
         return new ToolMessage(callId, List.of(new ContentPart.Text(text)));
     }
 
+    /** A tool's result for a call, as text, naming the tool (OpenAI's optional {@code name}). */
+    static ToolMessage toolResult(String callId, String toolName, String text) {
+        return new ToolMessage(callId, List.of(new ContentPart.Text(text)), toolName);
+    }
+
     /**
      * Instructions to the model.
      *
@@ -152,11 +157,18 @@ public sealed interface Message {
      *
      * @param callId the id of the {@link ToolCall} answered
      * @param content the result (usually text)
+     * @param name the tool's name, or {@code null}; sent as OpenAI's optional {@code name} (DSPy
+     *     sends it when it replays a History's tool results), not sent to Anthropic
      */
-    record ToolMessage(String callId, List<ContentPart> content) implements Message {
+    record ToolMessage(String callId, List<ContentPart> content, @Nullable String name) implements Message {
         public ToolMessage {
             Objects.requireNonNull(callId, "callId");
             content = List.copyOf(content);
+        }
+
+        /** A result that does not name its tool. */
+        public ToolMessage(String callId, List<ContentPart> content) {
+            this(callId, content, null);
         }
 
         @Override

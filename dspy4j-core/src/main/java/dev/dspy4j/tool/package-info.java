@@ -10,6 +10,11 @@
  * converted to its Java type, and every failure (a bad argument, an exception, a timeout) can be
  * had as a {@link dev.dspy4j.tool.ToolResult.Failure} value instead of an exception, so an agent
  * loop can show it to the LM as an observation.
+ *
+ * <p>The calls an LM chooses are a {@link dev.dspy4j.tool.ToolCalls} value (DSPy's
+ * {@code dspy.ToolCalls}): the type of an output field, filled from the LM's text or, with native
+ * function calling, from the provider's tool calls; with their results attached, a value in a
+ * {@code History} turn.
  */
 @NullMarked
 package dev.dspy4j.tool;

@@ -84,10 +84,19 @@ class GoldenAdaptersTest {
                 .isInstanceOf(TestAbortedException.class).hasMessageContaining("callbacks=[MyCallback()]");
         assertThatThrownBy(() -> GoldenAdapters.build("ChatAdapter(native_response_types=[dspy.Citations])", false))
                 .isInstanceOf(TestAbortedException.class).hasMessageContaining("native response types");
-        assertThatThrownBy(() -> GoldenAdapters.build("JSONAdapter(parallel_tool_calls=True)", false))
+        assertThatThrownBy(() -> GoldenAdapters.build("XMLAdapter(parallel_tool_calls=True)", false))
                 .isInstanceOf(TestAbortedException.class).hasMessageContaining("parallel tool calls");
         assertThatThrownBy(() -> GoldenAdapters.build("XMLAdapter(use_native_function_calling=True)", false))
                 .isInstanceOf(TestAbortedException.class).hasMessageContaining("XMLAdapter with native function");
+    }
+
+    @Test
+    void buildsAdaptersWithParallelToolCalls() {
+        assertThat(GoldenAdapters.build("JSONAdapter(parallel_tool_calls=True)", false))
+                .hasToString("JSONAdapter(use_native_function_calling=True, parallel_tool_calls=True)");
+        assertThat(GoldenAdapters.build("ChatAdapter(use_native_function_calling=True, parallel_tool_calls=False)",
+                false)).hasToString("ChatAdapter(use_json_adapter_fallback=True, use_native_function_calling=True,"
+                + " parallel_tool_calls=False)");
     }
 
     @Test

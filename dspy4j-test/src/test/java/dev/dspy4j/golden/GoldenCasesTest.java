@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.dspy4j.adapter.Adapter;
 import dev.dspy4j.adapter.AdapterParseException;
+import dev.dspy4j.adapter.AdapterRequest;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
-import dev.dspy4j.lm.Message;
 import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -41,9 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Format cases compare the adapter's messages (role and content, byte for byte) and the LM
  * options it prepares; parse cases compare the parsed outputs (as JSON values, ints and floats
  * kept apart as in Python) or the exact parse error. The adapter is built from the case's
- * Python expression by {@link GoldenAdapters}. Cases that need features not built yet (tool calls,
- * native function calling, media, native reasoning, citations, code) are reported as skipped with
- * the reason. Tool inputs are given as descriptors (name, desc, args) and become schema tools
+ * Python expression by {@link GoldenAdapters}. Cases that need features not built yet (media, native reasoning,
+ * citations, code) are reported as skipped with the reason. Tool-call cases compare the assistant
+ * messages' {@code tool_calls} and the tool messages' {@code tool_call_id} and {@code name} too. Tool inputs are given as descriptors (name, desc, args) and become schema tools
  * ({@link GoldenTools}).
  */
 class GoldenCasesTest {
@@ -51,8 +51,6 @@ class GoldenCasesTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Special types not built yet, with the feature each belongs to (named in the skip reason). */
     private static final Map<FieldType.SpecialType.Kind, String> NOT_YET_SUPPORTED = Map.of(
-            FieldType.SpecialType.Kind.TOOL_CALLS, "dspy.ToolCalls (tool-call outputs, history tool turns and native"
-                    + " function calling)",
             FieldType.SpecialType.Kind.IMAGE, "dspy.Image (media content parts)",
             FieldType.SpecialType.Kind.AUDIO, "dspy.Audio (media content parts)",
             FieldType.SpecialType.Kind.FILE, "dspy.File (media content parts)",
@@ -113,9 +111,6 @@ class GoldenCasesTest {
         Signature signature = signature((Map<String, Object>) golden.get("signature"));
         Map<String, Object> capabilitiesJson = (Map<String, Object>) golden.getOrDefault("lm_capabilities", Map.of());
         skipIfUnsupported(signature, capabilitiesJson);
-        if (golden.get("lm_kwargs_in") instanceof Map<?, ?> kwargs && !kwargs.isEmpty()) {
-            Assumptions.abort("passing LM keyword arguments " + kwargs.keySet() + " into the adapter is not built yet");
-        }
         if (golden.get("lm_model") instanceof String model && !model.equals("dummy")) {
             Assumptions.abort("needs model-specific native features for " + model + ", not built yet");
         }
@@ -141,12 +136,12 @@ class GoldenCasesTest {
                                       LmCapabilities capabilities) {
         List<Example> demos = new ArrayList<>();
         for (Object demo : (List<Object>) golden.getOrDefault("demos", List.of())) {
-            demos.add(Example.of((Map<String, Object>) demo));
+            demos.add(Example.of(GoldenTools.resolve(signature, (Map<String, Object>) demo)));
         }
         Map<String, Object> inputs = GoldenTools.resolve(signature,
                 (Map<String, Object>) golden.getOrDefault("inputs", Map.of()));
-        List<Message> messages = adapter.format(signature, demos, inputs);
-        LmRequest prepared = adapter.prepare(signature, new LmRequest(messages, LmOptions.NONE), capabilities);
+        LmOptions options = options((Map<String, Object>) golden.getOrDefault("lm_kwargs_in", Map.of()));
+        LmRequest prepared = adapter.formatRequest(new AdapterRequest(signature, demos, inputs, options), capabilities);
         // the messages as DSPy hands them to litellm: OpenAI's shapes (content parts for media)
         List<Map<String, Object>> actual = (List<Map<String, Object>>) OpenAiLm.wireBody(prepared).get("messages");
         List<Map<String, Object>> expected = (List<Map<String, Object>>) golden.get("expected_messages");
@@ -155,6 +150,10 @@ class GoldenCasesTest {
             assertThat(actual.get(i).get("role")).as("role of message %d", i).isEqualTo(expected.get(i).get("role"));
             assertThat(actual.get(i).get("content")).as("content of message %d (%s)", i, expected.get(i).get("role"))
                     .isEqualTo(expected.get(i).get("content"));
+            for (String key : List.of("tool_calls", "tool_call_id", "name")) {
+                assertThat(plain(actual.get(i).get(key))).as("%s of message %d", key, i)
+                        .isEqualTo(plain(expected.get(i).get(key)));
+            }
         }
         if (golden.containsKey("expected_lm_kwargs")) {
             Map<String, Object> kwargs = new LinkedHashMap<>(OpenAiLm.wireBody(prepared));
@@ -231,6 +230,23 @@ class GoldenCasesTest {
                     .filter(k -> k != null).findFirst().orElse(null);
             default -> null;
         };
+    }
+
+    /**
+     * The LM keyword arguments a case passes into the adapter call ({@code lm_kwargs_in}): typed
+     * options where dspy4j has them, the rest (tools, tool choice, ...) as extra options under
+     * their wire names, which is how a caller passes them through a predictor's options.
+     */
+    private static LmOptions options(Map<String, Object> kwargs) {
+        LmOptions options = LmOptions.NONE;
+        for (Map.Entry<String, Object> e : kwargs.entrySet()) {
+            options = switch (e.getKey()) {
+                case "temperature" -> options.withTemperature(((Number) e.getValue()).doubleValue());
+                case "max_tokens" -> options.withMaxTokens(((Number) e.getValue()).intValue());
+                default -> options.withExtra(e.getKey(), e.getValue());
+            };
+        }
+        return options;
     }
 
     @SuppressWarnings("unchecked")

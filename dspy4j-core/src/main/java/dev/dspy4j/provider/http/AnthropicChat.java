@@ -143,6 +143,14 @@ public final class AnthropicChat implements Chat {
         if (!(request.toolChoice() instanceof ToolChoice.Auto)) {
             root.set("tool_choice", AnthropicTools.toolChoice(request.toolChoice()));
         }
+        // OpenAI's parallel_tool_calls=false is Anthropic's disable_parallel_tool_use (as litellm maps it);
+        // true is Anthropic's default, so nothing is sent
+        if (Boolean.FALSE.equals(options.extra().get("parallel_tool_calls")) && !request.tools().isEmpty()
+                && !(request.toolChoice() instanceof ToolChoice.None)) {
+            ObjectNode choice = root.has("tool_choice") ? (ObjectNode) root.get("tool_choice")
+                    : root.putObject("tool_choice").put("type", "auto");
+            choice.put("disable_parallel_tool_use", true);
+        }
         if (options.temperature() != null) {
             root.put("temperature", options.temperature());
         }
@@ -157,6 +165,7 @@ public final class AnthropicChat implements Chat {
                         root.putObject("thinking").put("type", "enabled").put("budget_tokens", budget);
                     }
                 }
+                case "parallel_tool_calls" -> { } // mapped onto tool_choice above
                 default -> root.putPOJO(extra.getKey(), extra.getValue());
             }
         }

@@ -49,6 +49,9 @@ public final class OpenAiRequests {
                 }
                 case Message.ToolMessage tool -> {
                     out.put("tool_call_id", tool.callId());
+                    if (tool.name() != null) {
+                        out.put("name", tool.name());
+                    }
                     content(tool, out);
                 }
                 case Message.SystemMessage system -> content(system, out);
