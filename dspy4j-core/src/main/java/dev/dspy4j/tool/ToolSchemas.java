@@ -1,5 +1,6 @@
 package dev.dspy4j.tool;
 
+import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Desc;
 import dev.dspy4j.signature.Name;
@@ -27,7 +28,6 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Derives tool argument schemas from Java types, exactly as pydantic renders the equivalent
@@ -39,7 +39,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class ToolSchemas {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ToolSchemas() {}
 
@@ -351,7 +350,7 @@ final class ToolSchemas {
             return text;
         }
         try {
-            return PythonValues.toJsonable(JSON.readValue(text, Object.class));
+            return PythonValues.toJsonable(JsonTrees.readJava(text));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("@Default(\"" + text + "\") of " + where
                     + " is not JSON; write numbers, booleans, lists and null as JSON (strings need no quotes).", e);
