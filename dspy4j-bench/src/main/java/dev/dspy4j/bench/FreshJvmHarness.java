@@ -385,12 +385,12 @@ public final class FreshJvmHarness {
             Evaluate evaluate = evaluate(devset("measured", EXAMPLES), concurrency);
             var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long cpuBefore = os.getProcessCpuTime();
-            long javaBefore = javaThreadsCpuNanos();
+            long javaBefore = ProcessStats.javaThreadsCpuNanos();
             long start = System.nanoTime();
             EvaluationResult result = evaluate.run(program, context);
             long wall = System.nanoTime() - start;
             long cpu = os.getProcessCpuTime() - cpuBefore;
-            long java = javaThreadsCpuNanos() - javaBefore;
+            long java = ProcessStats.javaThreadsCpuNanos() - javaBefore;
             double uptime = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
             double throughput = EXAMPLES / (wall / 1e9);
             double ideal = concurrency / (latency / 1000.0);
@@ -398,7 +398,7 @@ public final class FreshJvmHarness {
             System.out.println(fmt("RESULT evalWallS=%.4f examplesPerS=%.1f ratio=%.4f cpuEvalMs=%.4f cpuProcessMs=%.4f "
                             + "cpuJavaMs=%.4f uptimeS=%.3f rssMb=%d failures=%d score=%.1f",
                     wall / 1e9, throughput, throughput / ideal, cpu / 1e6 / EXAMPLES, whole / 1e6 / examplesRun,
-                    java / 1e6 / EXAMPLES, uptime, peakRssMegabytes(), result.errors(), result.score()));
+                    java / 1e6 / EXAMPLES, uptime, ProcessStats.peakRssMegabytes(), result.errors(), result.score()));
         }
 
         /** One Predict call, as a user's first program would make it; then main returns. */
@@ -462,31 +462,6 @@ public final class FreshJvmHarness {
             if (!"Paris".equals(answer)) {
                 throw new IllegalStateException("the canned reply no longer fits the ChatAdapter: got " + answer);
             }
-        }
-
-        private static long javaThreadsCpuNanos() {
-            var threads = ManagementFactory.getThreadMXBean();
-            long total = 0;
-            for (long id : threads.getAllThreadIds()) {
-                long cpu = threads.getThreadCpuTime(id);
-                if (cpu > 0) {
-                    total += cpu;
-                }
-            }
-            return total;
-        }
-
-        private static long peakRssMegabytes() {
-            try {
-                for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                    if (line.startsWith("VmHWM:")) {
-                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                return -1;
-            }
-            return -1;
         }
     }
 }

@@ -15,7 +15,6 @@ import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,13 +95,13 @@ public final class ThroughputHarness {
             drive(predict, context, concurrency, calls, "round" + extra + " ");
         }
         long cpuBefore = os.getProcessCpuTime();
-        long appBefore = applicationThreadsCpuNanos();
+        long appBefore = ProcessStats.javaThreadsCpuNanos();
         long serverBefore = cpuNanos(server);
         long start = System.nanoTime();
         int failures = drive(predict, context, concurrency, calls, "q");
         long wallNanos = System.nanoTime() - start;
         long cpuNanos = os.getProcessCpuTime() - cpuBefore;
-        long appNanos = applicationThreadsCpuNanos() - appBefore;
+        long appNanos = ProcessStats.javaThreadsCpuNanos() - appBefore;
         long serverNanos = cpuNanos(server) - serverBefore;
 
         double seconds = wallNanos / 1e9;
@@ -111,26 +110,8 @@ public final class ThroughputHarness {
         return String.format("| %d ms | %d | %d | %.2f s | %.1f | %.3f | %.3f ms | %.3f ms | %.3f ms | %d MB | %d |",
                 latencyMillis, concurrency, calls, seconds, throughput, throughput / ideal,
                 cpuNanos / 1e6 / calls, appNanos / 1e6 / calls, serverNanos / 1e6 / calls,
-                peakRssMegabytes(), failures);
+                ProcessStats.peakRssMegabytes(), failures);
     }
-
-    /**
-     * CPU time of the JVM's Java platform threads: the virtual threads' carriers, the HTTP client's
-     * selector and the harness itself, but not the JIT compiler or GC threads (which are not Java
-     * threads). Threads that end during the run are missed; the measured ones live throughout.
-     */
-    private static long applicationThreadsCpuNanos() {
-        var threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (long id : threads.getAllThreadIds()) {
-            long cpu = threads.getThreadCpuTime(id);
-            if (cpu > 0) {
-                total += cpu;
-            }
-        }
-        return total;
-    }
-
     private static long cpuNanos(ProcessHandle process) {
         return process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
@@ -169,18 +150,5 @@ public final class ThroughputHarness {
                 LatencyServer.class.getName(), Long.toString(latencyMillis))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
-    }
-
-    private static long peakRssMegabytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmHWM:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            return -1;
-        }
-        return -1;
     }
 }

@@ -261,12 +261,12 @@ public final class TransportHarness {
                                long latencyMillis, boolean whole) throws Exception {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpuBefore = os.getProcessCpuTime();
-        long javaBefore = javaThreadsCpuNanos();
+        long javaBefore = ProcessStats.javaThreadsCpuNanos();
         long start = System.nanoTime();
         int failures = drive(transport, uri, concurrency, REQUESTS);
         long wallNanos = System.nanoTime() - start;
         long cpuAfter = os.getProcessCpuTime();
-        long javaNanos = javaThreadsCpuNanos() - javaBefore;
+        long javaNanos = ProcessStats.javaThreadsCpuNanos() - javaBefore;
         double seconds = wallNanos / 1e9;
         double perSecond = REQUESTS / seconds;
         return new Row(name, String.format("%s %d @ %d ms", phase, concurrency, latencyMillis), seconds, perSecond,
@@ -313,19 +313,6 @@ public final class TransportHarness {
             }
         }
         return false;
-    }
-
-    /** CPU time of the live Java platform threads (see {@code ThroughputHarness}). */
-    private static long javaThreadsCpuNanos() {
-        var threads = ManagementFactory.getThreadMXBean();
-        long total = 0;
-        for (long id : threads.getAllThreadIds()) {
-            long cpu = threads.getThreadCpuTime(id);
-            if (cpu > 0) {
-                total += cpu;
-            }
-        }
-        return total;
     }
 
     private static double median(List<Row> rows, ToDoubleFunction<Row> column) {

@@ -1,5 +1,6 @@
 package dev.dspy4j.adapter;
 
+import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.signature.Field;
@@ -295,7 +296,7 @@ final class JsonSchemas {
         if (!takesFieldTitle(type)) {
             return schema;
         }
-        schema.put("title", pythonTitle(name));
+        schema.put("title", PythonText.fieldTitle(name));
         return new TreeMap<String, Object>(schema).entrySet().stream().collect(LinkedHashMap::new,
                 (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll);
     }
@@ -312,19 +313,6 @@ final class JsonSchemas {
             case FieldType.EnumType e -> false;
             default -> true;
         };
-    }
-
-    /** pydantic's default field title: Python's {@code str.title()} with {@code _} as spaces. */
-    static String pythonTitle(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        boolean previousCased = false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean cased = Character.isUpperCase(c) || Character.isLowerCase(c);
-            out.append(cased ? (previousCased ? Character.toLowerCase(c) : Character.toUpperCase(c)) : c);
-            previousCased = cased;
-        }
-        return out.toString().replace('_', ' ');
     }
 
     /** Recursively: {@code "type"} first, then the other keys in code-point order. */

@@ -1,6 +1,7 @@
 package dev.dspy4j.tool;
 
 import dev.dspy4j.internal.JsonTrees;
+import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Desc;
 import dev.dspy4j.signature.Name;
@@ -38,7 +39,6 @@ import tools.jackson.core.JacksonException;
  * last. Also spells each type as DSPy shows it ({@code arg_types}).
  */
 final class ToolSchemas {
-
 
     private ToolSchemas() {}
 
@@ -178,7 +178,7 @@ final class ToolSchemas {
             if (nullable) {
                 property = new LinkedHashMap<>(Map.of("anyOf", List.of(property, Map.of("type", "null"))));
             }
-            property.put("title", pythonTitle(name));
+            property.put("title", PythonText.fieldTitle(name));
             Default declared = find(annotations, Default.class);
             if (declared != null) {
                 property.put("default", parseDefault(declared.value(), property, at));
@@ -245,19 +245,6 @@ final class ToolSchemas {
             out.put(e.getKey(), value);
         }
         return out;
-    }
-
-    /** Python's {@code str.title()} of a field name with underscores as spaces, as pydantic titles fields. */
-    static String pythonTitle(String name) {
-        StringBuilder out = new StringBuilder(name.length());
-        boolean previousCased = false;
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            boolean cased = Character.isUpperCase(c) || Character.isLowerCase(c);
-            out.append(cased ? (previousCased ? Character.toLowerCase(c) : Character.toUpperCase(c)) : c);
-            previousCased = cased;
-        }
-        return out.toString().replace('_', ' ');
     }
 
     /** The Python spelling of a Java type, as {@code dspy.Tool.arg_types} shows the annotation. */

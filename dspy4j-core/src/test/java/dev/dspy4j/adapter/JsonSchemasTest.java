@@ -2,6 +2,7 @@ package dev.dspy4j.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -120,8 +121,8 @@ class JsonSchemasTest {
 
     @Test
     void titlesFieldNamesLikePydantic() {
-        assertThat(JsonSchemas.pythonTitle("line_item")).isEqualTo("Line Item");
-        assertThat(JsonSchemas.pythonTitle("9lives")).isEqualTo("9Lives");
+        assertThat(PythonText.fieldTitle("line_item")).isEqualTo("Line Item");
+        assertThat(PythonText.fieldTitle("9lives")).isEqualTo("9Lives");
         Field.output("x", FieldType.STR);
     }
 }

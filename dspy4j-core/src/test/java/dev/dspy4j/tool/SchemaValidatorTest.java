@@ -3,6 +3,7 @@ package dev.dspy4j.tool;
 import static dev.dspy4j.tool.ToolSchemaTest.ordered;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.dspy4j.internal.python.PythonText;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +57,8 @@ class SchemaValidatorTest {
 
     @Test
     void titlesFieldsAsPydanticDoes() {
-        assertThat(ToolSchemas.pythonTitle("max_items")).isEqualTo("Max Items");
-        assertThat(ToolSchemas.pythonTitle("x2y")).isEqualTo("X2Y");
-        assertThat(ToolSchemas.pythonTitle("name")).isEqualTo("Name");
+        assertThat(PythonText.fieldTitle("max_items")).isEqualTo("Max Items");
+        assertThat(PythonText.fieldTitle("x2y")).isEqualTo("X2Y");
+        assertThat(PythonText.fieldTitle("name")).isEqualTo("Name");
     }
 }

@@ -116,4 +116,17 @@ public final class PythonText {
         }
         return true;
     }
+
+    /** pydantic's default field title: Python's {@code str.title()} of the name, with {@code _} as spaces. */
+    public static String fieldTitle(String name) {
+        StringBuilder out = new StringBuilder(name.length());
+        boolean previousCased = false;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean cased = Character.isUpperCase(c) || Character.isLowerCase(c);
+            out.append(cased ? (previousCased ? Character.toLowerCase(c) : Character.toUpperCase(c)) : c);
+            previousCased = cased;
+        }
+        return out.toString().replace('_', ' ');
+    }
 }
