@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -189,13 +190,19 @@ public final class CacheKey {
     /** A copy of the tree with every object's properties in ascending key order. */
     private static JsonNode sorted(JsonNode node) {
         if (node instanceof ObjectNode object) {
+            List<String> names = new ArrayList<>(object.propertyNames());
+            Collections.sort(names); // a loop, not a stream: this runs on every call, interpreted at first
             ObjectNode out = JsonTrees.object();
-            object.propertyNames().stream().sorted().forEach(name -> out.set(name, sorted(object.get(name))));
+            for (String name : names) {
+                out.set(name, sorted(object.get(name)));
+            }
             return out;
         }
         if (node instanceof ArrayNode array) {
             ArrayNode out = JsonTrees.array();
-            array.values().forEach(element -> out.add(sorted(element)));
+            for (JsonNode element : array.values()) {
+                out.add(sorted(element));
+            }
             return out;
         }
         return node;
