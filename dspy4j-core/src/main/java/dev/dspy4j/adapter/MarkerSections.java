@@ -98,12 +98,15 @@ final class MarkerSections {
         return Character.isLetterOrDigit(c) || c == '_';
     }
 
+    /** Python's line breaks other than {@code \n} (see {@link PythonText#isLineBreak}). */
+    private static final char[] OTHER_LINE_BREAKS = {'\r', 0x0b, 0x0c, 0x1c, 0x1d, 0x1e, 0x85, 0x2028, 0x2029};
+
     /** Rewrites every Python line break ({@code \r\n}, {@code \r}, U+2028, ...) as {@code \n}. */
     private static String normalizeLineBreaks(String text) {
-        int n = text.length();
-        for (int i = 0; i < n; i++) {
-            char c = text.charAt(i);
-            if (c != '\n' && PythonText.isLineBreak(c)) {
+        // one indexOf per kind of break rather than a check per character: indexOf is a tight loop
+        // (immediate for U+2028 in a Latin-1 string), and an intrinsic once compiled
+        for (char c : OTHER_LINE_BREAKS) {
+            if (text.indexOf(c) >= 0) {
                 return String.join("\n", PythonText.splitLines(text));
             }
         }
