@@ -1,0 +1,22 @@
+/**
+ * MCP (Model Context Protocol) for dspy4j, over the official MCP Java SDK: an MCP server's tools
+ * as dspy4j tools ({@link dev.dspy4j.mcp.McpTools}), and dspy4j programs as tools of an MCP server
+ * ({@link dev.dspy4j.mcp.McpServerExport}).
+ *
+ * <p>The SDK's types stay out of the API, so only {@code dev.dspy4j.core} is read transitively. The
+ * SDK's jars are automatic modules (names from their manifests).
+ */
+@SuppressWarnings("requires-automatic")
+module dev.dspy4j.mcp {
+    requires transitive dev.dspy4j.core;
+    requires io.modelcontextprotocol.sdk.mcp.core;
+    requires io.modelcontextprotocol.sdk.mcp.json.jackson3;
+    requires reactor.core;
+    requires jdk.httpserver;
+    requires java.net.http;
+    requires static org.jspecify;
+    requires org.slf4j;
+    requires tools.jackson.databind;
+
+    exports dev.dspy4j.mcp;
+}
