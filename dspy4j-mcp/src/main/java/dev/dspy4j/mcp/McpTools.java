@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code dspy.Tool.from_mcp_tool}: give them to an agent such as ReAct, or call them directly.
  *
  * <pre>{@code
- * try (McpTools mcp = McpTools.builder().command("npx", "-y", "@modelcontextprotocol/server-everything").connect()) {
+ * try (McpTools mcp = McpTools.builder().command("java", "-jar", "weather-mcp-server.jar").connect()) {
  *     List<Tool> tools = mcp.tools();
- *     ToolResult sum = mcp.tool("add").invoke(Map.of("a", 1, "b", 2));
+ *     ToolResult forecast = mcp.tool("get_forecast").invoke(Map.of("city", "Oslo"));
  * }
  * }</pre>
  *
