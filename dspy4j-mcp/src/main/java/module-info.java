@@ -13,7 +13,6 @@ module dev.dspy4j.mcp {
     requires io.modelcontextprotocol.sdk.mcp.json.jackson3;
     requires reactor.core;
     requires jdk.httpserver;
-    requires java.net.http;
     requires static org.jspecify;
     requires org.slf4j;
     requires tools.jackson.databind;

@@ -151,8 +151,10 @@ public final class McpTools implements AutoCloseable {
         }
 
         /**
-         * An environment variable for the stdio server's process, on top of a minimal default
-         * environment chosen by the MCP SDK (e.g. {@code HOME}, {@code PATH}, {@code USER}).
+         * An environment variable for the stdio server's process. The process does not inherit
+         * this one's environment (so API keys do not leak to it): it gets the variables set here
+         * and the MCP SDK's few safe ones ({@code HOME}, {@code LOGNAME}, {@code PATH},
+         * {@code SHELL}, {@code TERM}, {@code USER} on Unix).
          */
         public Builder env(String name, String value) {
             env.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
@@ -274,7 +276,7 @@ public final class McpTools implements AutoCloseable {
                         .args(command.subList(1, command.size()))
                         .env(env)
                         .build();
-                StdioClientTransport stdio = new StdioClientTransport(parameters, McpJson.mapper());
+                StdioClientTransport stdio = new CleanEnvironmentStdioTransport(parameters);
                 stdio.setStdErrorHandler(line -> log.debug("[{}] {}", command.get(0), line));
                 return stdio;
             }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -33,7 +35,7 @@ class McpToolsTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void listsTheToolsOfAStdioServerWithTheirSchemas() {
         try (McpTools mcp = stdio(Duration.ofSeconds(20))) {
-            assertThat(mcp.tools()).extracting(Tool::name).containsExactly("add", "echo", "fail", "halt", "slow", "weather");
+            assertThat(mcp.tools()).extracting(Tool::name).containsExactly("add", "echo", "fail", "halt", "slow", "getenv", "weather");
             assertThat(mcp.serverInfo()).isEqualTo("test-server 1.0");
             Tool echo = mcp.tool("echo");
             assertThat(echo.desc()).isEqualTo("Repeat a text.");
@@ -59,6 +61,19 @@ class McpToolsTest {
                     .map(step -> observation(mcp.tool(step.getKey()).invoke(step.getValue())))
                     .toList();
             assertThat(observations).containsExactly("42", "ababab", "x", "{\"city\":\"Oslo\",\"celsius\":21}");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aStdioServerGetsTheVariablesSetButNotThisProcesssEnvironment() {
+        Set<String> safe = Set.of("HOME", "LOGNAME", "PATH", "SHELL", "TERM", "USER");
+        String inherited = System.getenv().keySet().stream().filter(k -> !safe.contains(k)).findFirst().orElse(null);
+        Assumptions.assumeTrue(inherited != null, "this process has only the safe variables");
+        try (McpTools mcp = McpTools.builder().command(javaCommand("tools")).env("GREETING", "hello").connect()) {
+            Tool getenv = mcp.tool("getenv");
+            assertThat(getenv.invoke(Map.of("name", "GREETING"))).isEqualTo(new ToolResult.Success("hello"));
+            assertThat(getenv.invoke(Map.of("name", inherited))).isEqualTo(new ToolResult.Success("null"));
         }
     }
 

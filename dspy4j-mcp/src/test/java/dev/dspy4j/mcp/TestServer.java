@@ -112,6 +112,9 @@ public final class TestServer {
                     }
                     return text("done");
                 }));
+        specs.add(new Spec(tool("getenv", "An environment variable of the server.", props("name", Map.of("type", "string")),
+                List.of("name")),
+                request -> text(String.valueOf(System.getenv(String.valueOf(request.arguments().get("name")))))));
         specs.add(new Spec(tool("weather", "Structured weather.", props("city", Map.of("type", "string")), List.of("city")),
                 request -> McpSchema.CallToolResult.builder()
                         .structuredContent(props("city", request.arguments().get("city"), "celsius", 21))
