@@ -4,7 +4,9 @@
  * ({@link dev.dspy4j.mcp.McpServerExport}).
  *
  * <p>The SDK's types stay out of the API, so only {@code dev.dspy4j.core} is read transitively. The
- * SDK's jars are automatic modules (names from their manifests).
+ * SDK's jars are automatic modules (names from their manifests); as automatic modules cannot
+ * require explicit ones, this module requires their validator, {@code com.networknt.schema}, so
+ * that it is resolved on the module path.
  */
 @SuppressWarnings("requires-automatic")
 module dev.dspy4j.mcp {
@@ -12,6 +14,8 @@ module dev.dspy4j.mcp {
     requires io.modelcontextprotocol.sdk.mcp.core;
     requires io.modelcontextprotocol.sdk.mcp.json.jackson3;
     requires reactor.core;
+    // the SDK's schema validator: an explicit module, which the SDK's automatic modules cannot require
+    requires com.networknt.schema;
     requires jdk.httpserver;
     requires static org.jspecify;
     requires org.slf4j;
