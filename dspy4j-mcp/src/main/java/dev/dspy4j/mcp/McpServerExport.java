@@ -4,6 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.TypedModule;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import io.modelcontextprotocol.server.McpServer;
@@ -272,6 +273,17 @@ public final class McpServerExport {
          */
         public Builder tool(String name, String desc, Predict predict) {
             return tool(name, desc, predict, Objects.requireNonNull(predict, "predict").signature());
+        }
+
+        /**
+         * Exports a typed module: its inputs are the input record's components, its result the
+         * output record's (by the names {@link Signature#fromRecords} gives them).
+         *
+         * @see #tool(String, String, Module, Signature)
+         */
+        public Builder tool(String name, String desc, TypedModule<?, ?> typed) {
+            Objects.requireNonNull(typed, "typed");
+            return tool(name, desc, typed.module(), Signature.fromRecords(typed.inputType(), typed.outputType()));
         }
 
         /**

@@ -38,6 +38,29 @@ class McpServerExportTest {
         }
     }
 
+    record Ask(String question, int maxWords) {}
+
+    record Reply(String answer, double confidence) {}
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void servesATypedModuleWithTheRecordsAsSchemaAndResult() {
+        ScriptedLm lm = ScriptedLm.withOutputs(Map.of("answer", "Paris", "confidence", 0.9));
+        McpServerExport export = McpServerExport.builder("qa", "1.0")
+                .tool("ask", "Answers briefly.", Predict.typed(Ask.class, Reply.class))
+                .context(DspyContext.of(lm))
+                .build();
+        try (McpServerExport.Running server = export.startHttp(0);
+             McpTools mcp = McpTools.builder().url(server.endpoint()).connect()) {
+            Tool ask = mcp.tool("ask");
+            assertThat(ask.args()).containsOnlyKeys("question", "max_words");
+            assertThat(ask.args().get("max_words")).containsEntry("type", "integer");
+            assertThat(ask.toSpec().parameters()).containsEntry("required", List.of("question", "max_words"));
+            assertThat(ask.invoke(Map.of("question", "Capital of France?", "max_words", 3)))
+                    .isEqualTo(new ToolResult.Success("{\"answer\":\"Paris\",\"confidence\":0.9}"));
+        }
+    }
+
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void servesAPredictOverStdioToAClientInAnotherProcess() {
