@@ -1,7 +1,6 @@
 package dev.dspy4j.mcp;
 
 import dev.dspy4j.DspyException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * An MCP server could not be reached or used: it did not start or initialize, a transport failed,
@@ -14,9 +13,18 @@ public final class McpException extends DspyException {
      * Creates the exception.
      *
      * @param message what happened and what to do
-     * @param cause the SDK's or transport's exception, or {@code null}
      */
-    public McpException(String message, @Nullable Throwable cause) {
+    public McpException(String message) {
+        super(message);
+    }
+
+    /**
+     * Creates the exception.
+     *
+     * @param message what happened and what to do
+     * @param cause the SDK's or transport's exception
+     */
+    public McpException(String message, Throwable cause) {
         super(message, cause);
     }
 }

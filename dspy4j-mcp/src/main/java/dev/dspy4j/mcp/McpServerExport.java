@@ -203,7 +203,7 @@ public final class McpServerExport {
         input.put("type", "object");
         input.put("properties", properties);
         input.put("required", required);
-        return McpSchema.Tool.builder().name(tool.name()).description(tool.desc()).inputSchema(input).build();
+        return McpSchema.Tool.builder(tool.name(), input).description(tool.desc()).build();
     }
 
     private McpSchema.CallToolResult call(Exported tool, McpSchema.CallToolRequest request) {

@@ -45,10 +45,12 @@ final class McpToolConversion {
                 throw new IllegalArgumentException("Arg " + arg + " is required but was not given.");
             }
         }
-        McpSchema.CallToolResult result = server.call(new McpSchema.CallToolRequest(tool, new LinkedHashMap<>(arguments)));
+        McpSchema.CallToolResult result = server.call(McpSchema.CallToolRequest.builder(tool)
+                .arguments(new LinkedHashMap<>(arguments))
+                .build());
         String value = value(result);
         if (Boolean.TRUE.equals(result.isError())) {
-            throw new McpException("MCP tool " + tool + " returned an error: " + value, null);
+            throw new McpException("MCP tool " + tool + " returned an error: " + value);
         }
         return value;
     }

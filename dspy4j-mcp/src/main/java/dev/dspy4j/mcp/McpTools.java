@@ -227,7 +227,7 @@ public final class McpTools implements AutoCloseable {
             String target = command != null ? String.join(" ", command) : String.valueOf(url);
             // the SDK's request timeout only backs up the tool's own timeout, which is what callers see
             McpAsyncClient client = McpClient.async(transport)
-                    .clientInfo(new McpSchema.Implementation("dspy4j", "0.1.0"))
+                    .clientInfo(McpSchema.Implementation.builder("dspy4j", "0.1.0").build())
                     .initializationTimeout(initTimeout)
                     .requestTimeout(max(callTimeout.plusSeconds(5), initTimeout))
                     .jsonSchemaValidator(McpJson.schemaValidator())

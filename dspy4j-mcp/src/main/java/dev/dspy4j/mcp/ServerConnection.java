@@ -68,7 +68,7 @@ final class ServerConnection {
     private McpException exited(String tool) {
         String code = process != null && !process.isAlive() ? " with code " + process.exitValue() : "";
         return new McpException("MCP server " + name + " exited" + code + " during the call of tool " + tool
-                + "; its tools are unavailable until it is restarted (connect again).", null);
+                + "; its tools are unavailable until it is restarted (connect again).");
     }
 
     void close() {

@@ -128,7 +128,7 @@ public final class TestServer {
         schema.put("type", "object");
         schema.put("properties", properties);
         schema.put("required", required);
-        return McpSchema.Tool.builder().name(name).description(desc).inputSchema(schema).build();
+        return McpSchema.Tool.builder(name, schema).description(desc).build();
     }
 
     private static Map<String, Object> props(Object... nameThenSchema) {
