@@ -3,6 +3,10 @@ package dev.dspy4j.mcp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.module.ReAct;
+import dev.dspy4j.testkit.ScriptedLm;
 import dev.dspy4j.tool.Tool;
 import dev.dspy4j.tool.ToolException;
 import dev.dspy4j.tool.ToolResult;
@@ -13,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -163,10 +166,26 @@ class McpToolsTest {
     }
 
     @Test
-    @Disabled("enable once ReAct is on main: run dev.dspy4j.module.ReAct with mcp.tools() and a ScriptedLm "
-            + "that picks add(2, 40) then finish; expect the trajectory's observation '42'")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void reactCallsMcpToolsAndSeesTheirObservations() {
-        // TODO(ReAct): ReAct is written in another worktree and is not on main yet.
+        ScriptedLm lm = ScriptedLm.replying(
+                ScriptedLm.chatCompletion(Map.of("next_thought", "Add them.", "next_tool_name", "add",
+                        "next_tool_args", "{\"a\": 2, \"b\": 40}")),
+                ScriptedLm.chatCompletion(Map.of("next_thought", "Done.", "next_tool_name", "finish",
+                        "next_tool_args", "{}")),
+                ScriptedLm.chatCompletion(Map.of("reasoning", "The tool said 42.", "answer", "42")));
+        try (McpTools mcp = stdio(Duration.ofSeconds(20))) {
+            Prediction result = ReAct.of("question -> answer", mcp.tools())
+                    .call(Map.of("question", "What is 2 + 40?"), DspyContext.of(lm));
+
+            assertThat(result.getString("answer")).isEqualTo("42");
+            Map<?, ?> trajectory = (Map<?, ?>) result.get("trajectory");
+            assertThat(trajectory.get("tool_name_0")).isEqualTo("add");
+            assertThat(String.valueOf(trajectory.get("observation_0"))).isEqualTo("42");
+            assertThat(trajectory.get("tool_name_1")).isEqualTo("finish");
+            // the agent's prompt lists the MCP tool as DSPy lists any tool
+            assertThat(lm.requests().get(0).messages().get(0).text()).contains("(1) add, whose description is");
+        }
     }
 
     private static String observation(ToolResult result) {
