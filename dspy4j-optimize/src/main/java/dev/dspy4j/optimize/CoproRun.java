@@ -11,6 +11,8 @@ import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.ProgramState;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -74,7 +76,7 @@ final class CoproRun {
         for (String path : paths) {
             Signature signature = current.predictor(path).signature();
             Prediction proposed = propose(CoproPrompts.BASIC_GENERATE_INSTRUCTION, config.breadth - 1,
-                    Map.of(CoproPrompts.BASIC_INSTRUCTION, signature.instructions()));
+                    Map.of(CoproPrompts.BASIC_INSTRUCTION, signature.instructions()), path, 0);
             List<Proposal> candidates = proposals(proposed);
             candidates.add(new Proposal(signature.instructions(), lastField(signature).prefix()));
             latest.put(path, candidates);
@@ -91,7 +93,7 @@ final class CoproRun {
                     String instruction = stripQuotes(candidates.get(i).instruction());
                     String prefix = stripQuotes(candidates.get(i).prefix());
                     current = withInstruction(current, path, instruction, prefix);
-                    double score = evaluate.run(program.withState(current), context).score();
+                    double score = score(current, depth, path, i);
                     evaluations++;
                     LOG.debug("Depth {}, predictor {}, candidate {}/{} scored {}", depth, path, i + 1,
                             candidates.size(), score);
@@ -120,7 +122,8 @@ final class CoproRun {
                     bestStats.get(path).add(depth, topScores(ranked));
                 }
                 Prediction proposed = propose(CoproPrompts.GENERATE_INSTRUCTION_GIVEN_ATTEMPTS, config.breadth,
-                        Map.of(CoproPrompts.ATTEMPTED_INSTRUCTIONS, attempts(ranked, config.breadth)));
+                        Map.of(CoproPrompts.ATTEMPTED_INSTRUCTIONS, attempts(ranked, config.breadth)), path,
+                        depth + 1);
                 List<Proposal> candidates = proposals(proposed);
                 latest.put(path, candidates);
                 all.get(path).addAll(candidates);
@@ -156,10 +159,35 @@ final class CoproRun {
         return new CoproResult(winner.program(), winner.score(), candidates, evaluations, best, newest);
     }
 
-    private Prediction propose(Signature signature, int n, Map<String, Object> inputs) {
+    /** One prompt-model call, as an {@code OPTIMIZER_STEP} span. */
+    private Prediction propose(Signature signature, int n, Map<String, Object> inputs, String path, int depth) {
         Predict proposer = new Predict(signature).withOptions(
                 LmOptions.NONE.withN(n).withTemperature(config.initTemperature));
-        return proposer.call(inputs, promptContext);
+        ActiveSpan step = promptContext.startSpan(SpanKind.OPTIMIZER_STEP, "propose for " + path + " at depth " + depth,
+                Map.of("dspy.optimizer", "COPRO", "dspy.predictor.path", path, "dspy.copro.depth", depth));
+        try {
+            Prediction proposed = proposer.call(inputs, promptContext.withSpan(step.span()));
+            step.end(Map.of("dspy.copro.proposals", proposed.completions().size()));
+            return proposed;
+        } catch (RuntimeException | Error e) {
+            step.fail(e);
+            throw e;
+        }
+    }
+
+    /** The program's score on the trainset with {@code state}, the evaluation in an {@code OPTIMIZER_STEP} span. */
+    private double score(ProgramState state, int depth, String path, int index) {
+        ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP,
+                "candidate " + (index + 1) + " for " + path + " at depth " + depth,
+                Map.of("dspy.optimizer", "COPRO", "dspy.predictor.path", path, "dspy.copro.depth", depth));
+        try {
+            double score = evaluate.run(program.withState(state), context.withSpan(step.span())).score();
+            step.end(Map.of("dspy.candidate.score", score));
+            return score;
+        } catch (RuntimeException | Error e) {
+            step.fail(e);
+            throw e;
+        }
     }
 
     private static List<Proposal> proposals(Prediction prediction) {
