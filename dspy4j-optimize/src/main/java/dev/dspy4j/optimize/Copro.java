@@ -34,7 +34,9 @@ import java.util.Objects;
  * <p>As in DSPy, candidates are scored on the trainset; a valset given to {@code compile} is
  * ignored. Unlike DSPy, the program given is never changed. Candidates are scored one after the
  * other (the calls to the prompt model depend on their scores); the examples of one evaluation run
- * {@link Builder#evaluationConcurrency(int) concurrently}. Immutable and thread-safe.
+ * {@link Builder#evaluationConcurrency(int) concurrently}. A {@link Budget} ends the run early with
+ * the best candidate scored so far. Each proposal call and each candidate evaluation is an
+ * {@link dev.dspy4j.trace.SpanKind#OPTIMIZER_STEP} span. Immutable and thread-safe.
  */
 public final class Copro implements Optimizer {
 
@@ -46,6 +48,7 @@ public final class Copro implements Optimizer {
     final boolean trackStats;
     final int evaluationConcurrency;
     final int maxErrors;
+    final Budget budget;
 
     private Copro(Builder b) {
         if (b.metric == null) {
@@ -59,6 +62,7 @@ public final class Copro implements Optimizer {
         this.trackStats = b.trackStats;
         this.evaluationConcurrency = b.evaluationConcurrency;
         this.maxErrors = b.maxErrors;
+        this.budget = b.budget;
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: breadth 10, depth 3, temperature 1.4. */
@@ -131,6 +135,7 @@ public final class Copro implements Optimizer {
         private boolean trackStats;
         private int evaluationConcurrency = 8;
         private int maxErrors = 10;
+        private Budget budget = Budget.unlimited();
 
         private Builder() {}
 
@@ -210,6 +215,16 @@ public final class Copro implements Optimizer {
          */
         public Builder maxErrors(int n) {
             this.maxErrors = BootstrapFewShot.Builder.positive("maxErrors", n);
+            return this;
+        }
+
+        /**
+         * A hard limit on the run's spend, proposals and evaluations (default none). When it is
+         * reached the run stops and returns the best candidate scored so far; a candidate whose
+         * evaluation it cut short is left out (see {@link CoproResult#budgetExhausted()}).
+         */
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
             return this;
         }
 

@@ -8,8 +8,9 @@ import java.util.Objects;
 /**
  * What a {@link Copro} run found: the best program and every instruction it scored. Immutable.
  *
- * @param bestProgram the program of the best-scoring candidate (the first of equal scores)
- * @param bestScore its score on the trainset, 0 to 100
+ * @param bestProgram the program of the best-scoring candidate (the first of equal scores); the
+ *     program given if the budget ran out before any candidate was scored
+ * @param bestScore its score on the trainset, 0 to 100, or {@code NaN} if no candidate was scored
  * @param candidates the scored candidates, best first, equal scores in the order they were first
  *     scored, repeats dropped: DSPy's {@code candidate_programs}
  * @param evaluations how many times a candidate was evaluated on the whole trainset: DSPy's
@@ -18,9 +19,12 @@ import java.util.Objects;
  *     {@link Copro.Builder#trackStats(boolean)}): DSPy's {@code results_best}
  * @param latestStatistics per predictor path, the scores of the newest candidates at each depth
  *     (empty unless tracked): DSPy's {@code results_latest}
+ * @param budgetExhausted whether the {@link Budget} ended the run early; a candidate whose
+ *     evaluation it cut short is left out
  */
 public record CoproResult(Module bestProgram, double bestScore, List<Candidate> candidates, int evaluations,
-                          Map<String, Statistics> bestStatistics, Map<String, Statistics> latestStatistics) {
+                          Map<String, Statistics> bestStatistics, Map<String, Statistics> latestStatistics,
+                          boolean budgetExhausted) {
 
     /** @throws NullPointerException if a program, list or map is {@code null} */
     public CoproResult {

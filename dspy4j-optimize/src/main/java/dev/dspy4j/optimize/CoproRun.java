@@ -13,13 +13,12 @@ import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
-import java.math.BigDecimal;
-import java.math.MathContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,27 +49,54 @@ final class CoproRun {
     private final List<String> paths;
     private final Map<String, List<Proposal>> all = new LinkedHashMap<>();
     private final Map<String, LinkedHashMap<Key, Scored>> evaluated = new LinkedHashMap<>();
-    private final Map<String, StatsBuilder> bestStats = new LinkedHashMap<>();
-    private final Map<String, StatsBuilder> latestStats = new LinkedHashMap<>();
+    private final Map<String, CoproStatistics> bestStats = new LinkedHashMap<>();
+    private final Map<String, CoproStatistics> latestStats = new LinkedHashMap<>();
+    private final BudgetMeter meter;
+    private final AtomicBoolean refused = new AtomicBoolean();
     private int evaluations;
+    /** The depth being worked on, for a stop by the budget. */
+    private int reached;
+
+    /** The budget is spent: the search ends with the candidates scored so far. */
+    private static final class BudgetSpent extends RuntimeException {
+        BudgetSpent(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     CoproRun(Copro config, Module program, List<Example> trainset, DspyContext context) {
         this.config = config;
         this.program = program;
         this.trainset = trainset;
-        this.context = context;
-        this.promptContext = config.promptModel == null ? context : context.withLm(config.promptModel);
+        this.meter = config.budget.isLimited() ? new BudgetMeter(config.budget) : null;
+        DspyContext proposing = config.promptModel == null ? context : context.withLm(config.promptModel);
+        this.context = meter == null ? context : meter.meter(context, refused);
+        this.promptContext = meter == null ? proposing : meter.meter(proposing, refused);
         this.evaluate = Evaluate.builder().devset(trainset).metric(config.metric)
                 .concurrency(config.evaluationConcurrency).maxErrors(config.maxErrors).build();
         this.paths = List.copyOf(program.namedPredictors().keySet());
         for (String path : paths) {
             evaluated.put(path, new LinkedHashMap<>());
-            bestStats.put(path, new StatsBuilder());
-            latestStats.put(path, new StatsBuilder());
+            bestStats.put(path, new CoproStatistics());
+            latestStats.put(path, new CoproStatistics());
         }
     }
 
     CoproResult execute() {
+        int depth = 0;
+        boolean budgetExhausted = false;
+        try {
+            depth = search();
+        } catch (BudgetSpent e) {
+            LOG.debug("COPRO stopped: {}", e.getMessage());
+            depth = reached;
+            budgetExhausted = true;
+        }
+        return result(depth, budgetExhausted);
+    }
+
+    /** Proposes and scores until the last depth; returns the last depth reached. */
+    private int search() {
         ProgramState current = program.state();
         Map<String, List<Proposal>> latest = new LinkedHashMap<>();
         for (String path : paths) {
@@ -84,6 +110,7 @@ final class CoproRun {
         }
         int depth = 0;
         for (; depth < config.depth; depth++) {
+            reached = depth;
             List<Double> latestScores = new ArrayList<>();
             for (String path : paths) {
                 // with several predictors every candidate so far is scored again, beside the
@@ -114,7 +141,7 @@ final class CoproRun {
                 current = withInstruction(current, path, best.instruction(), best.prefix());
             }
             if (depth == config.depth - 1) {
-                break;
+                return depth;
             }
             for (String path : paths) {
                 List<Scored> ranked = ranked(evaluated.get(path).values());
@@ -129,6 +156,10 @@ final class CoproRun {
                 all.get(path).addAll(candidates);
             }
         }
+        return depth;
+    }
+
+    private CoproResult result(int depth, boolean budgetExhausted) {
         List<Scored> finalists = new ArrayList<>();
         List<String> owners = new ArrayList<>();
         for (String path : paths) {
@@ -138,7 +169,9 @@ final class CoproRun {
                 owners.add(path);
             }
             if (config.trackStats) {
-                bestStats.get(path).add(Math.min(depth, config.depth - 1), topScores(ranked));
+                if (!ranked.isEmpty()) {
+                    bestStats.get(path).add(depth, topScores(ranked));
+                }
             }
         }
         List<CoproResult.Candidate> candidates = new ArrayList<>();
@@ -149,14 +182,18 @@ final class CoproRun {
         }
         candidates.sort(Comparator.comparingDouble(CoproResult.Candidate::score).reversed());
         candidates = dropRepeats(candidates);
-        CoproResult.Candidate winner = candidates.get(0);
         Map<String, CoproResult.Statistics> best = new LinkedHashMap<>();
         Map<String, CoproResult.Statistics> newest = new LinkedHashMap<>();
         if (config.trackStats) {
             bestStats.forEach((path, stats) -> best.put(path, stats.build()));
             latestStats.forEach((path, stats) -> newest.put(path, stats.build()));
         }
-        return new CoproResult(winner.program(), winner.score(), candidates, evaluations, best, newest);
+        if (candidates.isEmpty()) { // the budget ran out before any candidate was scored
+            return new CoproResult(program, Double.NaN, candidates, evaluations, best, newest, true);
+        }
+        CoproResult.Candidate winner = candidates.get(0);
+        return new CoproResult(winner.program(), winner.score(), candidates, evaluations, best, newest,
+                budgetExhausted);
     }
 
     /** One prompt-model call, as an {@code OPTIMIZER_STEP} span. */
@@ -166,11 +203,17 @@ final class CoproRun {
         ActiveSpan step = promptContext.startSpan(SpanKind.OPTIMIZER_STEP, "propose for " + path + " at depth " + depth,
                 Map.of("dspy.optimizer", "COPRO", "dspy.predictor.path", path, "dspy.copro.depth", depth));
         try {
+            if (meter != null && meter.exhausted()) {
+                throw new BudgetSpent("the budget ran out before a proposal at depth " + depth);
+            }
             Prediction proposed = proposer.call(inputs, promptContext.withSpan(step.span()));
             step.end(Map.of("dspy.copro.proposals", proposed.completions().size()));
             return proposed;
         } catch (RuntimeException | Error e) {
             step.fail(e);
+            if (!(e instanceof BudgetSpent) && (refused.get() || BootstrapRun.isBudget(e))) {
+                throw new BudgetSpent("the budget ran out during a proposal at depth " + depth);
+            }
             throw e;
         }
     }
@@ -181,11 +224,20 @@ final class CoproRun {
                 "candidate " + (index + 1) + " for " + path + " at depth " + depth,
                 Map.of("dspy.optimizer", "COPRO", "dspy.predictor.path", path, "dspy.copro.depth", depth));
         try {
+            if (meter != null && meter.exhausted()) {
+                throw new BudgetSpent("the budget ran out before candidate " + (index + 1) + " at depth " + depth);
+            }
             double score = evaluate.run(program.withState(state), context.withSpan(step.span())).score();
+            if (refused.get()) { // some examples failed for want of budget: the score would be unfair
+                throw new BudgetSpent("the budget ran out during candidate " + (index + 1) + " at depth " + depth);
+            }
             step.end(Map.of("dspy.candidate.score", score));
             return score;
         } catch (RuntimeException | Error e) {
             step.fail(e);
+            if (!(e instanceof BudgetSpent) && (refused.get() || BootstrapRun.isBudget(e))) {
+                throw new BudgetSpent("the budget ran out during candidate " + (index + 1) + " at depth " + depth);
+            }
             throw e;
         }
     }
@@ -322,50 +374,5 @@ final class CoproRun {
 
     private static boolean isPythonSpace(char c) {
         return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u0085';
-    }
-
-    /** Per-depth score statistics of one predictor, as DSPy's {@code track_stats} computes them. */
-    private static final class StatsBuilder {
-        private final List<Integer> depths = new ArrayList<>();
-        private final List<Double> max = new ArrayList<>();
-        private final List<Double> average = new ArrayList<>();
-        private final List<Double> min = new ArrayList<>();
-        private final List<Double> std = new ArrayList<>();
-
-        void add(int depth, List<Double> scores) {
-            double sum = 0;
-            for (double s : scores) {
-                sum += s; // left to right, as Python's sum
-            }
-            depths.add(depth);
-            max.add(scores.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
-            average.add(sum / scores.size());
-            min.add(scores.stream().mapToDouble(Double::doubleValue).min().orElseThrow());
-            std.add(populationStdDev(scores));
-        }
-
-        CoproResult.Statistics build() {
-            return new CoproResult.Statistics(depths, max, average, min, std);
-        }
-    }
-
-    /**
-     * Python's {@code statistics.pstdev}: computed exactly and rounded once, so it is the same
-     * double Python returns.
-     */
-    static double populationStdDev(List<Double> scores) {
-        MathContext precise = new MathContext(60);
-        BigDecimal n = BigDecimal.valueOf(scores.size());
-        BigDecimal sum = BigDecimal.ZERO;
-        for (double s : scores) {
-            sum = sum.add(new BigDecimal(s));
-        }
-        BigDecimal mean = sum.divide(n, precise);
-        BigDecimal squares = BigDecimal.ZERO;
-        for (double s : scores) {
-            BigDecimal d = new BigDecimal(s).subtract(mean);
-            squares = squares.add(d.multiply(d));
-        }
-        return squares.divide(n, precise).sqrt(precise).doubleValue();
     }
 }

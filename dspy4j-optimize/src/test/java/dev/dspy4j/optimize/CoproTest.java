@@ -220,6 +220,38 @@ class CoproTest {
     }
 
     @Test
+    void stopsAtTheBudgetWithTheBestCandidateScoredSoFar() {
+        // given a budget of 1 proposal call and 1 candidate evaluation (4 examples)
+        ScriptedLm prompt = promptLm(List.of(proposals("Answer [q=2].", "A:", "Answer [q=3].", "B:")));
+        Copro copro = Copro.builder().metric(Fixtures.EXACT).promptModel(prompt).breadth(3).depth(2)
+                .evaluationConcurrency(1).budget(Budget.ofLmCalls(1 + TRAIN.size())).build();
+
+        // when
+        CoproResult result = copro.optimize(program(), TRAIN, DspyContext.of(taskLm()));
+
+        // then only the first candidate counts, and the result says the budget ended the run
+        assertThat(result.budgetExhausted()).isTrue();
+        assertThat(result.candidates()).extracting(CoproResult.Candidate::instruction).containsExactly("Answer [q=2].");
+        assertThat(result.bestScore()).isEqualTo(50.0);
+        assertThat(prompt.callCount()).isEqualTo(1);
+    }
+
+    @Test
+    void returnsTheProgramGivenWhenTheBudgetEndsBeforeAnyCandidateIsScored() {
+        Module program = program();
+        Copro copro = Copro.builder().metric(Fixtures.EXACT)
+                .promptModel(promptLm(List.of(proposals("Answer [q=2].", "A:")))).breadth(2).depth(1)
+                .budget(Budget.ofLmCalls(1)).build();
+
+        CoproResult result = copro.optimize(program, TRAIN, DspyContext.of(taskLm()));
+
+        assertThat(result.budgetExhausted()).isTrue();
+        assertThat(result.bestProgram()).isSameAs(program);
+        assertThat(result.bestScore()).isNaN();
+        assertThat(result.candidates()).isEmpty();
+    }
+
+    @Test
     void rejectsABreadthOfOneOrLessAsDspyDoes() {
         assertThatThrownBy(() -> Copro.builder().breadth(1))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -241,7 +273,7 @@ class CoproTest {
 
     @Test
     void computesPopulationStandardDeviationAsPython() {
-        assertThat(CoproRun.populationStdDev(Arrays.asList(75.0, 100.0, 50.0))).isEqualTo(20.41241452319315);
+        assertThat(CoproStatistics.populationStdDev(Arrays.asList(75.0, 100.0, 50.0))).isEqualTo(20.41241452319315);
         assertThat(CoproRun.stripQuotes("\"\" \"x\" \n")).isEqualTo("\"x\"");
     }
 
