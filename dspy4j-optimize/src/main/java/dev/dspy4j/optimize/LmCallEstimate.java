@@ -9,17 +9,27 @@ package dev.dspy4j.optimize;
  * @param teacherRuns bootstrapping runs: at most {@code |train| × rounds} per bootstrap
  * @param evaluationRuns runs that score candidates: {@code candidates × |val|}
  * @param predictorsPerRun the number of predictors in the program
+ * @param promptCalls calls outside program runs, e.g. an instruction optimizer's proposals
  */
-public record LmCallEstimate(long teacherRuns, long evaluationRuns, int predictorsPerRun) {
+public record LmCallEstimate(long teacherRuns, long evaluationRuns, int predictorsPerRun, long promptCalls) {
 
     /**
      * @throws IllegalArgumentException if a count is negative
      */
     public LmCallEstimate {
-        if (teacherRuns < 0 || evaluationRuns < 0 || predictorsPerRun < 0) {
+        if (teacherRuns < 0 || evaluationRuns < 0 || predictorsPerRun < 0 || promptCalls < 0) {
             throw new IllegalArgumentException("Counts must not be negative: " + teacherRuns + ", "
-                    + evaluationRuns + ", " + predictorsPerRun + ".");
+                    + evaluationRuns + ", " + predictorsPerRun + ", " + promptCalls + ".");
         }
+    }
+
+    /**
+     * An estimate of program runs only (no prompt calls).
+     *
+     * @throws IllegalArgumentException if a count is negative
+     */
+    public LmCallEstimate(long teacherRuns, long evaluationRuns, int predictorsPerRun) {
+        this(teacherRuns, evaluationRuns, predictorsPerRun, 0);
     }
 
     /** All program runs. */
@@ -27,14 +37,15 @@ public record LmCallEstimate(long teacherRuns, long evaluationRuns, int predicto
         return teacherRuns + evaluationRuns;
     }
 
-    /** The upper bound on LM calls: runs × predictors per run. */
+    /** The upper bound on LM calls: runs × predictors per run, plus the prompt calls. */
     public long lmCalls() {
-        return programRuns() * predictorsPerRun;
+        return programRuns() * predictorsPerRun + promptCalls;
     }
 
     @Override
     public String toString() {
         return "at most " + lmCalls() + " LM calls (" + teacherRuns + " teacher runs + " + evaluationRuns
-                + " evaluation runs, " + predictorsPerRun + " predictors per run)";
+                + " evaluation runs, " + predictorsPerRun + " predictors per run"
+                + (promptCalls == 0 ? "" : ", " + promptCalls + " prompt calls") + ")";
     }
 }

@@ -63,6 +63,33 @@ class OptimizerSpansTest {
         assertThat(ended).hasSize(started.size());
     }
 
+    @Test
+    void coproProposalsAndCandidateEvaluationsAreStepsWithTheirCallsUnderThem() {
+        // given a listener on the optimization's context
+        List<Span> started = new CopyOnWriteArrayList<>();
+        DspyListener recorder = new DspyListener() {
+            @Override
+            public void onStart(Span span) {
+                started.add(span);
+            }
+        };
+        ScriptedLm lm = ScriptedLm.responding(request -> request.messages().get(1).text().contains("basic_instruction")
+                ? dev.dspy4j.lm.LmResponse.of(ScriptedLm.chatCompletion(Map.of("proposed_instruction", "Answer.",
+                        "proposed_prefix_for_output_field", "A:")))
+                : Fixtures.oddCorrect().call(request));
+
+        // when COPRO runs one level of breadth 2
+        Copro.builder().metric(Fixtures.EXACT).breadth(2).depth(1).build()
+                .compile(Predict.of("question -> answer"), Fixtures.trainset(4), DspyContext.of(lm).withListener(recorder));
+
+        // then the proposal is a step with its predictor call under it, and each candidate a step with its evaluation
+        List<Span> steps = started.stream().filter(s -> s.kind() == SpanKind.OPTIMIZER_STEP).toList();
+        assertThat(steps).extracting(Span::name).containsExactly("propose for self at depth 0",
+                "candidate 1 for self at depth 0", "candidate 2 for self at depth 0");
+        assertThat(children(started, steps.get(0), SpanKind.PREDICTOR)).hasSize(1);
+        assertThat(children(started, steps.get(1), SpanKind.EVALUATION)).hasSize(1);
+    }
+
     private static List<Span> children(List<Span> spans, Span parent, SpanKind kind) {
         return spans.stream().filter(s -> s.kind() == kind && parent.id().equals(s.parentId())).toList();
     }
