@@ -16,16 +16,21 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The optimizer runs captured from DSPy under {@code shared/next/optimizers/}: one dynamic test per
- * folder, so captures added later are seen. None can run yet: each names an instruction optimizer
- * that is not built, and is skipped saying so. A capture of an optimizer that does exist here fails,
- * so it cannot be skipped unnoticed once its optimizer is built without a replay runner.
+ * folder, so captures added later are seen. A capture whose optimizer is not built is skipped saying
+ * so. A built optimizer's replay lives beside it in its own module (this module cannot depend on
+ * dspy4j-optimize: its tests depend on this one); the test here checks that the replay exists. A
+ * capture of a built optimizer with no replay fails, so it cannot be skipped unnoticed.
  */
 class OptimizerCapturesTest {
 
     /** Optimizers that are not built yet, with the work that builds them. */
     private static final Map<String, String> NOT_BUILT = Map.of(
-            "COPRO", "instruction optimizers", "MIPROv2", "instruction optimizers",
+            "COPRO", "instruction optimizers",
             "SIMBA", "instruction optimizers", "GEPA", "instruction optimizers");
+
+    /** Built optimizers whose captured runs are replayed in another module: the replay's source file. */
+    private static final Map<String, String> REPLAYED_IN = Map.of(
+            "MIPROv2", "dspy4j-optimize/src/test/java/dev/dspy4j/optimize/MiproV2CaptureTest.java");
 
     @TestFactory
     Stream<DynamicTest> eachCapturedOptimizerRunReplaysOnceItsOptimizerExists() throws IOException {
@@ -41,6 +46,10 @@ class OptimizerCapturesTest {
             Object optimizer = setup.get("optimizer");
             String work = NOT_BUILT.get(String.valueOf(optimizer));
             Assumptions.assumeTrue(work == null, () -> optimizer + " is not built yet (" + work + ")");
+            String replay = REPLAYED_IN.get(String.valueOf(optimizer));
+            if (replay != null && Files.isRegularFile(Path.of("..").resolve(replay))) {
+                return;
+            }
             fail("No replay runner for the captured " + optimizer + " run in " + folder
                     + "; write one that checks calls.json and result.json");
         }));
