@@ -46,9 +46,10 @@ import java.util.function.LongFunction;
  * failures are not swallowed (DSPy drops the failing grounding and carries on). When every
  * configuration has been fully evaluated, a periodic full evaluation is skipped (DSPy fails).
  *
- * <p><b>Cost.</b> Prompt LM: about 2 + 3 × predictors × instruction candidates calls. Task LM: up to
- * {@code |train|} runs per bootstrapped demo set, then {@code |val| × (numTrials + 1)} runs, or
- * with minibatching {@code minibatchSize × numTrials + |val| × (numTrials / minibatchFullEvalSteps + 2)}.
+ * <p><b>Cost.</b> Prompt LM: 2 to 11 summary calls, then 3 × predictors × instruction candidates.
+ * Task LM: up to {@code |train|} runs per bootstrapped demo set, then {@code |val| × (numTrials + 1)}
+ * runs, or with minibatching at most
+ * {@code minibatchSize × numTrials + |val| × (numTrials / minibatchFullEvalSteps + 2)}.
  *
  * <p><b>Not built yet:</b> the teacher program and teacher settings, and switching off parts of
  * the grounding (DSPy's {@code program_aware_proposer}, {@code data_aware_proposer},
@@ -182,32 +183,34 @@ public final class MiproV2 implements Optimizer {
         return new MiproRun(this, program, trainset, valset == null ? List.of() : valset, context).execute();
     }
 
-    /** The prompt calls, the bootstrap runs and the evaluation runs, from the settings alone (before any draw). */
+    /**
+     * The bootstrap runs and evaluation runs on the task LM, from the settings alone (the
+     * {@code auto} valset is taken at its largest). The prompt LM's calls are not runs of the
+     * program and are not counted: about {@code 2 + 3 × predictors × instruction candidates}.
+     */
     @Override
     public LmCallEstimate estimate(Module program, List<Example> trainset, List<Example> valset) {
         int predictors = program.namedPredictors().size();
         int train = trainset.size();
-        int val = valset == null || valset.isEmpty() ? Math.min(1000, Math.max(1, (int) (train * 0.8))) : valset.size();
-        if (valset == null || valset.isEmpty()) {
+        boolean split = valset == null || valset.isEmpty();
+        int val = split ? Math.min(1000, Math.max(1, (int) (train * 0.8))) : valset.size();
+        if (split) {
             train -= val;
         }
         int fewShot = numCandidates;
-        int instructions = numCandidates;
         int trials = numTrials;
         boolean mb = minibatch;
         if (auto != Auto.OFF) {
             val = Math.min(val, auto.valsetSize);
             mb = val > MIN_MINIBATCH_VALSET;
             fewShot = auto.candidates;
-            instructions = zeroShot() ? auto.candidates : auto.candidates / 2;
             trials = recommendedTrials(predictors, zeroShot(), auto.candidates);
         }
-        long prompt = 2L + (long) Math.min(instructions, fewShot) * predictors * 3
-                + Math.min(9, Math.max(0, (train - 1) / viewDataBatchSize));
-        long bootstrap = (long) Math.max(0, fewShot - 2) * train;
+        // of the n sets (seeds -3 .. n-4) all but -3 are bootstrapped, and -2 too unless it holds labelled demos
+        int bootstraps = Math.max(0, fewShot - 1 - (!zeroShot() && maxLabeledDemos > 0 ? 1 : 0));
         long evaluation = mb ? (long) minibatchSize * trials + (long) val * (trials / minibatchFullEvalSteps + 2)
                 : (long) val * (trials + 1);
-        return new LmCallEstimate(bootstrap + prompt, evaluation, predictors);
+        return new LmCallEstimate((long) bootstraps * train, evaluation, predictors);
     }
 
     @Override
