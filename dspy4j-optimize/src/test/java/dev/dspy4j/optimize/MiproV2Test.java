@@ -174,4 +174,38 @@ class MiproV2Test {
         assertThat(estimate.teacherRuns()).isEqualTo(24);
         assertThat(estimate.evaluationRuns()).isEqualTo(40);
     }
+
+    @Test
+    void fewShotModeSearchesDemoSetsBuiltAsDspyBuildsThem() {
+        // given: 2 + 2 demos, 4 candidate sets, a sampler replaying (instruction 1, demo set 3), and
+        // an LM right only when shown demos
+        ScriptedLm lm = lm(request -> request.messages().size() > 2);
+        List<Example> trainset = Fixtures.trainset(8);
+        MiproV2 mipro = MiproV2.builder().metric(Fixtures.EXACT).maxBootstrappedDemos(2).maxLabeledDemos(2)
+                .auto(MiproV2.Auto.OFF).numCandidates(4).numTrials(1).minibatch(false).seed(7).concurrency(1)
+                .sampler(seed -> TrialSampler.replaying(List.of(
+                        Map.of("0_predictor_instruction", 1, "0_predictor_demos", 3))))
+                .build();
+
+        // when
+        MiproResult result = mipro.search(Predict.of("question -> answer"), trainset, Fixtures.trainset(3),
+                DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT));
+
+        // then: zero-shot, labelled only, in-order bootstrap, shuffled bootstrap of randint(1, 2) demos
+        List<List<Example>> sets = result.demoCandidates().get("self");
+        assertThat(sets).hasSize(4);
+        assertThat(sets.get(0)).isEmpty();
+        assertThat(sets.get(1)).hasSize(2).noneMatch(d -> d.has("augmented"));
+        assertThat(sets.get(2)).extracting(Fixtures::questionOf).containsExactly("q1", "q2");
+        PythonRandom dspy = new PythonRandom(7);
+        List<Example> shuffled = SeededSampling.shuffled(trainset, dspy);
+        int size = dspy.randint(1, 2);
+        assertThat(sets.get(3).subList(0, size)).extracting(Fixtures::questionOf)
+                .containsExactlyElementsOf(shuffled.subList(0, size).stream().map(Fixtures::questionOf).toList());
+        // one proposal per demo set; the trial uses set 3 and proposal 1
+        assertThat(result.instructionCandidates().get("self")).hasSize(4);
+        assertThat(result.trials()).extracting(MiproTrial::params).last()
+                .isEqualTo(Map.of("0_predictor_instruction", 1, "0_predictor_demos", 3));
+        assertThat(result.bestProgram().state().predictor("self").demos()).isEqualTo(sets.get(3));
+    }
 }
