@@ -1,5 +1,5 @@
 /**
- * Optimizers: learn few-shot demos for a program from examples, DSPy's teleprompters.
+ * Optimizers: learn few-shot demos (and instructions) for a program from examples, DSPy's teleprompters.
  *
  * <p>An {@link dev.dspy4j.optimize.Optimizer} takes a program, a trainset (and optionally a
  * valset) and returns a <em>new</em> program with learned state; the program given is never
@@ -14,6 +14,9 @@
  *       see {@link dev.dspy4j.optimize.OptimizationResult}.</li>
  *   <li>{@link dev.dspy4j.optimize.KnnFewShot}: bootstraps on the nearest examples at each call.</li>
  *   <li>{@link dev.dspy4j.optimize.Ensemble}: several programs, one reduced answer.</li>
+ *   <li>{@link dev.dspy4j.optimize.MiproV2}: instructions proposed by a prompt LM from the data and
+ *       the program, searched (with demo sets) by a {@link dev.dspy4j.optimize.TrialSampler}; see
+ *       {@link dev.dspy4j.optimize.MiproResult}.</li>
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
