@@ -2,6 +2,7 @@ package dev.dspy4j.optimize;
 
 import dev.dspy4j.data.Example;
 import dev.dspy4j.module.Module;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +33,6 @@ public record MiproResult(Module bestProgram, double bestScore, Map<String, List
     /** The trials scored on the whole valset, best first (ties in trial order): DSPy's {@code candidate_programs}. */
     public List<MiproTrial> fullEvaluations() {
         return trials.stream().filter(MiproTrial::fullEvaluation)
-                .sorted(java.util.Comparator.comparingDouble(MiproTrial::score).reversed()).toList();
+                .sorted(Comparator.comparingDouble(MiproTrial::score).reversed()).toList();
     }
 }

@@ -1,6 +1,7 @@
 package dev.dspy4j.optimize;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,16 +45,16 @@ final class TpeSampler implements TrialSampler {
         space.forEach((name, count) -> {
             double[] l = new double[count];
             double[] g = new double[count];
-            java.util.Arrays.fill(l, 1.0);
-            java.util.Arrays.fill(g, 1.0);
+            Arrays.fill(l, 1.0);
+            Arrays.fill(g, 1.0);
             for (int rank = 0; rank < order.size(); rank++) {
                 Integer value = params.get(order.get(rank)).get(name);
                 if (value != null && value >= 0 && value < count) {
                     (rank < good ? l : g)[value] += 1.0;
                 }
             }
-            double lTotal = java.util.Arrays.stream(l).sum();
-            double gTotal = java.util.Arrays.stream(g).sum();
+            double lTotal = Arrays.stream(l).sum();
+            double gTotal = Arrays.stream(g).sum();
             int best = -1;
             double bestRatio = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < CANDIDATES; c++) {

@@ -3,6 +3,8 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -61,7 +63,7 @@ final class TrialSearch {
         Map<String, Integer> defaults = new LinkedHashMap<>();
         space.keySet().forEach(name -> defaults.put(name, 0));
 
-        double defaultScore = MiproRun.evaluate(config, program, valset, context);
+        double defaultScore = evaluate(1, program, valset, true);
         evaluationCalls = valset.size();
         trials.add(new MiproTrial(1, defaults, instructionsOf(program), defaultScore, true, evaluationCalls));
         bestScore = defaultScore;
@@ -73,15 +75,13 @@ final class TrialSearch {
         int adjusted = minibatch ? numTrials + numTrials / steps + 1 + extraAtEnd : numTrials;
         int trialNumber = 2;
         for (int t = 0; t < numTrials; t++) {
-            Map<String, Integer> params = Map.copyOf(sampler.next(space));
-            Map<String, Integer> ordered = new LinkedHashMap<>();
-            space.keySet().forEach(name -> ordered.put(name, params.get(name)));
+            Map<String, Integer> ordered = checked(sampler.next(space), space, sampler);
             Module candidate = apply(ordered);
             int batchSize = minibatch ? config.minibatchSize : valset.size();
             List<Example> batch = batchSize >= valset.size() ? valset : MiproRun.sample(valset, batchSize, rng);
-            double score = MiproRun.evaluate(config, candidate, batch, context);
-            evaluationCalls += batchSize;
             boolean full = batchSize >= valset.size();
+            double score = evaluate(trialNumber, candidate, batch, full);
+            evaluationCalls += batchSize;
             if (!minibatch && score > bestScore) {
                 bestScore = score;
                 bestProgram = candidate;
@@ -120,7 +120,7 @@ final class TrialSearch {
             return false;
         }
         Module candidate = apply(best);
-        double score = MiproRun.evaluate(config, candidate, valset, context);
+        double score = evaluate(number, candidate, valset, true);
         evaluationCalls += valset.size();
         fullyEvaluated.add(best);
         trials.add(new MiproTrial(number, best, instructionsOf(candidate), score, true, evaluationCalls));
@@ -130,6 +130,35 @@ final class TrialSearch {
             bestProgram = candidate;
         }
         return true;
+    }
+
+    /** Scores a trial's program as an {@code OPTIMIZER_STEP} span named {@code "trial <number>"}. */
+    private double evaluate(int number, Module candidate, List<Example> examples, boolean full) {
+        ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP, "trial " + number,
+                Map.of("dspy.optimizer", "MiproV2", "dspy.trial", number, "dspy.trial.full_evaluation", full));
+        try {
+            double score = MiproRun.evaluate(config, candidate, examples, context.withSpan(step.span()));
+            step.end(Map.of("dspy.trial.score", score));
+            return score;
+        } catch (RuntimeException | Error e) {
+            step.fail(e);
+            throw e;
+        }
+    }
+
+    /** The sampler's configuration in the space's order, or a clear error if it is not one of the space. */
+    private static Map<String, Integer> checked(Map<String, Integer> picked, Map<String, Integer> space,
+                                                TrialSampler sampler) {
+        Map<String, Integer> ordered = new LinkedHashMap<>();
+        space.forEach((name, count) -> {
+            Integer index = picked == null ? null : picked.get(name);
+            if (index == null || index < 0 || index >= count) {
+                throw new IllegalStateException("The sampler " + sampler + " picked " + name + "=" + index
+                        + ", outside 0.." + (count - 1) + "; a TrialSampler must pick an index for every parameter.");
+            }
+            ordered.put(name, index);
+        });
+        return ordered;
     }
 
     /** The parameters in DSPy's order: per predictor, its instruction, then its demo set. */

@@ -10,9 +10,14 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.testkit.ScriptedLm;
+import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.trace.Span;
+import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -22,7 +27,7 @@ class MiproV2Test {
     private static final Pattern OUTPUT_FIELD = Pattern.compile("^\\d+\\. `(\\w+)`", Pattern.MULTILINE);
 
     /** Answers any prompt: task prompts by {@code correct}, proposer prompts with a numbered proposal. */
-    static ScriptedLm lm(java.util.function.Predicate<LmRequest> correct) {
+    static ScriptedLm lm(Predicate<LmRequest> correct) {
         int[] proposals = {0};
         return ScriptedLm.answering(request -> {
             String system = request.messages().get(0).text();
@@ -207,5 +212,47 @@ class MiproV2Test {
         assertThat(result.trials()).extracting(MiproTrial::params).last()
                 .isEqualTo(Map.of("0_predictor_instruction", 1, "0_predictor_demos", 3));
         assertThat(result.bestProgram().state().predictor("self").demos()).isEqualTo(sets.get(3));
+    }
+
+    @Test
+    void aSamplerPickingOutsideTheSpaceIsReportedWithTheParameter() {
+        ScriptedLm lm = lm(request -> true);
+        MiproV2 mipro = zeroShot().auto(MiproV2.Auto.OFF).numCandidates(3).numTrials(1).minibatch(false)
+                .sampler(seed -> new TrialSampler() {
+                    @Override
+                    public Map<String, Integer> next(Map<String, Integer> space) {
+                        return Map.of("0_predictor_instruction", 7);
+                    }
+
+                    @Override
+                    public void observe(Map<String, Integer> params, double score) {}
+                }).build();
+
+        assertThatThrownBy(() -> mipro.search(Predict.of("question -> answer"), Fixtures.trainset(4),
+                Fixtures.trainset(3), DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("0_predictor_instruction=7, outside 0..2");
+    }
+
+    @Test
+    void eachEvaluationIsAnOptimizerStepWithItsEvaluationUnderIt() {
+        List<Span> started = new CopyOnWriteArrayList<>();
+        ScriptedLm lm = lm(request -> true);
+        DspyContext context = DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT)
+                .withListener(new DspyListener() {
+                    @Override
+                    public void onStart(Span span) {
+                        started.add(span);
+                    }
+                });
+
+        zeroShot().auto(MiproV2.Auto.OFF).numCandidates(3).numTrials(2).minibatch(false).build()
+                .compile(Predict.of("question -> answer"), Fixtures.trainset(4), Fixtures.trainset(3), context);
+
+        List<Span> steps = started.stream()
+                .filter(s -> s.kind() == SpanKind.OPTIMIZER_STEP && s.name().startsWith("trial "))
+                .toList();
+        assertThat(steps).extracting(Span::name).containsExactly("trial 1", "trial 2", "trial 3");
+        assertThat(started).anyMatch(s -> s.kind() == SpanKind.EVALUATION
+                && steps.get(2).id().equals(s.parentId()));
     }
 }
