@@ -53,7 +53,8 @@ import java.util.function.LongFunction;
  *
  * <p><b>Not built yet:</b> the teacher program and teacher settings, and switching off parts of
  * the grounding (DSPy's {@code program_aware_proposer}, {@code data_aware_proposer},
- * {@code tip_aware_proposer}, {@code fewshot_aware_proposer}); they are always on, as DSPy's defaults.
+ * {@code tip_aware_proposer}, {@code fewshot_aware_proposer}; they are always on, as DSPy's defaults),
+ * and a {@link Budget}: check {@link #estimate} before a run.
  *
  * <p>Immutable and thread-safe; each run makes its own generator and sampler.
  */

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A small Tree-structured Parzen Estimator over categorical parameters, seeded with Python's
- * Mersenne Twister. The first {@value #STARTUP} configurations are uniform random. After that the
+ * Mersenne Twister. Until {@value #STARTUP} configurations are scored (the baseline included), picks
+ * are uniform random. After that the
  * observations are split into the best {@code ceil(0.1·n)} (at most 25; at least 1) and the rest;
  * each parameter gets a smoothed frequency of each choice among the good ones, {@code l(x)}, and
  * among the others, {@code g(x)} (one pseudo-count per choice as the prior), and {@value #CANDIDATES}
