@@ -17,6 +17,9 @@
  *   <li>{@link dev.dspy4j.optimize.Copro}: instructions (and last-field prefixes) proposed by an
  *       LM and scored on the trainset, depth after depth; see
  *       {@link dev.dspy4j.optimize.CoproResult}.</li>
+ *   <li>{@link dev.dspy4j.optimize.MiproV2}: instructions proposed by a prompt LM from the data and
+ *       the program, searched (with demo sets) by a {@link dev.dspy4j.optimize.TrialSampler}; see
+ *       {@link dev.dspy4j.optimize.MiproResult}.</li>
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
