@@ -52,9 +52,7 @@ final class GepaRun {
     private int fullEvals;
     private int iteration = -1;
 
-    // epoch-shuffled minibatches
-    private List<Integer> shuffled = new ArrayList<>();
-    private int epoch = -1;
+    private final EpochShuffledSampler sampler;
 
     GepaRun(Gepa config, Module program, List<Example> train, List<Example> val, DspyContext context, int budget) {
         this.config = config;
@@ -66,6 +64,7 @@ final class GepaRun {
         this.components = List.copyOf(program.namedPredictors().keySet());
         this.rng = new PythonRandom(config.seed);
         this.adapterRng = new PythonRandom(config.seed);
+        this.sampler = new EpochShuffledSampler(train.size(), config.reflectionMinibatchSize, rng);
     }
 
     GepaResult execute() {
@@ -92,7 +91,7 @@ final class GepaRun {
     private void iterate() {
         int parent = config.candidateSelection == Gepa.CandidateSelection.PARETO
                 ? GepaFrontier.select(fronts, aggregates, rng) : firstBest();
-        List<Integer> ids = nextMinibatch();
+        List<Integer> ids = sampler.next(iteration);
         List<Example> minibatch = ids.stream().map(train::get).toList();
         Map<String, String> current = candidates.get(parent);
         List<Rollout> before = evaluate(current, minibatch, true);
@@ -185,44 +184,6 @@ final class GepaRun {
         int id = nextComponent.get(parent);
         nextComponent.set(parent, (id + 1) % components.size());
         return List.of(components.get(id));
-    }
-
-    /** gepa's epoch-shuffled sampler: reshuffle each epoch, padded with the least frequent ids. */
-    private List<Integer> nextMinibatch() {
-        int size = config.reflectionMinibatchSize;
-        int base = iteration * size;
-        int currentEpoch = epoch == -1 ? 0 : base / Math.max(shuffled.size(), 1);
-        if (shuffled.isEmpty() || currentEpoch > epoch) {
-            epoch = currentEpoch;
-            shuffled = new ArrayList<>();
-            for (int i = 0; i < train.size(); i++) {
-                shuffled.add(i);
-            }
-            rng.shuffle(shuffled);
-            Map<Integer, Integer> frequency = new LinkedHashMap<>();
-            shuffled.forEach(id -> frequency.merge(id, 1, Integer::sum));
-            int mod = train.size() % size;
-            for (int pad = mod == 0 ? 0 : size - mod; pad > 0; pad--) {
-                int least = leastCommon(frequency);
-                shuffled.add(least);
-                frequency.merge(least, 1, Integer::sum);
-            }
-        }
-        int start = base % shuffled.size();
-        return List.copyOf(shuffled.subList(start, start + size));
-    }
-
-    /** {@code Counter.most_common()[::-1][0][0]}: the lowest count, the last inserted among equals. */
-    private static int leastCommon(Map<Integer, Integer> frequency) {
-        int least = -1;
-        int count = Integer.MAX_VALUE;
-        for (Map.Entry<Integer, Integer> e : frequency.entrySet()) {
-            if (e.getValue() <= count) {
-                least = e.getKey();
-                count = e.getValue();
-            }
-        }
-        return least;
     }
 
     // ---------------------------------------------------------------- evaluation and reflection
