@@ -34,9 +34,11 @@ import java.util.Objects;
  * {@code gepa} does: one per example of each valset and minibatch evaluation (feedback calls are
  * free).
  *
+ * <p>With merging on (the default, as in DSPy), an iteration after an accepted child may instead
+ * combine two non-dominated candidates that share an ancestor (see {@link Builder#useMerge}).
+ *
  * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. Examples run one at
- * a time, in order. Merging candidates ({@code use_merge}) is not built yet. Immutable and
- * thread-safe; each compilation has its own state.
+ * a time, in order. Immutable and thread-safe; each compilation has its own state.
  */
 public final class Gepa implements Optimizer {
 
@@ -85,6 +87,8 @@ public final class Gepa implements Optimizer {
     final double perfectScore;
     final double failureScore;
     final long seed;
+    final boolean useMerge;
+    final int maxMergeInvocations;
 
     private Gepa(Builder b) {
         if (b.metric == null) {
@@ -113,6 +117,8 @@ public final class Gepa implements Optimizer {
         this.perfectScore = b.perfectScore;
         this.failureScore = b.failureScore;
         this.seed = b.seed;
+        this.useMerge = b.useMerge;
+        this.maxMergeInvocations = b.maxMergeInvocations;
     }
 
     /** A builder; a metric, a reflection LM and one budget are required. */
@@ -213,7 +219,8 @@ public final class Gepa implements Optimizer {
                 : "maxFullEvals=" + maxFullEvals;
         return "Gepa(" + budget + ", reflectionMinibatchSize=" + reflectionMinibatchSize + ", candidateSelection="
                 + candidateSelection + ", componentSelection=" + componentSelection + ", skipPerfectScore="
-                + skipPerfectScore + ", perfectScore=" + perfectScore + ", seed=" + seed + ")";
+                + skipPerfectScore + ", perfectScore=" + perfectScore + ", useMerge=" + useMerge
+                + ", maxMergeInvocations=" + maxMergeInvocations + ", seed=" + seed + ")";
     }
 
     /** Settings for {@link Gepa}; each is validated as it is set. Defaults as in DSPy. Not thread-safe. */
@@ -232,6 +239,8 @@ public final class Gepa implements Optimizer {
         private double perfectScore = 1.0;
         private double failureScore = 0.0;
         private long seed;
+        private boolean useMerge = true;
+        private int maxMergeInvocations = 5;
 
         private Builder() {}
 
@@ -321,17 +330,22 @@ public final class Gepa implements Optimizer {
         }
 
         /**
-         * Merging candidates that share an ancestor (DSPy's {@code use_merge}, on there by
-         * default) is not built yet: {@code false} is accepted, {@code true} fails.
-         *
-         * @throws UnsupportedOperationException if {@code merge} is true
+         * Whether to merge candidates (default true, as in DSPy): after each accepted child, the
+         * next iteration may combine two non-dominated candidates with a common ancestor, taking
+         * from each the instructions it changed; the merge is scored on 5 valset examples and kept
+         * (and scored on the whole valset) if it does at least as well as both parents there.
          */
         public Builder useMerge(boolean merge) {
-            if (merge) {
-                throw new UnsupportedOperationException("Gepa's merge step (DSPy's use_merge=True) is not built "
-                        + "yet; leave it off. Runs without merge are DSPy's runs with use_merge=False, and DSPy's "
-                        + "runs with merge up to the first merge that finds two candidates to combine.");
+            this.useMerge = merge;
+            return this;
+        }
+
+        /** The most merges kept (default 5). @throws IllegalArgumentException if negative */
+        public Builder maxMergeInvocations(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxMergeInvocations must not be negative, not " + n + ".");
             }
+            this.maxMergeInvocations = n;
             return this;
         }
 

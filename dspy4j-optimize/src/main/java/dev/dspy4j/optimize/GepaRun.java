@@ -53,6 +53,7 @@ final class GepaRun {
     private int iteration = -1;
 
     private final EpochShuffledSampler sampler;
+    private final GepaMerge merge;                  // null when merging is off
 
     GepaRun(Gepa config, Module program, List<Example> train, List<Example> val, DspyContext context, int budget) {
         this.config = config;
@@ -65,6 +66,7 @@ final class GepaRun {
         this.rng = new PythonRandom(config.seed);
         this.adapterRng = new PythonRandom(config.seed);
         this.sampler = new EpochShuffledSampler(train.size(), config.reflectionMinibatchSize, rng);
+        this.merge = config.useMerge ? new GepaMerge(config.maxMergeInvocations, rng) : null;
     }
 
     GepaResult execute() {
@@ -89,6 +91,17 @@ final class GepaRun {
     }
 
     private void iterate() {
+        if (merge != null) {
+            if (merge.due > 0 && merge.lastIterationFoundNewProgram) {
+                GepaMerge.Proposal proposal = merge.propose(candidates, parents, aggregates, valScores, fronts);
+                merge.lastIterationFoundNewProgram = false;
+                if (proposal != null) {
+                    tryMerge(proposal);
+                    return;                  // a merge attempt takes the iteration, as in gepa
+                }
+            }
+            merge.lastIterationFoundNewProgram = false;
+        }
         int parent = config.candidateSelection == Gepa.CandidateSelection.PARETO
                 ? GepaFrontier.select(fronts, aggregates, rng) : firstBest();
         List<Integer> ids = sampler.next(iteration);
@@ -134,8 +147,31 @@ final class GepaRun {
         int discovered = totalEvals;
         totalEvals += val.size();
         add(child, List.of(parent), childScores, discovered);
+        if (merge != null) {
+            merge.onNewProgram();
+        }
         LOG.info("Iteration {}: accepted candidate {} (subsample {} -> {}), valset score {}", iteration + 1,
                 candidates.size() - 1, oldSum, newSum, aggregates.get(aggregates.size() - 1));
+    }
+
+    /** Scores the merge on its valset subsample; keeps it if it does at least as well as both parents. */
+    private void tryMerge(GepaMerge.Proposal proposal) {
+        List<Example> subsample = proposal.subsample().stream().map(val::get).toList();
+        double newSum = sum(scores(evaluate(proposal.candidate(), subsample, false)));
+        totalEvals += subsample.size();
+        double parentBest = Math.max(proposal.parentSum1(), proposal.parentSum2());
+        if (newSum < parentBest) {
+            LOG.info("Iteration {}: merge of {} and {} scored {} on its subsample, below its parents' {}; skipping",
+                    iteration + 1, proposal.id1(), proposal.id2(), newSum, parentBest);
+            return;
+        }
+        List<Double> mergedScores = scores(evaluate(proposal.candidate(), val, false));
+        int discovered = totalEvals;
+        totalEvals += val.size();
+        add(proposal.candidate(), List.of(proposal.id1(), proposal.id2()), mergedScores, discovered);
+        merge.onMergeAccepted();
+        LOG.info("Iteration {}: accepted the merge of {} and {} as candidate {}, valset score {}", iteration + 1,
+                proposal.id1(), proposal.id2(), candidates.size() - 1, aggregates.get(aggregates.size() - 1));
     }
 
     // ---------------------------------------------------------------- state

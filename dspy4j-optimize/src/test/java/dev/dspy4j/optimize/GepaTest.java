@@ -179,8 +179,8 @@ class GepaTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("reflection LM");
         assertThatThrownBy(() -> gepa(lm).maxMetricCalls(0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMetricCalls");
-        assertThatThrownBy(() -> gepa(lm).useMerge(true))
-                .isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("not built yet");
+        assertThatThrownBy(() -> gepa(lm).maxMergeInvocations(-1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxMergeInvocations");
         Gepa small = gepa(lm).maxMetricCalls(4).build();
         assertThatThrownBy(() -> small.optimize(program(), TRAIN, VAL, DspyContext.of(lm)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spent by scoring the seed");
