@@ -14,6 +14,8 @@
  *       see {@link dev.dspy4j.optimize.OptimizationResult}.</li>
  *   <li>{@link dev.dspy4j.optimize.KnnFewShot}: bootstraps on the nearest examples at each call.</li>
  *   <li>{@link dev.dspy4j.optimize.Ensemble}: several programs, one reduced answer.</li>
+ *   <li>{@link dev.dspy4j.optimize.Gepa}: evolves instructions from a metric's textual feedback
+ *       (DSPy's GEPA), with {@link dev.dspy4j.optimize.GepaResult} as its detailed results.</li>
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
