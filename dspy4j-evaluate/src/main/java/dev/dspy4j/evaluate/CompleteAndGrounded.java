@@ -74,7 +74,7 @@ public final class CompleteAndGrounded extends Module implements Metric {
                 .doubleValue();
         return switch (context.mode()) {
             case EVALUATION -> Score.of(score);
-            case BOOTSTRAP -> Score.of(score >= threshold);
+            case BOOTSTRAP, FEEDBACK -> Score.of(score >= threshold); // DSPy passes a trace in both
         };
     }
 }

@@ -73,7 +73,7 @@ public final class SemanticF1 extends Module implements Metric {
         double f1 = ((Number) call(inputs, judge == null ? DspyContext.current() : judge).get("score")).doubleValue();
         return switch (context.mode()) {
             case EVALUATION -> Score.of(f1);
-            case BOOTSTRAP -> Score.of(f1 >= threshold);
+            case BOOTSTRAP, FEEDBACK -> Score.of(f1 >= threshold); // DSPy passes a trace in both
         };
     }
 }

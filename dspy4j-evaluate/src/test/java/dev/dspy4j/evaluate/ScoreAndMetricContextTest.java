@@ -44,6 +44,7 @@ class ScoreAndMetricContextTest {
         Metric graded = (example, prediction, context) -> switch (context) {
             case MetricContext.Evaluation evaluation -> Score.of(0.7, "close enough");
             case MetricContext.Bootstrap bootstrap -> Score.of(bootstrap.trace().isEmpty());
+            case MetricContext.Feedback feedback -> Score.of(1.0, "for " + feedback.predictorPath());
         };
 
         assertThat(graded.score(EXAMPLE, RIGHT, MetricContext.evaluation())).isEqualTo(Score.of(0.7, "close enough"));

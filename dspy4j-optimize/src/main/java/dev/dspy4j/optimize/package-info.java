@@ -20,6 +20,8 @@
  *   <li>{@link dev.dspy4j.optimize.MiproV2}: instructions proposed by a prompt LM from the data and
  *       the program, searched (with demo sets) by a {@link dev.dspy4j.optimize.TrialSampler}; see
  *       {@link dev.dspy4j.optimize.MiproResult}.</li>
+ *   <li>{@link dev.dspy4j.optimize.Gepa}: evolves instructions from a metric's textual feedback
+ *       (DSPy's GEPA), with {@link dev.dspy4j.optimize.GepaResult} as its detailed results.</li>
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a

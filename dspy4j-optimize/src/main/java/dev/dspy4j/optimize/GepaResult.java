@@ -1,0 +1,65 @@
+package dev.dspy4j.optimize;
+
+import dev.dspy4j.module.Module;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a {@link Gepa} run found: every accepted candidate with its valset scores, the Pareto
+ * frontier, and the best program. DSPy's {@code detailed_results} ({@code DspyGEPAResult}).
+ *
+ * <p>A candidate maps each predictor path to its instruction; candidate 0 is the student's own
+ * instructions. Immutable.
+ *
+ * @param bestProgram the student with the best candidate's instructions
+ * @param candidates the accepted candidates, in the order they were found
+ * @param parents each candidate's parents (empty for candidate 0, DSPy's {@code [None]})
+ * @param valAggregateScores each candidate's mean valset score
+ * @param valSubscores each candidate's score on each valset example, in valset order
+ * @param perValInstanceBestCandidates per valset example, the candidates with the highest score on
+ *     it (the Pareto frontier), ascending
+ * @param discoveryEvalCounts the metric calls spent when each candidate was found
+ * @param totalMetricCalls the metric calls spent by the whole run
+ * @param numFullValEvals the full valset evaluations, the seed's included
+ * @param bestIdx the candidate with the highest mean valset score (the first on ties)
+ * @param maxMetricCalls the budget the run had, in metric calls
+ */
+public record GepaResult(Module bestProgram, List<Map<String, String>> candidates, List<List<Integer>> parents,
+                         List<Double> valAggregateScores, List<List<Double>> valSubscores,
+                         List<Set<Integer>> perValInstanceBestCandidates, List<Integer> discoveryEvalCounts,
+                         int totalMetricCalls, int numFullValEvals, int bestIdx, int maxMetricCalls) {
+
+    /** @throws NullPointerException if a component is {@code null} */
+    public GepaResult {
+        Objects.requireNonNull(bestProgram, "bestProgram");
+        candidates = candidates.stream()
+                .map(c -> java.util.Collections.unmodifiableMap(new LinkedHashMap<>(c))).toList();
+        parents = parents.stream().map(List::copyOf).toList();
+        valAggregateScores = List.copyOf(valAggregateScores);
+        valSubscores = valSubscores.stream().map(List::copyOf).toList();
+        perValInstanceBestCandidates = perValInstanceBestCandidates.stream()
+                .map(s -> (Set<Integer>) java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(s)))
+                .toList();
+        discoveryEvalCounts = List.copyOf(discoveryEvalCounts);
+    }
+
+    /** The best candidate's instructions, by predictor path. */
+    public Map<String, String> bestCandidate() {
+        return candidates.get(bestIdx);
+    }
+
+    /** Per valset example, the highest score any candidate reached on it. */
+    public List<Double> highestScoreAchievedPerValTask() {
+        List<Double> best = new ArrayList<>();
+        for (int v = 0; v < perValInstanceBestCandidates.size(); v++) {
+            int first = perValInstanceBestCandidates.get(v).iterator().next();
+            best.add(valSubscores.get(first).get(v));
+        }
+        return best;
+    }
+}

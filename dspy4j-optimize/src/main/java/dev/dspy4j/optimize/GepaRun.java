@@ -1,0 +1,317 @@
+package dev.dspy4j.optimize;
+
+import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.data.Example;
+import dev.dspy4j.data.Prediction;
+import dev.dspy4j.evaluate.MetricContext;
+import dev.dspy4j.evaluate.Score;
+import dev.dspy4j.evaluate.TraceStep;
+import dev.dspy4j.lm.Lm;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.Message;
+import dev.dspy4j.module.Module;
+import dev.dspy4j.signature.Field;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One {@link Gepa} search: gepa's engine with its reflective-mutation proposer. Used once. */
+final class GepaRun {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GepaRun.class);
+
+    /** One example's run: its score, and (for traced runs) the prediction and trace. */
+    private record Rollout(Example example, Prediction prediction, List<TraceStep> trace, double score) {}
+
+    private final Gepa config;
+    private final Module student;
+    private final List<Example> train;
+    private final List<Example> val;
+    private final DspyContext context;
+    private final int budget;
+    private final List<String> components;
+    private final PythonRandom rng;          // gepa's: parents and minibatches
+    private final PythonRandom adapterRng;   // DSPy's adapter's: which call of a predictor to reflect on
+
+    private final List<Map<String, String>> candidates = new ArrayList<>();
+    private final List<List<Integer>> parents = new ArrayList<>();
+    private final List<List<Double>> valScores = new ArrayList<>();
+    private final List<Double> aggregates = new ArrayList<>();
+    private final List<Integer> discovery = new ArrayList<>();
+    private final List<Integer> nextComponent = new ArrayList<>();
+    private final List<SortedSet<Integer>> fronts = new ArrayList<>();
+    private final List<Double> frontScores = new ArrayList<>();
+    private int totalEvals;
+    private int fullEvals;
+    private int iteration = -1;
+
+    private final EpochShuffledSampler sampler;
+    private final GepaMerge merge;                  // null when merging is off
+
+    GepaRun(Gepa config, Module program, List<Example> train, List<Example> val, DspyContext context, int budget) {
+        this.config = config;
+        this.student = program;
+        this.train = train;
+        this.val = val;
+        this.context = context;
+        this.budget = budget;
+        this.components = List.copyOf(program.namedPredictors().keySet());
+        this.rng = new PythonRandom(config.seed);
+        this.adapterRng = new PythonRandom(config.seed);
+        this.sampler = new EpochShuffledSampler(train.size(), config.reflectionMinibatchSize, rng);
+        this.merge = config.useMerge ? new GepaMerge(config.maxMergeInvocations, rng) : null;
+    }
+
+    GepaResult execute() {
+        Map<String, String> seed = new LinkedHashMap<>();
+        student.state().predictors().forEach((path, state) -> seed.put(path, state.signature().instructions()));
+        List<Double> seedScores = scores(evaluate(seed, val, false));
+        totalEvals += val.size();
+        add(seed, List.of(), seedScores, 0);
+        while (totalEvals < budget) {
+            iteration++;
+            iterate();
+        }
+        int best = 0;
+        for (int c = 1; c < aggregates.size(); c++) {
+            if (aggregates.get(c) > aggregates.get(best)) {
+                best = c;
+            }
+        }
+        List<SortedSet<Integer>> frontCopies = new ArrayList<>(fronts);
+        return new GepaResult(program(candidates.get(best)), candidates, parents, aggregates, valScores,
+                List.copyOf(frontCopies), discovery, totalEvals, fullEvals, best, budget);
+    }
+
+    private void iterate() {
+        if (merge != null) {
+            if (merge.due > 0 && merge.lastIterationFoundNewProgram) {
+                GepaMerge.Proposal proposal = merge.propose(candidates, parents, aggregates, valScores, fronts);
+                merge.lastIterationFoundNewProgram = false;
+                if (proposal != null) {
+                    tryMerge(proposal);
+                    return;                  // a merge attempt takes the iteration, as in gepa
+                }
+            }
+            merge.lastIterationFoundNewProgram = false;
+        }
+        int parent = config.candidateSelection == Gepa.CandidateSelection.PARETO
+                ? GepaFrontier.select(fronts, aggregates, rng) : firstBest();
+        List<Integer> ids = sampler.next(iteration);
+        List<Example> minibatch = ids.stream().map(train::get).toList();
+        Map<String, String> current = candidates.get(parent);
+        List<Rollout> before = evaluate(current, minibatch, true);
+        totalEvals += minibatch.size();
+        if (before.stream().allMatch(r -> r.trace() == null)) {
+            LOG.info("Iteration {}: no trajectories for candidate {}; skipping", iteration + 1, parent);
+            return;
+        }
+        if (config.skipPerfectScore && before.stream().allMatch(r -> r.score() >= config.perfectScore)) {
+            LOG.debug("Iteration {}: all minibatch scores perfect for candidate {}; skipping", iteration + 1, parent);
+            return;
+        }
+        List<String> toUpdate = componentsToUpdate(parent);
+        Map<String, String> child = new LinkedHashMap<>(current);
+        boolean reflected = false;
+        for (String path : toUpdate) {
+            List<GepaReflection.Record> records = records(current, path, before);
+            if (records.isEmpty()) {
+                LOG.warn("Iteration {}: no reflective examples for {}", iteration + 1, path);
+                continue;
+            }
+            child.put(path, propose(current.get(path), records));
+            reflected = true;
+        }
+        if (!reflected) {
+            // nothing could be reflected on; gepa's adapter fails the proposal here
+            LOG.warn("Iteration {}: no valid predictions for any predictor; skipping", iteration + 1);
+            return;
+        }
+        List<Rollout> after = evaluate(child, minibatch, true);
+        totalEvals += minibatch.size();
+        double oldSum = sum(scores(before));
+        double newSum = sum(scores(after));
+        if (!(newSum > oldSum)) {
+            LOG.info("Iteration {}: new subsample score {} is not better than old score {}; skipping",
+                    iteration + 1, newSum, oldSum);
+            return;
+        }
+        List<Double> childScores = scores(evaluate(child, val, false));
+        int discovered = totalEvals;
+        totalEvals += val.size();
+        add(child, List.of(parent), childScores, discovered);
+        if (merge != null) {
+            merge.onNewProgram();
+        }
+        LOG.info("Iteration {}: accepted candidate {} (subsample {} -> {}), valset score {}", iteration + 1,
+                candidates.size() - 1, oldSum, newSum, aggregates.get(aggregates.size() - 1));
+    }
+
+    /** Scores the merge on its valset subsample; keeps it if it does at least as well as both parents. */
+    private void tryMerge(GepaMerge.Proposal proposal) {
+        List<Example> subsample = proposal.subsample().stream().map(val::get).toList();
+        double newSum = sum(scores(evaluate(proposal.candidate(), subsample, false)));
+        totalEvals += subsample.size();
+        double parentBest = Math.max(proposal.parentSum1(), proposal.parentSum2());
+        if (newSum < parentBest) {
+            LOG.info("Iteration {}: merge of {} and {} scored {} on its subsample, below its parents' {}; skipping",
+                    iteration + 1, proposal.id1(), proposal.id2(), newSum, parentBest);
+            return;
+        }
+        List<Double> mergedScores = scores(evaluate(proposal.candidate(), val, false));
+        int discovered = totalEvals;
+        totalEvals += val.size();
+        add(proposal.candidate(), List.of(proposal.id1(), proposal.id2()), mergedScores, discovered);
+        merge.onMergeAccepted();
+        LOG.info("Iteration {}: accepted the merge of {} and {} as candidate {}, valset score {}", iteration + 1,
+                proposal.id1(), proposal.id2(), candidates.size() - 1, aggregates.get(aggregates.size() - 1));
+    }
+
+    // ---------------------------------------------------------------- state
+
+    private void add(Map<String, String> candidate, List<Integer> from, List<Double> scores, int discoveredAt) {
+        int index = candidates.size();
+        candidates.add(new LinkedHashMap<>(candidate));
+        parents.add(from);
+        valScores.add(scores);
+        aggregates.add(sum(scores) / scores.size());
+        discovery.add(discoveredAt);
+        fullEvals++;
+        int next = 0;
+        for (int p : from) {
+            next = Math.max(next, nextComponent.get(p));
+        }
+        nextComponent.add(next);
+        for (int v = 0; v < scores.size(); v++) {
+            double s = scores.get(v);
+            if (index == 0) {
+                fronts.add(new TreeSet<>(List.of(0)));
+                frontScores.add(s);
+            } else if (s > frontScores.get(v)) {
+                fronts.set(v, new TreeSet<>(List.of(index)));
+                frontScores.set(v, s);
+            } else if (s == frontScores.get(v)) {
+                fronts.get(v).add(index);
+            }
+        }
+    }
+
+    private int firstBest() {
+        int best = 0;
+        for (int c = 1; c < aggregates.size(); c++) {
+            if (aggregates.get(c) > aggregates.get(best)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    private List<String> componentsToUpdate(int parent) {
+        if (config.componentSelection == Gepa.ComponentSelection.ALL) {
+            return components;
+        }
+        int id = nextComponent.get(parent);
+        nextComponent.set(parent, (id + 1) % components.size());
+        return List.of(components.get(id));
+    }
+
+    // ---------------------------------------------------------------- evaluation and reflection
+
+    private Module program(Map<String, String> candidate) {
+        return student.mapState((path, state) -> candidate.containsKey(path)
+                ? state.withSignature(state.signature().withInstructions(candidate.get(path))) : state);
+    }
+
+    /** Runs the candidate on each example in order; traced runs give the metric the trace. */
+    private List<Rollout> evaluate(Map<String, String> candidate, List<Example> examples, boolean traced) {
+        Module program = program(candidate);
+        List<Rollout> rollouts = new ArrayList<>();
+        for (Example example : examples) {
+            TraceCollector collector = new TraceCollector();
+            DspyContext run = traced ? context.withListener(collector) : context;
+            Prediction prediction;
+            try {
+                prediction = program.call(example.inputs().toMap(), run);
+            } catch (RuntimeException e) {
+                if (BootstrapRun.isBudget(e)) {
+                    throw e;
+                }
+                LOG.warn("A run failed; scoring it {}", config.failureScore, e);
+                rollouts.add(new Rollout(example, null, null, config.failureScore));
+                continue;
+            }
+            List<TraceStep> trace = traced ? collector.steps() : null;
+            MetricContext why = traced ? MetricContext.bootstrap(trace) : MetricContext.evaluation();
+            double score = config.metric.score(example, prediction, why).value();
+            rollouts.add(new Rollout(example, prediction, trace, score));
+        }
+        return rollouts;
+    }
+
+    /** DSPy's reflective dataset for one predictor: one of its calls per traced run, with feedback. */
+    private List<GepaReflection.Record> records(Map<String, String> candidate, String path, List<Rollout> rollouts) {
+        var signature = student.state().predictors().get(path).signature();
+        List<GepaReflection.Record> records = new ArrayList<>();
+        for (Rollout rollout : rollouts) {
+            if (rollout.trace() == null) {
+                continue;
+            }
+            List<TraceStep> calls = rollout.trace().stream().filter(s -> s.predictorPath().equals(path)).toList();
+            if (calls.isEmpty()) {
+                continue;
+            }
+            TraceStep selected = calls.get(adapterRng.randbelow(calls.size()));
+            Map<String, String> inputs = new LinkedHashMap<>();
+            for (Field field : signature.inputs()) {
+                if (selected.inputs().containsKey(field.name())) {
+                    inputs.put(field.name(), String.valueOf(selected.inputs().get(field.name())));
+                }
+            }
+            selected.inputs().forEach((k, v) -> inputs.putIfAbsent(k, String.valueOf(v)));
+            Map<String, String> outputs = new LinkedHashMap<>();
+            selected.outputs().toMap().forEach((k, v) -> outputs.put(k, String.valueOf(v)));
+            Score feedback = config.metric.score(rollout.example(), rollout.prediction(),
+                    MetricContext.feedback(rollout.trace(), path, selected));
+            String text = feedback.hasFeedback() ? feedback.feedback()
+                    : "This trajectory got a score of " + pythonFloat(feedback.value()) + ".";
+            records.add(new GepaReflection.Record(inputs, outputs, text));
+        }
+        return records;
+    }
+
+    private String propose(String instruction, List<GepaReflection.Record> records) {
+        String prompt = GepaReflection.prompt(instruction, records);
+        Lm lm = context.lmFor(config.reflectionLm, "");
+        String reply = lm.call(new LmRequest(List.of(Message.user(prompt)), config.reflectionOptions)).text();
+        return GepaReflection.newInstruction(reply);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static List<Double> scores(List<Rollout> rollouts) {
+        return rollouts.stream().map(Rollout::score).toList();
+    }
+
+    private static double sum(List<Double> values) {
+        double total = 0;
+        for (double v : values) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** Python's {@code str(float)} for the usual cases ({@code 1.0}, {@code 0.5}). */
+    static String pythonFloat(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 1e16) {
+            return (long) value + ".0";
+        }
+        return Double.toString(value);
+    }
+}
