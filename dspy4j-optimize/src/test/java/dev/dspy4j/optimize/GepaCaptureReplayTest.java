@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
@@ -80,8 +79,11 @@ class GepaCaptureReplayTest {
     private static Path folder() {
         String shared = System.getProperty("dspy4j.shared");
         Path folder = shared == null ? null : Path.of(shared, "next", "optimizers", "gepa_module");
-        Assumptions.assumeTrue(folder != null && Files.isDirectory(folder),
-                "the GEPA capture is not available (set -Ddspy4j.shared)");
+        if (folder == null || !Files.isDirectory(folder)) {
+            // a missing capture must not pass silently: the shared cases sit beside the checkout
+            throw new IllegalStateException("Cannot find shared/next/optimizers/gepa_module; run from the "
+                    + "repository with ../shared beside it, or pass -Ddspy4j.shared=/path/to/shared");
+        }
         return folder;
     }
 
