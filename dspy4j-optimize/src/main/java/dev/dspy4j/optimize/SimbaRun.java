@@ -269,21 +269,30 @@ final class SimbaRun {
 
     /** A program index drawn with probability softmax(mean score / temperature), as DSPy's {@code softmax_sample}. */
     int softmaxSample(List<Integer> candidates, double temperature) {
+        List<Double> probabilities = softmax(candidates.stream().map(this::averageScore).toList(), temperature);
+        if (probabilities.isEmpty()) {
+            return rng.choice(candidates); // DSPy's fallback when every exp underflows to 0
+        }
+        return rng.weightedChoice(candidates, probabilities);
+    }
+
+    /** exp(score / temperature), normalized, as DSPy computes it; empty if the exps sum to 0 or less. */
+    static List<Double> softmax(List<Double> scores, double temperature) {
         List<Double> exps = new ArrayList<>();
         double sum = 0;
-        for (int index : candidates) {
-            double e = StrictMath.exp(averageScore(index) / temperature);
+        for (double score : scores) {
+            double e = StrictMath.exp(score / temperature);
             exps.add(e);
             sum += e;
         }
         if (sum <= 0) {
-            return rng.choice(candidates);
+            return List.of();
         }
         List<Double> probabilities = new ArrayList<>();
         for (double e : exps) {
             probabilities.add(e / sum);
         }
-        return rng.weightedChoice(candidates, probabilities);
+        return probabilities;
     }
 
     /** The runs grouped by example, best run first, the groups sorted by (max − min, max, max − mean), highest first. */

@@ -28,12 +28,13 @@ class OptimizerCapturesTest {
 
     /** Optimizers that are not built yet, with the work that builds them. */
     private static final Map<String, String> NOT_BUILT = Map.of(
-            "SIMBA", "instruction optimizers", "GEPA", "instruction optimizers");
+            "GEPA", "instruction optimizers");
 
     /** Built optimizers, with the test (a path from the repository root) that replays their capture. */
     private static final Map<String, String> REPLAYED_BY = Map.of(
             "COPRO", "dspy4j-optimize/src/test/java/dev/dspy4j/optimize/CoproCaptureTest.java",
-            "MIPROv2", "dspy4j-optimize/src/test/java/dev/dspy4j/optimize/MiproV2CaptureTest.java");
+            "MIPROv2", "dspy4j-optimize/src/test/java/dev/dspy4j/optimize/MiproV2CaptureTest.java",
+            "SIMBA", "dspy4j-optimize/src/test/java/dev/dspy4j/optimize/SimbaCaptureTest.java");
 
     @TestFactory
     Stream<DynamicTest> eachCapturedOptimizerRunReplaysOnceItsOptimizerExists() throws IOException {
