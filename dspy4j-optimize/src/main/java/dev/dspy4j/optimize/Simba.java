@@ -47,8 +47,12 @@ import java.util.Objects;
  * Python run) to show that instead.
  *
  * <p>Cost, with {@code B = bsize}, {@code C = numCandidates}, {@code S = maxSteps} and trainset
- * size {@code T}: {@code S × (B × C + (C + 1) × B) + min(S, C) + 1) × T} program runs and up to
+ * size {@code T}: {@code S × (B × C + (C + 1) × B) + (min(S, C) + 1) × T} program runs and up to
  * {@code S × (C + 1)} prompt-model calls. See {@link #estimate}.
+ *
+ * <p>Failures, as in DSPy: a program run or metric call that throws scores 0 (counted in
+ * {@link SimbaResult#failedRuns()} and logged at WARN); a strategy that throws (a failed or
+ * unparsable feedback call) drops its candidate (logged at ERROR). The run goes on in both cases.
  *
  * <p>Randomness: Python's {@code random.Random(seed)} for every draw (shuffles, softmax samples,
  * strategies, which demos to drop) and NumPy's {@code default_rng(seed)} for the Poisson count, so
@@ -103,7 +107,6 @@ public final class Simba implements Optimizer {
      * DSPy.
      *
      * @throws IllegalArgumentException if the trainset is smaller than {@code bsize}
-     * @throws dev.dspy4j.DspyException if a prompt-model call fails
      */
     @Override
     public Module compile(Module program, List<Example> trainset, List<Example> valset, DspyContext context) {
@@ -119,7 +122,6 @@ public final class Simba implements Optimizer {
      * @return the best program, its trainset score, the final candidates and the steps
      * @throws IllegalArgumentException if the trainset is smaller than {@code bsize} or the program
      *     has no predictor
-     * @throws dev.dspy4j.DspyException if a prompt-model call fails or its advice cannot be parsed
      */
     public SimbaResult optimize(Module program, List<Example> trainset, DspyContext context) {
         Objects.requireNonNull(program, "program");
@@ -173,7 +175,10 @@ public final class Simba implements Optimizer {
 
         private Builder() {}
 
-        /** The metric (called in evaluation mode; a {@link dev.dspy4j.evaluate.Score}'s feedback is shown to the prompt model). Required. */
+        /**
+         * The metric, called in evaluation mode. Required. A {@link dev.dspy4j.evaluate.Score}'s
+         * feedback is shown to the prompt model as the run's {@code reward_info}.
+         */
         public Builder metric(Metric m) {
             this.metric = Objects.requireNonNull(m, "metric");
             return this;

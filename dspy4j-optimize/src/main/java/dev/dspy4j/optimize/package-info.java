@@ -20,6 +20,9 @@
  *   <li>{@link dev.dspy4j.optimize.MiproV2}: instructions proposed by a prompt LM from the data and
  *       the program, searched (with demo sets) by a {@link dev.dspy4j.optimize.TrialSampler}; see
  *       {@link dev.dspy4j.optimize.MiproResult}.</li>
+ *   <li>{@link dev.dspy4j.optimize.Simba}: demos and LM-written advice learned from the examples
+ *       whose sampled runs disagree most, mini-batch by mini-batch; see
+ *       {@link dev.dspy4j.optimize.SimbaResult}.</li>
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
