@@ -192,16 +192,6 @@ final class SimbaFeedback {
         return steps;
     }
 
-    /** The program's inputs of {@code example}. */
-    static Map<String, Object> inputs(Example example) {
-        return example.inputs().toMap();
-    }
-
-    /** A prediction as a map, or {@code {}} for none. */
-    static Map<String, Object> outputs(Prediction prediction) {
-        return prediction == null ? Map.of() : prediction.toMap();
-    }
-
     /** A value as {@code orjson.dumps(recursive_mask(v), option=OPT_INDENT_2)}; a string as it is. */
     static String text(Object value) {
         if (value instanceof String s) {
