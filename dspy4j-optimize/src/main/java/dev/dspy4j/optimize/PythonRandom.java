@@ -9,7 +9,8 @@ import java.util.Set;
 /**
  * CPython 3.11's {@code random.Random}, for the calls DSPy's optimizers make: the Mersenne Twister
  * MT19937 seeded as CPython seeds it from an int, {@code getrandbits}, {@code _randbelow},
- * {@code randint}, {@code random}, {@code shuffle} and {@code sample}. The same seed gives the same
+ * {@code randint}, {@code randrange}, {@code random}, {@code choice}, {@code choices} (one element), {@code shuffle}
+ * and {@code sample}. The same seed gives the same
  * numbers, shuffles and samples as Python. Not thread-safe.
  */
 final class PythonRandom {
@@ -156,6 +157,60 @@ final class PythonRandom {
         long a = Integer.toUnsignedLong(genrandUint32()) >>> 5;
         long b = Integer.toUnsignedLong(genrandUint32()) >>> 6;
         return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0);
+    }
+
+    /** {@code randrange(n)}: uniform in {@code [0, n)}, the same draw as {@code _randbelow(n)}. */
+    int randrange(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("randrange(" + n + "): empty range.");
+        }
+        return randbelow(n);
+    }
+
+    /** {@code choice(seq)}: one element, drawn by {@code _randbelow(len(seq))}. */
+    <T> T choice(List<T> seq) {
+        if (seq.isEmpty()) {
+            throw new IllegalArgumentException("choice from an empty sequence.");
+        }
+        return seq.get(randbelow(seq.size()));
+    }
+
+    /**
+     * {@code choices(population, weights, k=1)[0]}: one element drawn with the given relative
+     * weights, as CPython 3.11 draws it (cumulative weights, one {@code random()}, bisect right
+     * below the last index).
+     *
+     * @throws IllegalArgumentException if the sizes differ, the list is empty, or the weights do
+     *     not sum to a positive finite number
+     */
+    <T> T weightedChoice(List<T> population, List<Double> weights) {
+        int n = population.size();
+        if (n == 0 || weights.size() != n) {
+            throw new IllegalArgumentException("choices needs as many weights as elements (" + weights.size()
+                    + " weights, " + n + " elements), and at least one element.");
+        }
+        double[] cumulative = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            sum += weights.get(i);
+            cumulative[i] = sum;
+        }
+        double total = cumulative[n - 1] + 0.0;
+        if (!(total > 0.0) || Double.isInfinite(total)) {
+            throw new IllegalArgumentException("choices needs weights with a positive finite sum, got " + total + ".");
+        }
+        double x = random() * total;
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) { // bisect_right(cumulative, x, 0, n - 1)
+            int mid = (lo + hi) >>> 1;
+            if (x < cumulative[mid]) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return population.get(lo);
     }
 
     /** {@code shuffle(list)} in place. */

@@ -22,6 +22,9 @@
  *       {@link dev.dspy4j.optimize.MiproResult}.</li>
  *   <li>{@link dev.dspy4j.optimize.Gepa}: evolves instructions from a metric's textual feedback
  *       (DSPy's GEPA), with {@link dev.dspy4j.optimize.GepaResult} as its detailed results.</li>
+ *   <li>{@link dev.dspy4j.optimize.Simba}: demos and LM-written advice learned from the examples
+ *       whose sampled runs disagree most, mini-batch by mini-batch; see
+ *       {@link dev.dspy4j.optimize.SimbaResult}.</li>
  * </ul>
  *
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
