@@ -79,7 +79,8 @@ class InstructionOptimizersEndToEndTest {
     void gepaLearnsTheLabelSetFromFeedbackAndBeatsTheBaselineOnHeldOutTickets() {
         Lm reflection = OpenAiLm.builder().model("openai/simulated-reflection").apiKey("sk-test")
                 .baseUrl(server.baseUrl()).build();
-        Gepa gepa = Gepa.builder().metric(CATEGORY).reflectionLm(reflection).maxMetricCalls(120).seed(0).build();
+        Gepa gepa = Gepa.builder().metric(CATEGORY).reflectionLm(reflection).maxMetricCalls(120)
+                .evaluationConcurrency(4).seed(0).build();
 
         assertOptimizedBeatsBaseline(program -> gepa.compile(program, TRAIN.subList(0, 12), TRAIN.subList(12, 24),
                 context));
