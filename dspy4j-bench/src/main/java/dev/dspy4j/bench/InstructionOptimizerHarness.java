@@ -39,8 +39,9 @@ import java.util.function.BiFunction;
  * prompt/reflection model apart; cache hits apart), the best validation score the optimizer reports
  * and the held-out score of the original and the optimized program. Settings are DSPy's defaults for
  * {@code auto="light"} (MIPROv2 with 4 bootstrapped and 4 labelled demos); MIPROv2 evaluates
- * 16 examples at once (DSPy's {@code num_threads=16}); GEPA evaluates one example at a time, as
- * dspy4j's GEPA does. Usage: {@code InstructionOptimizerHarness [latency-ms=100]}.
+ * 16 examples at once (DSPy's {@code num_threads=16}); GEPA runs twice, evaluating one example
+ * at a time (its default, DSPy's call order) and then 16 at once.
+ * Usage: {@code InstructionOptimizerHarness [latency-ms=100]}.
  */
 public final class InstructionOptimizerHarness {
 
@@ -75,11 +76,16 @@ public final class InstructionOptimizerHarness {
                         .concurrency(16).seed(0).build().search(program(), tickets("train"), tickets("val"), task);
                 return new Outcome(result.bestProgram(), result.bestScore());
             });
-            run("GEPA light", baseUrl, (reflectionLm, task) -> {
-                var result = Gepa.builder().metric(CATEGORY).auto(Gepa.Auto.LIGHT).reflectionLm(reflectionLm).seed(0)
-                        .build().optimize(program(), tickets("train"), tickets("val"), task);
-                return new Outcome(result.bestProgram(), 100 * result.valAggregateScores().get(result.bestIdx()));
-            });
+            for (int concurrency : new int[] {1, 16}) {
+                run("GEPA light, " + (concurrency == 1 ? "one example at a time" : concurrency + " at once"), baseUrl,
+                        (reflectionLm, task) -> {
+                            var result = Gepa.builder().metric(CATEGORY).auto(Gepa.Auto.LIGHT)
+                                    .reflectionLm(reflectionLm).evaluationConcurrency(concurrency).seed(0).build()
+                                    .optimize(program(), tickets("train"), tickets("val"), task);
+                            return new Outcome(result.bestProgram(),
+                                    100 * result.valAggregateScores().get(result.bestIdx()));
+                        });
+            }
         } finally {
             server.getOutputStream().close();
             server.waitFor();
