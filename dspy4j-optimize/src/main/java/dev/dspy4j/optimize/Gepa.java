@@ -37,8 +37,10 @@ import java.util.Objects;
  * <p>With merging on (the default, as in DSPy), an iteration after an accepted child may instead
  * combine two non-dominated candidates that share an ancestor (see {@link Builder#useMerge}).
  *
- * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. Examples run one at
- * a time, in order. Immutable and thread-safe; each compilation has its own state.
+ * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. By default examples
+ * run one at a time, in order, making DSPy's LM calls in DSPy's order; with
+ * {@link Builder#evaluationConcurrency} several run at once and their results are kept in order.
+ * Immutable and thread-safe; each compilation has its own state.
  */
 public final class Gepa implements Optimizer {
 
