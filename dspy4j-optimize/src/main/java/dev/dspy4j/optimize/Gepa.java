@@ -37,8 +37,10 @@ import java.util.Objects;
  * <p>With merging on (the default, as in DSPy), an iteration after an accepted child may instead
  * combine two non-dominated candidates that share an ancestor (see {@link Builder#useMerge}).
  *
- * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. Examples run one at
- * a time, in order. Immutable and thread-safe; each compilation has its own state.
+ * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. By default examples
+ * run one at a time, in order, making DSPy's LM calls in DSPy's order; with
+ * {@link Builder#evaluationConcurrency} several run at once and their results are kept in order.
+ * Immutable and thread-safe; each compilation has its own state.
  */
 public final class Gepa implements Optimizer {
 
@@ -89,6 +91,7 @@ public final class Gepa implements Optimizer {
     final long seed;
     final boolean useMerge;
     final int maxMergeInvocations;
+    final int evaluationConcurrency;
 
     private Gepa(Builder b) {
         if (b.metric == null) {
@@ -119,6 +122,7 @@ public final class Gepa implements Optimizer {
         this.seed = b.seed;
         this.useMerge = b.useMerge;
         this.maxMergeInvocations = b.maxMergeInvocations;
+        this.evaluationConcurrency = b.evaluationConcurrency;
     }
 
     /** A builder; a metric, a reflection LM and one budget are required. */
@@ -220,7 +224,8 @@ public final class Gepa implements Optimizer {
         return "Gepa(" + budget + ", reflectionMinibatchSize=" + reflectionMinibatchSize + ", candidateSelection="
                 + candidateSelection + ", componentSelection=" + componentSelection + ", skipPerfectScore="
                 + skipPerfectScore + ", perfectScore=" + perfectScore + ", useMerge=" + useMerge
-                + ", maxMergeInvocations=" + maxMergeInvocations + ", seed=" + seed + ")";
+                + ", maxMergeInvocations=" + maxMergeInvocations + ", evaluationConcurrency=" + evaluationConcurrency
+                + ", seed=" + seed + ")";
     }
 
     /** Settings for {@link Gepa}; each is validated as it is set. Defaults as in DSPy. Not thread-safe. */
@@ -241,6 +246,7 @@ public final class Gepa implements Optimizer {
         private long seed;
         private boolean useMerge = true;
         private int maxMergeInvocations = 5;
+        private int evaluationConcurrency = 1;
 
         private Builder() {}
 
@@ -346,6 +352,20 @@ public final class Gepa implements Optimizer {
                 throw new IllegalArgumentException("maxMergeInvocations must not be negative, not " + n + ".");
             }
             this.maxMergeInvocations = n;
+            return this;
+        }
+
+        /**
+         * How many examples of one minibatch or valset evaluation run at once (default 1: one
+         * after another, so that a run makes its LM calls in the same order as DSPy's and replays
+         * a captured run). Scores, candidates and budget are the same at any setting when the LMs
+         * answer each request the same way; only the order of the calls changes. Against a remote
+         * LM, a higher value divides the evaluations' wall time by up to this factor.
+         *
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder evaluationConcurrency(int n) {
+            this.evaluationConcurrency = positive("evaluationConcurrency", n);
             return this;
         }
 

@@ -18,6 +18,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -229,30 +235,78 @@ final class GepaRun {
                 ? state.withSignature(state.signature().withInstructions(candidate.get(path))) : state);
     }
 
-    /** Runs the candidate on each example in order; traced runs give the metric the trace. */
+    /**
+     * Runs the candidate on each example, {@code evaluationConcurrency} at once, and returns the
+     * rollouts in the examples' order; traced runs give the metric the trace.
+     */
     private List<Rollout> evaluate(Map<String, String> candidate, List<Example> examples, boolean traced) {
         Module program = program(candidate);
-        List<Rollout> rollouts = new ArrayList<>();
-        for (Example example : examples) {
-            TraceCollector collector = new TraceCollector();
-            DspyContext run = traced ? context.withListener(collector) : context;
-            Prediction prediction;
-            try {
-                prediction = program.call(example.inputs().toMap(), run);
-            } catch (RuntimeException e) {
-                if (BootstrapRun.isBudget(e)) {
-                    throw e;
-                }
-                LOG.warn("A run failed; scoring it {}", config.failureScore, e);
-                rollouts.add(new Rollout(example, null, null, config.failureScore));
-                continue;
+        if (config.evaluationConcurrency == 1 || examples.size() < 2) {
+            List<Rollout> rollouts = new ArrayList<>(examples.size());
+            for (Example example : examples) {
+                rollouts.add(rollout(program, example, traced));
             }
-            List<TraceStep> trace = traced ? collector.steps() : null;
-            MetricContext why = traced ? MetricContext.bootstrap(trace) : MetricContext.evaluation();
-            double score = config.metric.score(example, prediction, why).value();
-            rollouts.add(new Rollout(example, prediction, trace, score));
+            return rollouts;
         }
-        return rollouts;
+        Semaphore permits = new Semaphore(config.evaluationConcurrency);
+        List<Future<Rollout>> futures = new ArrayList<>(examples.size());
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Example example : examples) {
+                futures.add(threads.submit(() -> {
+                    permits.acquire();
+                    try {
+                        return rollout(program, example, traced);
+                    } finally {
+                        permits.release();
+                    }
+                }));
+            }
+            List<Rollout> rollouts = new ArrayList<>(examples.size());
+            for (Future<Rollout> future : futures) {
+                rollouts.add(result(future, futures));
+            }
+            return rollouts;
+        }
+    }
+
+    /** A rollout's result; on failure the others are cancelled and the failure rethrown as is. */
+    private static Rollout result(Future<Rollout> future, List<Future<Rollout>> all) {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            all.forEach(f -> f.cancel(true));
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException("A GEPA rollout failed", e.getCause());
+        } catch (InterruptedException e) {
+            all.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new CancellationException("Interrupted while GEPA evaluated a candidate");
+        }
+    }
+
+    /** One run of the program on one example, scored; a failed run scores the failure score. */
+    private Rollout rollout(Module program, Example example, boolean traced) {
+        TraceCollector collector = new TraceCollector();
+        DspyContext run = traced ? context.withListener(collector) : context;
+        Prediction prediction;
+        try {
+            prediction = program.call(example.inputs().toMap(), run);
+        } catch (RuntimeException e) {
+            if (BootstrapRun.isBudget(e)) {
+                throw e;
+            }
+            LOG.warn("A run failed; scoring it {}", config.failureScore, e);
+            return new Rollout(example, null, null, config.failureScore);
+        }
+        List<TraceStep> trace = traced ? collector.steps() : null;
+        MetricContext why = traced ? MetricContext.bootstrap(trace) : MetricContext.evaluation();
+        double score = config.metric.score(example, prediction, why).value();
+        return new Rollout(example, prediction, trace, score);
     }
 
     /** DSPy's reflective dataset for one predictor: one of its calls per traced run, with feedback. */

@@ -152,6 +152,25 @@ class GepaTest {
     }
 
     @Test
+    void evaluatingSeveralExamplesAtOnceGivesTheSameRunAsOneAfterAnother() {
+        // given: a reflection LM whose proposals fix some answers, so that candidates are accepted
+        Gepa.Builder settings = Gepa.builder().metric(Fixtures.EXACT).maxMetricCalls(40).seed(3);
+
+        // when
+        GepaResult sequential = settings.reflectionLm(ScriptedLm.replying("```\nAnswer exactly [good]\n```")).build()
+                .optimize(program(), TRAIN, VAL, DspyContext.of(taskLm()));
+        GepaResult concurrent = settings.reflectionLm(ScriptedLm.replying("```\nAnswer exactly [good]\n```"))
+                .evaluationConcurrency(4).build().optimize(program(), TRAIN, VAL, DspyContext.of(taskLm()));
+
+        // then
+        assertThat(concurrent.candidates()).isEqualTo(sequential.candidates()).hasSizeGreaterThan(1);
+        assertThat(concurrent.valSubscores()).isEqualTo(sequential.valSubscores());
+        assertThat(concurrent.totalMetricCalls()).isEqualTo(sequential.totalMetricCalls());
+        assertThatThrownBy(() -> settings.evaluationConcurrency(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("evaluationConcurrency");
+    }
+
+    @Test
     void theSameSeedGivesTheSameRunAndAnotherSeedOtherMinibatches() {
         List<String> first = prompts(0);
         assertThat(prompts(0)).isEqualTo(first);

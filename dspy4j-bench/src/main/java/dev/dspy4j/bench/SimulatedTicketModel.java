@@ -1,0 +1,146 @@
+package dev.dspy4j.bench;
+
+import dev.dspy4j.data.Example;
+import dev.dspy4j.testkit.server.Dialect;
+import dev.dspy4j.testkit.server.FakeLmServer;
+import dev.dspy4j.testkit.server.RecordedRequest;
+import dev.dspy4j.testkit.server.Reply;
+import dev.dspy4j.testkit.server.Responder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A simulated model behind a {@code FakeLmServer} (a copy of the one in dspy4j-optimize's
+ * end-to-end tests, which the bench cannot reach) whose accuracy on support tickets depends on the
+ * instruction it is given, so that an instruction optimizer has something real to find.
+ *
+ * <p>Task prompts (the only output field is {@code category}): the model routes a ticket by its
+ * keywords, and is right on a deterministic share of tickets (a hash of the ticket text) — 40 %
+ * with an instruction that does not name the label set, 90 % with one that contains
+ * {@value #LABEL_SET}. Proposer prompts (an output field {@code proposed_instruction}, as COPRO's
+ * and MIPROv2's) get, choice by choice, either an instruction naming the label set or a vague one,
+ * chosen by a hash of the prompt. GEPA's reflection prompt gets the instruction naming the label
+ * set when the feedback it shows mentions it (a rule learned from feedback), a vague one otherwise.
+ * Every other prompt (MIPROv2's dataset and program summaries) gets a placeholder for each field.
+ *
+ * <p>Run in its own JVM by {@link InstructionOptimizerHarness}: {@code SimulatedTicketModel
+ * <latency-ms>} prints its base URL on the first line of stdout and serves until its stdin closes.
+ */
+public final class SimulatedTicketModel implements Responder {
+
+    /** Entry point. */
+    public static void main(String[] args) throws Exception {
+        try (FakeLmServer server = FakeLmServer.start(Dialect.OPENAI)) {
+            server.respondWith(new SimulatedTicketModel()).latency(Duration.ofMillis(Long.parseLong(args[0])));
+            System.out.println(server.baseUrl());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the harness closes our stdin
+            }
+        }
+    }
+
+    static final String LABEL_SET = "billing, technical, account";
+    static final String GOOD_INSTRUCTION = "Route the support ticket to exactly one queue: " + LABEL_SET + ".";
+    static final String VAGUE_INSTRUCTION = "Read the support ticket carefully and decide where it goes.";
+    private static final List<String> LABELS = List.of("billing", "technical", "account");
+    private static final Pattern OUTPUT_FIELD = Pattern.compile("^\\d+\\. `(\\w+)`", Pattern.MULTILINE);
+    private static final String TICKET = "[[ ## ticket_text ## ]]\n";
+
+    @Override
+    public Reply respond(RecordedRequest request) {
+        JsonNode messages = request.json().path("messages");
+        String first = messages.get(0).path("content").asString("");
+        if (!"system".equals(messages.get(0).path("role").asString(""))) {
+            // GEPA's reflection prompt: one user message, the new instruction expected in a ``` block
+            String proposal = first.contains(LABEL_SET) ? GOOD_INSTRUCTION : VAGUE_INSTRUCTION;
+            return Reply.text("```\n" + proposal + "\n```");
+        }
+        List<String> outputs = outputFields(first);
+        if (outputs.equals(List.of("category"))) {
+            return Reply.text(field("category", classify(first, request.lastUserText())) + "[[ ## completed ## ]]");
+        }
+        int n = Math.max(1, request.json().path("n").asInt(1));
+        int seed = request.lastUserText().hashCode();
+        String[] choices = new String[n];
+        for (int i = 0; i < n; i++) {
+            StringBuilder reply = new StringBuilder();
+            for (String name : outputs) {
+                String value = switch (name) {
+                    case "proposed_instruction" -> Math.floorMod(seed + i, 2) == 0 ? GOOD_INSTRUCTION : VAGUE_INSTRUCTION;
+                    case "proposed_prefix_for_output_field" -> "Category:";
+                    default -> "About " + name + ".";
+                };
+                reply.append(field(name, value));
+            }
+            choices[i] = reply.append("[[ ## completed ## ]]").toString();
+        }
+        return Reply.texts(choices);
+    }
+
+    /** The model's answer: the ticket's true queue on a share of tickets that depends on the instruction. */
+    private static String classify(String system, String user) {
+        int start = user.indexOf(TICKET) + TICKET.length();
+        int end = user.indexOf("\n\n", start);
+        String ticket = user.substring(start, end < 0 ? user.length() : end).strip();
+        String truth = truth(ticket);
+        int percentRight = system.contains(LABEL_SET) ? 90 : 40;
+        boolean right = Math.floorMod(mix(ticket), 100) < percentRight;
+        return right ? truth : LABELS.get((LABELS.indexOf(truth) + 1) % LABELS.size());
+    }
+
+    /** The queue a ticket belongs in, from its keywords (the data below is written to match). */
+    static String truth(String ticket) {
+        String text = ticket.toLowerCase(Locale.ROOT);
+        if (text.contains("charged") || text.contains("invoice") || text.contains("refund")) {
+            return "billing";
+        }
+        return text.contains("password") || text.contains("login") ? "account" : "technical";
+    }
+
+    /** {@code count} tickets, labelled by {@link #truth}, the three queues interleaved. */
+    static List<Example> tickets(String prefix, int count) {
+        String[] billing = {"I was charged twice for %s.", "The invoice for %s shows the wrong plan.",
+                "Please refund %s, I cancelled it."};
+        String[] technical = {"The app crashes when I open %s.", "Exports of %s come out empty.",
+                "Sync of %s has been stuck for hours."};
+        String[] account = {"I cannot reset the password for %s.", "The login page rejects me on %s.",
+                "Two-factor login for %s never sends a code."};
+        String[][] byQueue = {billing, technical, account};
+        List<Example> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String[] templates = byQueue[i % 3];
+            String ticket = String.format(templates[(i / 3) % templates.length], prefix + " item " + i);
+            out.add(Example.of("ticket_text", ticket, "category", truth(ticket)).withInputs("ticket_text"));
+        }
+        return List.copyOf(out);
+    }
+
+    private static List<String> outputFields(String system) {
+        int from = system.indexOf("Your output fields are:");
+        int to = system.indexOf("All interactions", from);
+        List<String> names = new ArrayList<>();
+        if (from < 0 || to < 0) {
+            return names;
+        }
+        Matcher m = OUTPUT_FIELD.matcher(system.substring(from, to));
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static String field(String name, String value) {
+        return "[[ ## " + name + " ## ]]\n" + value + "\n\n";
+    }
+
+    private static int mix(String text) {
+        int h = text.hashCode() * 0x9E3779B1;
+        return h ^ (h >>> 15);
+    }
+}
