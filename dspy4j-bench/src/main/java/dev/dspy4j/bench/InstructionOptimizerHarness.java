@@ -16,6 +16,7 @@ import dev.dspy4j.module.Predict;
 import dev.dspy4j.optimize.Gepa;
 import dev.dspy4j.optimize.MiproV2;
 import dev.dspy4j.provider.OpenAiLm;
+import dev.dspy4j.testkit.server.SimulatedTicketModel;
 import dev.dspy4j.usage.UsageReport;
 import dev.dspy4j.usage.UsageTracker;
 import java.io.BufferedReader;
@@ -30,7 +31,7 @@ import java.util.function.BiFunction;
 /**
  * MIPROv2 light and GEPA light on the support-ticket task (a zero-shot {@code ticket_text ->
  * category} predictor; 50 train, 50 validation and 50 held-out tickets of the examples' shape)
- * against a local OpenAI-compatible server ({@link SimulatedTicketModel}, its own JVM) that answers
+ * against a local OpenAI-compatible server ({@link SimulatedTicketServer}, its own JVM) that answers
  * every call after a fixed latency, 100 ms by default. The simulated model classifies better when
  * the instruction names the label set, and its proposer and reflection replies sometimes do, so the
  * optimizers have a real instruction to find.
@@ -63,7 +64,7 @@ public final class InstructionOptimizerHarness {
         long latencyMillis = args.length > 0 ? Long.parseLong(args[0]) : 100;
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process server = new ProcessBuilder(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp",
-                System.getProperty("java.class.path"), SimulatedTicketModel.class.getName(), Long.toString(latencyMillis))
+                System.getProperty("java.class.path"), SimulatedTicketServer.class.getName(), Long.toString(latencyMillis))
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             URI baseUrl = URI.create(new BufferedReader(new InputStreamReader(server.getInputStream(),

@@ -14,6 +14,7 @@ import dev.dspy4j.module.Predict;
 import dev.dspy4j.provider.OpenAiLm;
 import dev.dspy4j.testkit.server.Dialect;
 import dev.dspy4j.testkit.server.FakeLmServer;
+import dev.dspy4j.testkit.server.SimulatedTicketModel;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;

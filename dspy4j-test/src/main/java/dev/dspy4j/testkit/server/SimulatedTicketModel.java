@@ -1,12 +1,6 @@
-package dev.dspy4j.bench;
+package dev.dspy4j.testkit.server;
 
 import dev.dspy4j.data.Example;
-import dev.dspy4j.testkit.server.Dialect;
-import dev.dspy4j.testkit.server.FakeLmServer;
-import dev.dspy4j.testkit.server.RecordedRequest;
-import dev.dspy4j.testkit.server.Reply;
-import dev.dspy4j.testkit.server.Responder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,8 +9,7 @@ import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A simulated model behind a {@code FakeLmServer} (a copy of the one in dspy4j-optimize's
- * end-to-end tests, which the bench cannot reach) whose accuracy on support tickets depends on the
+ * A simulated model behind a {@code FakeLmServer} whose accuracy on support tickets depends on the
  * instruction it is given, so that an instruction optimizer has something real to find.
  *
  * <p>Task prompts (the only output field is {@code category}): the model routes a ticket by its
@@ -28,26 +21,17 @@ import tools.jackson.databind.JsonNode;
  * set when the feedback it shows mentions it (a rule learned from feedback), a vague one otherwise.
  * Every other prompt (MIPROv2's dataset and program summaries) gets a placeholder for each field.
  *
- * <p>Run in its own JVM by {@link InstructionOptimizerHarness}: {@code SimulatedTicketModel
- * <latency-ms>} prints its base URL on the first line of stdout and serves until its stdin closes.
+ * <p>For tests and benchmarks of instruction optimizers: {@code FakeLmServer.start(Dialect.OPENAI)
+ * .respondWith(new SimulatedTicketModel())}. Deterministic and thread-safe.
  */
 public final class SimulatedTicketModel implements Responder {
 
-    /** Entry point. */
-    public static void main(String[] args) throws Exception {
-        try (FakeLmServer server = FakeLmServer.start(Dialect.OPENAI)) {
-            server.respondWith(new SimulatedTicketModel()).latency(Duration.ofMillis(Long.parseLong(args[0])));
-            System.out.println(server.baseUrl());
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // serve until the harness closes our stdin
-            }
-        }
-    }
-
-    static final String LABEL_SET = "billing, technical, account";
-    static final String GOOD_INSTRUCTION = "Route the support ticket to exactly one queue: " + LABEL_SET + ".";
-    static final String VAGUE_INSTRUCTION = "Read the support ticket carefully and decide where it goes.";
+    /** The phrase that makes an instruction good: the label set. */
+    public static final String LABEL_SET = "billing, technical, account";
+    /** An instruction that names the label set. */
+    public static final String GOOD_INSTRUCTION = "Route the support ticket to exactly one queue: " + LABEL_SET + ".";
+    /** An instruction that does not. */
+    public static final String VAGUE_INSTRUCTION = "Read the support ticket carefully and decide where it goes.";
     private static final List<String> LABELS = List.of("billing", "technical", "account");
     private static final Pattern OUTPUT_FIELD = Pattern.compile("^\\d+\\. `(\\w+)`", Pattern.MULTILINE);
     private static final String TICKET = "[[ ## ticket_text ## ]]\n";
@@ -95,7 +79,7 @@ public final class SimulatedTicketModel implements Responder {
     }
 
     /** The queue a ticket belongs in, from its keywords (the data below is written to match). */
-    static String truth(String ticket) {
+    public static String truth(String ticket) {
         String text = ticket.toLowerCase(Locale.ROOT);
         if (text.contains("charged") || text.contains("invoice") || text.contains("refund")) {
             return "billing";
@@ -104,7 +88,7 @@ public final class SimulatedTicketModel implements Responder {
     }
 
     /** {@code count} tickets, labelled by {@link #truth}, the three queues interleaved. */
-    static List<Example> tickets(String prefix, int count) {
+    public static List<Example> tickets(String prefix, int count) {
         String[] billing = {"I was charged twice for %s.", "The invoice for %s shows the wrong plan.",
                 "Please refund %s, I cancelled it."};
         String[] technical = {"The app crashes when I open %s.", "Exports of %s come out empty.",
