@@ -120,6 +120,18 @@ public final class EvaluationResult {
         ResultFormats.writeJson(this, file);
     }
 
+    /**
+     * Writes the scores, every result and the usage as one self-contained HTML page: inline CSS, no
+     * script, no external resource, every value HTML-escaped (inputs, outputs and feedback may hold
+     * markup). Columns as {@link #writeCsv}; failed examples are highlighted. For a chart of score
+     * per trial, see {@code dev.dspy4j.optimize.OptimizationReport}.
+     *
+     * @throws dev.dspy4j.DspyException naming the file if it cannot be written
+     */
+    public void writeHtml(Path file) {
+        ResultFormats.writeHtml(this, file);
+    }
+
     @Override
     public String toString() {
         return "EvaluationResult[score=" + score() + ", scores=" + scores + ", errors=" + errors() + " of "

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Renders an {@link EvaluationResult} as a table, CSV and JSON. */
+/** Renders an {@link EvaluationResult} as a table, CSV, JSON and HTML ({@link EvaluationHtml}). */
 final class ResultFormats {
 
     private static final int MAX_CELL = 60;
@@ -128,6 +128,10 @@ final class ResultFormats {
         write(file, text + "\n");
     }
 
+    static void writeHtml(EvaluationResult result, Path file) {
+        write(file, EvaluationHtml.render(result));
+    }
+
     private static void write(Path file, String text) {
         try {
             Path parent = file.toAbsolutePath().getParent();
@@ -158,7 +162,7 @@ final class ResultFormats {
     }
 
     /** The metrics that gave feedback for at least one example, in metric order. */
-    private static List<String> metricsWithFeedback(EvaluationResult result) {
+    static List<String> metricsWithFeedback(EvaluationResult result) {
         List<String> names = new ArrayList<>();
         for (String name : result.metricNames()) {
             if (result.results().stream().anyMatch(row -> row.scores().get(name).hasFeedback())) {

@@ -90,6 +90,36 @@ class EvaluationResultOutputTest {
     }
 
     @Test
+    void writesOneHtmlPageWithEveryResultEscaped() throws Exception {
+        // given a program whose output and a metric's feedback hold markup
+        Path file = dir.resolve("out/results.html");
+        EvaluationResult result = Evaluate.builder()
+                .devset(List.of(Example.of("question", "a < b?", "answer", "yes").withInputs("question"),
+                        Example.of("question", "crash", "answer", "x").withInputs("question")))
+                .metric("accuracy", (ex, pred, context) -> Score.of(0.0, "<b>wrong</b> & 'late'"))
+                .build().run(new EvaluateTest.FunctionProgram(in -> {
+                    if (in.get("question").equals("crash")) {
+                        throw new IllegalStateException("no <answer>");
+                    }
+                    return Prediction.of(Map.of("answer", "<script>alert(1)</script>"));
+                }), DspyContext.empty());
+
+        // when
+        result.writeHtml(file);
+
+        // then
+        String html = Files.readString(file);
+        assertThat(html).startsWith("<!DOCTYPE html>").endsWith("</html>\n")
+                .contains("<table class=\"results\">", "<th>pred_answer</th>", "<th>accuracy feedback</th>")
+                .contains("<td>a &lt; b?</td>", "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>",
+                        "<td>&lt;b&gt;wrong&lt;/b&gt; &amp; &#39;late&#39;</td>",
+                        "<tr class=\"failed\">", "IllegalStateException: no &lt;answer&gt;")
+                .doesNotContain("<script", "<b>");
+        assertThat(html).contains("Score: <strong>0.00</strong> on 2 examples; 1 failed.");
+        assertThat(html.split("<tr").length).isEqualTo(html.split("</tr>").length);
+    }
+
+    @Test
     void writesJsonWithScoresAndEveryResult() throws Exception {
         Path file = dir.resolve("results.json");
 

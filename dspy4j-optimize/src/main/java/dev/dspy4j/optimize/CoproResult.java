@@ -34,6 +34,11 @@ public record CoproResult(Module bestProgram, double bestScore, List<Candidate> 
         latestStatistics = Map.copyOf(latestStatistics);
     }
 
+    /** A report of this run: see {@link OptimizationReport#of(CoproResult)}. */
+    public OptimizationReport report() {
+        return OptimizationReport.of(this);
+    }
+
     /**
      * One instruction and output prefix that COPRO scored for one predictor.
      *

@@ -48,6 +48,11 @@ public record GepaResult(Module bestProgram, List<Map<String, String>> candidate
         discoveryEvalCounts = List.copyOf(discoveryEvalCounts);
     }
 
+    /** A report of this run: see {@link OptimizationReport#of(GepaResult)}. */
+    public OptimizationReport report() {
+        return OptimizationReport.of(this);
+    }
+
     /** The best candidate's instructions, by predictor path. */
     public Map<String, String> bestCandidate() {
         return candidates.get(bestIdx);

@@ -30,6 +30,11 @@ public record MiproResult(Module bestProgram, double bestScore, Map<String, List
         trials = List.copyOf(trials);
     }
 
+    /** A report of this run: see {@link OptimizationReport#of(MiproResult)}. */
+    public OptimizationReport report() {
+        return OptimizationReport.of(this);
+    }
+
     /** The trials scored on the whole valset, best first (ties in trial order): DSPy's {@code candidate_programs}. */
     public List<MiproTrial> fullEvaluations() {
         return trials.stream().filter(MiproTrial::fullEvaluation)

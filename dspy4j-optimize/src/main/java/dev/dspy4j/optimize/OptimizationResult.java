@@ -25,4 +25,9 @@ public record OptimizationResult(Module bestProgram, double bestScore, List<Cand
         Objects.requireNonNull(bestProgram, "bestProgram");
         candidates = List.copyOf(candidates);
     }
+
+    /** A report of this run: see {@link OptimizationReport#of(OptimizationResult)}. */
+    public OptimizationReport report() {
+        return OptimizationReport.of(this);
+    }
 }

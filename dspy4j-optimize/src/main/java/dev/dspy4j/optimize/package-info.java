@@ -30,6 +30,8 @@
  * <p>Cost: {@link dev.dspy4j.optimize.Optimizer#estimate} bounds the LM calls before a run, and a
  * {@link dev.dspy4j.optimize.Budget} stops a bootstrap or a search cleanly when its limit is
  * reached, returning the best program found so far.
+ * {@link dev.dspy4j.optimize.OptimizationReport} turns a run's result into a report (trials,
+ * the best program's prompts, usage) written as one HTML page or a PNG chart of score per trial.
  * Randomness is seeded ({@code seed}, default 0): the same seed, data and LM responses give the
  * same demos. The draws come from a port of CPython's {@code random.Random}, so with seed 0 the
  * shuffles, demo counts and labelled samples are DSPy's.
