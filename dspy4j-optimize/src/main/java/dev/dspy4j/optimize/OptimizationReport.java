@@ -130,6 +130,16 @@ public final class OptimizationReport {
         return ReportSources.gepa(result, adapter);
     }
 
+    /** A report of a {@link Simba} run, the best program's prompts rendered by {@link ChatAdapter#DEFAULT}. */
+    public static OptimizationReport of(SimbaResult result) {
+        return ReportSources.simba(result, ChatAdapter.DEFAULT);
+    }
+
+    /** A report of a {@link Simba} run, the best program's prompts rendered by {@code adapter}. */
+    public static OptimizationReport of(SimbaResult result, Adapter adapter) {
+        return ReportSources.simba(result, adapter);
+    }
+
     /**
      * A report of a {@link BootstrapFewShotWithRandomSearch} run, one trial per candidate in seed
      * order with its evaluation's usage; prompts rendered by {@link ChatAdapter#DEFAULT}.

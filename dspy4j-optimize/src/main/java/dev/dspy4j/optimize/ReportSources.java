@@ -100,6 +100,28 @@ final class ReportSources {
         return report.best(result.bestProgram(), result.bestScore(), adapter).build();
     }
 
+    static OptimizationReport simba(SimbaResult result, Adapter adapter) {
+        OptimizationReport.Builder report = OptimizationReport.builder("SIMBA")
+                .setting("steps", result.steps().size())
+                .setting("failed runs", result.failedRuns());
+        int number = 1;
+        // each step's best new candidate on its mini-batch (the result keeps scores, not programs) ...
+        for (SimbaResult.Step step : result.steps()) {
+            double best = step.candidateScores().stream().mapToDouble(Double::doubleValue).max().orElse(0);
+            report.trial(new OptimizationReport.Trial(number++, best * 100, false, Map.of(), 0,
+                    OptionalLong.empty(), Optional.empty()));
+        }
+        // ... then the final candidates on the whole trainset, in scoring order (the result keeps them best first)
+        List<SimbaResult.Candidate> candidates = result.candidates();
+        for (int i = candidates.size() - 1; i >= 0; i--) {
+            SimbaResult.Candidate candidate = candidates.get(i);
+            report.trial(new OptimizationReport.Trial(number++, candidate.score() * 100, true,
+                    instructions(candidate.program()), demos(candidate.program()), OptionalLong.empty(),
+                    Optional.empty()));
+        }
+        return report.best(result.bestProgram(), result.bestScore() * 100, adapter).build();
+    }
+
     static List<OptimizationReport.PredictorPrompt> prompts(Module program, Adapter adapter) {
         Objects.requireNonNull(adapter, "adapter");
         List<OptimizationReport.PredictorPrompt> prompts = new ArrayList<>();

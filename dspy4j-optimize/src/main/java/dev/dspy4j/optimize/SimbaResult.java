@@ -29,6 +29,14 @@ public record SimbaResult(Module bestProgram, double bestScore, List<Candidate> 
     }
 
     /**
+     * This run as a report: one trial per step (the best new candidate's mini-batch score), then the
+     * final candidates on the trainset; HTML and a PNG chart (see {@link OptimizationReport}).
+     */
+    public OptimizationReport report() {
+        return OptimizationReport.of(this);
+    }
+
+    /**
      * A program scored on the whole trainset.
      *
      * @param program the program

@@ -123,6 +123,29 @@ class OptimizationReportTest {
     }
 
     @Test
+    void simbaReportHasOneMinibatchTrialPerStepThenTheFinalCandidatesOnTheTrainset() {
+        // given a small SIMBA run
+        ScriptedLm task = Fixtures.answering(request -> Fixtures.number(Fixtures.question(request)) % 2 == 1);
+        SimbaResult result = Simba.builder().metric(Fixtures.EXACT).bsize(4).numCandidates(2).maxSteps(2)
+                .numThreads(1).promptModel(ScriptedLm.withOutputs(Map.of("discussion", "d",
+                        "module_advice", "{\"self\": \"Answer carefully.\"}")))
+                .build().optimize(Predict.of("question -> answer"), Fixtures.trainset(8), DspyContext.of(task));
+
+        // when
+        OptimizationReport report = result.report();
+
+        // then the steps come first, on mini-batches, then the candidates on the whole trainset, 0-100
+        assertThat(report.optimizer()).isEqualTo("SIMBA");
+        assertThat(report.trials()).hasSize(result.steps().size() + result.candidates().size());
+        assertThat(report.trials().subList(0, result.steps().size()))
+                .allSatisfy(trial -> assertThat(trial.fullEvaluation()).isFalse());
+        assertThat(report.trials().subList(result.steps().size(), report.trials().size()))
+                .allSatisfy(trial -> assertThat(trial.fullEvaluation()).isTrue());
+        assertThat(report.bestScore()).isEqualTo(result.bestScore() * 100);
+        assertThat(report.toHtml()).contains("SIMBA");
+    }
+
+    @Test
     void randomSearchReportCarriesEachCandidatesUsage() {
         // given a random search whose candidates' evaluations record LM calls
         ScriptedLm lm = Fixtures.answering(request -> request.messages().size() > 2);
