@@ -8,6 +8,7 @@ module dev.dspy4j.optimize {
     requires transitive dev.dspy4j.core;
     requires transitive dev.dspy4j.evaluate;
     requires org.slf4j;
+    requires tools.jackson.databind;
 
     exports dev.dspy4j.optimize;
 
