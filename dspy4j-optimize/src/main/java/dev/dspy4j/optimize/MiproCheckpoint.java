@@ -165,6 +165,11 @@ final class MiproCheckpoint {
                         ? state.withDemos(demoSets.get(path).get(set)) : state).state().toJson());
             }
             m.put("demoSets", sets);
+            // the save format keeps demos' values, not which keys are inputs: kept here beside it
+            Map<String, List<List<List<String>>>> inputs = new LinkedHashMap<>();
+            demoSets.forEach((path, list) -> inputs.put(path, list.stream().map(set -> set.stream()
+                    .map(demo -> List.copyOf(demo.inputKeys())).toList()).toList()));
+            m.put("demoInputKeys", inputs);
             List<Integer> random = new ArrayList<>();
             for (int word : randomState) {
                 random.add(word);
@@ -184,7 +189,24 @@ final class MiproCheckpoint {
                 ProgramState state = ProgramState.fromJson(json, "proposals.json", program, null);
                 demoSets.forEach((path, sets) -> sets.add(List.copyOf(state.predictor(path).demos())));
             }
-            demoSets.replaceAll((path, sets) -> List.copyOf(sets));
+            var inputs = (Map<String, List<List<List<String>>>>) m.get("demoInputKeys");
+            demoSets.replaceAll((path, sets) -> {
+                List<List<Example>> withInputs = new ArrayList<>();
+                for (int k = 0; k < sets.size(); k++) {
+                    List<List<String>> keys = inputs.get(path).get(k);
+                    List<Example> set = sets.get(k);
+                    if (keys.size() != set.size()) {
+                        throw new IllegalStateException("demo set " + k + " of " + path + " has " + set.size()
+                                + " demos but " + keys.size() + " input key lists");
+                    }
+                    List<Example> demos = new ArrayList<>();
+                    for (int d = 0; d < set.size(); d++) {
+                        demos.add(set.get(d).withInputs(keys.get(d)));
+                    }
+                    withInputs.add(List.copyOf(demos));
+                }
+                return List.copyOf(withInputs);
+            });
             List<Number> random = (List<Number>) m.get("randomState");
             int[] words = new int[random.size()];
             for (int i = 0; i < words.length; i++) {
