@@ -65,6 +65,7 @@ class MiproV2CheckpointTest {
         // given: a checkpoint of the first 5 evaluations (later ones deleted, as if killed there)
         MiproResult full = search(dir, lm());
         List<MiproTrial> unfinished = full.trials().subList(5, full.trials().size());
+        int runs = runsAfter(full, 5);
         for (MiproTrial trial : unfinished) {
             Files.delete(dir.resolve(MiproCheckpoint.trialFile(trial.number())));
         }
@@ -74,7 +75,6 @@ class MiproV2CheckpointTest {
         MiproResult result = search(dir, resumed);
 
         // then: one LM call per program run of the unfinished evaluations only, and the same result
-        int runs = unfinished.stream().mapToInt(MiproTrialRuns::of).sum();
         assertThat(resumed.callCount()).isEqualTo(runs);
         assertSameResult(result, full);
     }
@@ -95,8 +95,7 @@ class MiproV2CheckpointTest {
 
         // then: the finished evaluations were not run again, and the result is the uninterrupted one
         MiproResult expected = uninterrupted();
-        int runs = expected.trials().subList(killedAfter, expected.trials().size()).stream()
-                .mapToInt(MiproTrialRuns::of).sum();
+        int runs = runsAfter(expected, killedAfter);
         assertThat(resumed.callCount()).isEqualTo(runs);
         assertSameResult(result, expected);
     }
@@ -163,11 +162,10 @@ class MiproV2CheckpointTest {
         assertThat(actual.demoCandidates()).isEqualTo(expected.demoCandidates());
     }
 
-    /** Program runs of one evaluation: the difference of the running totals. */
-    private static final class MiproTrialRuns {
-        static int of(MiproTrial trial) {
-            return trial.fullEvaluation() ? 6 : 3;
-        }
+    /** Program runs (one LM call each here) of the evaluations after the first {@code finished}. */
+    private static int runsAfter(MiproResult result, int finished) {
+        List<MiproTrial> trials = result.trials();
+        return trials.get(trials.size() - 1).evaluationCallsSoFar() - trials.get(finished - 1).evaluationCallsSoFar();
     }
 
     private static List<String> listing(Path dir) throws IOException {
