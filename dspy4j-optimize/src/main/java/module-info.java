@@ -12,6 +12,7 @@ module dev.dspy4j.optimize {
     requires transitive dev.dspy4j.evaluate;
     requires org.slf4j;
     requires java.desktop;
+    requires tools.jackson.databind;
     requires xchart;
 
     exports dev.dspy4j.optimize;

@@ -66,6 +66,29 @@ final class MiproRun {
             throw new IllegalArgumentException("minibatchSize " + config.minibatchSize + " exceeds the valset ("
                     + valset.size() + " examples); lower minibatchSize or turn minibatch off.");
         }
+        MiproCheckpoint checkpoint = config.checkpointDir
+                .map(dir -> MiproCheckpoint.open(dir, fingerprint())).orElseGet(MiproCheckpoint::none);
+        // Resuming restores the generator as the proposal phase left it; the search then re-makes
+        // each of its draws (minibatches here, the sampler's from its seed and the recorded scores),
+        // none of which calls an LM, so every later draw is the uninterrupted run's.
+        MiproCheckpoint.Proposals proposals = checkpoint.proposals(program).orElse(null);
+        if (proposals != null) {
+            rng.restore(proposals.randomState());
+            LOG.info("MiproV2: resuming from {} with {} finished evaluations", config.checkpointDir.orElseThrow(),
+                    checkpoint.finishedTrials());
+        } else {
+            proposals = propose();
+            checkpoint.saveProposals(proposals, program);
+        }
+        Map<String, List<List<Example>>> demoSets = proposals.demoSets();
+        Map<String, List<String>> instructions = proposals.instructions();
+        TrialSearch search = new TrialSearch(config, program, context, rng, valset, minibatch, numTrials,
+                instructions, config.zeroShot() ? null : demoSets, checkpoint);
+        return search.run(demoSets);
+    }
+
+    /** The demo sets and instruction candidates, made with the task and prompt LMs. */
+    private MiproCheckpoint.Proposals propose() {
         Map<String, List<List<Example>>> demoSets = demoSets();
         DspyContext promptContext = config.promptLm == null ? context : context.withLm(config.promptLm);
         GroundedProposer proposer = new GroundedProposer(promptContext, rng, config.initTemperature, programCode());
@@ -78,9 +101,17 @@ final class MiproRun {
             copy.set(0, predictors.get(path).signature().instructions());
             instructions.put(path, List.copyOf(copy));
         });
-        TrialSearch search = new TrialSearch(config, program, context, rng, valset, minibatch, numTrials,
-                instructions, config.zeroShot() ? null : demoSets);
-        return search.run(demoSets);
+        return new MiproCheckpoint.Proposals(instructions, demoSets, rng.state());
+    }
+
+    /** What a checkpoint must match to be resumed: the settings, the data as resolved, the program. */
+    private String fingerprint() {
+        StringBuilder text = new StringBuilder(config.settingsForFingerprint()).append("\ntrainset\n");
+        trainset.forEach(e -> text.append(e).append('\n'));
+        text.append("valset\n");
+        valset.forEach(e -> text.append(e).append('\n'));
+        text.append("program ").append(program.getClass().getName()).append('\n').append(program.state().toJson());
+        return MiproCheckpoint.sha256(text.toString());
     }
 
     /** DSPy's {@code _set_hyperparams_from_run_mode}: the preset's counts, and a resampled valset. */

@@ -5,8 +5,10 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongFunction;
 
 /**
@@ -56,6 +58,21 @@ import java.util.function.LongFunction;
  * {@code tip_aware_proposer}, {@code fewshot_aware_proposer}; they are always on, as DSPy's defaults),
  * and a {@link Budget}: check {@link #estimate} before a run.
  *
+ * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
+ * directory, each file atomically (temp file, fsync, atomic rename): {@code manifest.json} with a
+ * fingerprint of the run at its start; {@code proposals.json} (the instruction candidates, the
+ * demo sets and the generator's state) after the proposal phase; and {@code trial-NNNN.json}
+ * (the configuration, score, full or minibatch, program runs) after each evaluation, the baseline
+ * and periodic full evaluations included. Run the same search again with the same directory to
+ * resume: the proposal phase is read back (no bootstrap or proposer LM calls), and the search
+ * replays its draws from the restored generator and a fresh sampler fed the recorded scores, so
+ * finished evaluations are not run again and the result equals an uninterrupted run's. The
+ * fingerprint covers the seed, the settings, the trainset, the valset and the program's state;
+ * a checkpoint with another fingerprint is refused with a {@link CheckpointException}, as is a
+ * damaged file (delete the directory to start over). The metric, the LMs and the sampler factory
+ * cannot be fingerprinted: resuming with different ones is not detected. The sampler must be
+ * deterministic for its seed and the scores it is told, as both built-in samplers are.
+ *
  * <p>Immutable and thread-safe; each run makes its own generator and sampler.
  */
 public final class MiproV2 implements Optimizer {
@@ -103,6 +120,7 @@ public final class MiproV2 implements Optimizer {
     final int concurrency;
     final String programCode;
     final LongFunction<? extends TrialSampler> sampler;
+    final Optional<Path> checkpointDir;
 
     private MiproV2(Builder b) {
         if (b.metric == null) {
@@ -135,6 +153,7 @@ public final class MiproV2 implements Optimizer {
         this.concurrency = b.concurrency;
         this.programCode = b.programCode;
         this.sampler = b.sampler;
+        this.checkpointDir = b.checkpointDir;
     }
 
     /** A builder; a metric is required. Defaults as DSPy's: {@code auto = LIGHT}, seed 9, 4 + 4 demos. */
@@ -214,6 +233,13 @@ public final class MiproV2 implements Optimizer {
         return new LmCallEstimate((long) bootstraps * train, evaluation, predictors);
     }
 
+    /** Every setting that changes a run's draws or evaluations, for the checkpoint fingerprint. */
+    String settingsForFingerprint() {
+        return toString() + " initTemperature=" + initTemperature + " minibatchSize=" + minibatchSize
+                + " minibatchFullEvalSteps=" + minibatchFullEvalSteps + " viewDataBatchSize=" + viewDataBatchSize
+                + " maxErrors=" + maxErrors + " metricThreshold=" + metricThreshold + " programCode=" + programCode;
+    }
+
     @Override
     public String toString() {
         return "MiproV2(auto=" + auto + ", numCandidates=" + numCandidates + ", numTrials=" + numTrials
@@ -242,6 +268,7 @@ public final class MiproV2 implements Optimizer {
         private int concurrency = 8;
         private String programCode;
         private LongFunction<? extends TrialSampler> sampler = TrialSampler::tpe;
+        private Optional<Path> checkpointDir = Optional.empty();
 
         private Builder() {}
 
@@ -356,6 +383,16 @@ public final class MiproV2 implements Optimizer {
         /** Makes the sampler of each run from the seed; {@link TrialSampler#tpe} by default. */
         public Builder sampler(LongFunction<? extends TrialSampler> factory) {
             this.sampler = Objects.requireNonNull(factory, "sampler");
+            return this;
+        }
+
+        /**
+         * Saves the run's progress in {@code dir} as it goes, and resumes from it: see
+         * <em>Checkpoints and resume</em> in the class comment. Off by default. One run at a time
+         * per directory.
+         */
+        public Builder checkpointDir(Path dir) {
+            this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
             return this;
         }
 

@@ -40,6 +40,28 @@ final class PythonRandom {
         initByArray(key);
     }
 
+    /** The generator's state, CPython's {@code getstate()} words: the 624 words then the index. */
+    int[] state() {
+        int[] out = new int[N + 1];
+        System.arraycopy(mt, 0, out, 0, N);
+        out[N] = index;
+        return out;
+    }
+
+    /**
+     * Restores a state from {@link #state()}.
+     *
+     * @throws IllegalArgumentException if it is not 625 words with an index in {@code 0..624}
+     */
+    void restore(int[] state) {
+        if (state.length != N + 1 || state[N] < 0 || state[N] > N) {
+            throw new IllegalArgumentException("A Mersenne Twister state is " + (N + 1)
+                    + " words ending with an index in 0.." + N + ".");
+        }
+        System.arraycopy(state, 0, mt, 0, N);
+        index = state[N];
+    }
+
     private void initGenrand(int s) {
         mt[0] = s;
         for (int i = 1; i < N; i++) {

@@ -33,6 +33,7 @@ final class TrialSearch {
     /** The demo sets to choose among; {@code null} in zero-shot mode, where the search keeps the demos as given. */
     private final Map<String, List<List<Example>>> demoSets;
     private final List<String> paths;
+    private final MiproCheckpoint checkpoint;
 
     /** Minibatch scores per configuration, in first-seen order (DSPy's {@code param_score_dict}). */
     private final Map<Map<String, Integer>, List<Double>> minibatchScores = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ final class TrialSearch {
 
     TrialSearch(MiproV2 config, Module program, DspyContext context, PythonRandom rng, List<Example> valset,
                 boolean minibatch, int numTrials, Map<String, List<String>> instructions,
-                Map<String, List<List<Example>>> demoSets) {
+                Map<String, List<List<Example>>> demoSets, MiproCheckpoint checkpoint) {
         this.config = config;
         this.program = program;
         this.context = context;
@@ -55,6 +56,7 @@ final class TrialSearch {
         this.instructions = instructions;
         this.demoSets = demoSets;
         this.paths = List.copyOf(instructions.keySet());
+        this.checkpoint = checkpoint;
     }
 
     MiproResult run(Map<String, List<List<Example>>> builtDemoSets) {
@@ -63,9 +65,10 @@ final class TrialSearch {
         Map<String, Integer> defaults = new LinkedHashMap<>();
         space.keySet().forEach(name -> defaults.put(name, 0));
 
-        double defaultScore = evaluate(1, program, valset, true);
+        double defaultScore = score(1, defaults, program, valset, true);
         evaluationCalls = valset.size();
-        trials.add(new MiproTrial(1, defaults, instructionsOf(program), defaultScore, true, evaluationCalls));
+        record(new MiproTrial(1, defaults, instructionsOf(program), defaultScore, true, evaluationCalls),
+                valset.size());
         bestScore = defaultScore;
         bestProgram = program;
         sampler.observe(defaults, defaultScore);
@@ -80,13 +83,14 @@ final class TrialSearch {
             int batchSize = minibatch ? config.minibatchSize : valset.size();
             List<Example> batch = batchSize >= valset.size() ? valset : MiproRun.sample(valset, batchSize, rng);
             boolean full = batchSize >= valset.size();
-            double score = evaluate(trialNumber, candidate, batch, full);
+            double score = score(trialNumber, ordered, candidate, batch, full);
             evaluationCalls += batchSize;
             if (!minibatch && score > bestScore) {
                 bestScore = score;
                 bestProgram = candidate;
             }
-            trials.add(new MiproTrial(trialNumber, ordered, instructionsOf(candidate), score, full, evaluationCalls));
+            record(new MiproTrial(trialNumber, ordered, instructionsOf(candidate), score, full, evaluationCalls),
+                    batch.size());
             LOG.debug("MiproV2 trial {}: {} scored {}", trialNumber, ordered, score);
             minibatchScores.computeIfAbsent(ordered, k -> new ArrayList<>()).add(score);
             sampler.observe(ordered, score);
@@ -120,16 +124,29 @@ final class TrialSearch {
             return false;
         }
         Module candidate = apply(best);
-        double score = evaluate(number, candidate, valset, true);
+        double score = score(number, best, candidate, valset, true);
         evaluationCalls += valset.size();
         fullyEvaluated.add(best);
-        trials.add(new MiproTrial(number, best, instructionsOf(candidate), score, true, evaluationCalls));
+        record(new MiproTrial(number, best, instructionsOf(candidate), score, true, evaluationCalls), valset.size());
         sampler.observe(best, score);
         if (score > bestScore) {
             bestScore = score;
             bestProgram = candidate;
         }
         return true;
+    }
+
+    /** The recorded score of evaluation {@code number} when resuming, otherwise a new evaluation. */
+    private double score(int number, Map<String, Integer> params, Module candidate, List<Example> examples,
+                         boolean full) {
+        return checkpoint.recorded(number, params, examples.size(), full)
+                .orElseGet(() -> evaluate(number, candidate, examples, full));
+    }
+
+    /** Adds a finished evaluation to the result and to the checkpoint (a replayed one is on disk already). */
+    private void record(MiproTrial trial, int programRuns) {
+        trials.add(trial);
+        checkpoint.saveTrial(trial, programRuns);
     }
 
     /** Scores a trial's program as an {@code OPTIMIZER_STEP} span named {@code "trial <number>"}. */
