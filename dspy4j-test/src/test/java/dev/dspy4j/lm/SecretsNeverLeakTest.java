@@ -53,7 +53,8 @@ class SecretsNeverLeakTest {
     private static final String CANARY = "sk-canary-" + UUID.randomUUID().toString().replace("-", "");
     private static final String SIGNATURE = "question -> answer";
     private static final String ANSWER = "[[ ## answer ## ]]\nParis\n\n[[ ## completed ## ]]";
-    private static final Duration TIMEOUT = Duration.ofMillis(400);
+    // long enough for a first call on a loaded machine; the slow-reply fault waits it out three times
+    private static final Duration TIMEOUT = Duration.ofMillis(1_500);
 
     @TempDir
     Path dir;
