@@ -5,8 +5,10 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Learns each predictor's instruction, and the prefix of its last output field, by asking an LM
@@ -37,6 +39,20 @@ import java.util.Objects;
  * {@link Builder#evaluationConcurrency(int) concurrently}. A {@link Budget} ends the run early with
  * the best candidate scored so far. Each proposal call and each candidate evaluation is an
  * {@link dev.dspy4j.trace.SpanKind#OPTIMIZER_STEP} span. Immutable and thread-safe.
+ *
+ * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
+ * directory, each file atomically (temp file, fsync, atomic rename): {@code manifest.json} with a
+ * fingerprint of the settings that change proposals or scores, the trainset and the program's
+ * state; then, as each finishes, one file per proposal call (the candidates as the prompt model
+ * wrote them) and one per candidate evaluation (its instruction, prefix and score). Run the same
+ * optimization again with the same directory to resume: recorded proposals and scores are read
+ * back instead of calling an LM (and make no span), the run continues with the first unfinished
+ * step, and, there being no randomness, ends with the result of an uninterrupted run. A checkpoint
+ * with another fingerprint is refused with a {@link CheckpointException} naming what differs, as
+ * is a damaged file; the directory is left as it was. The metric, the task LM and the prompt model
+ * cannot be fingerprinted: resuming with different ones is not detected. The budget is not part of
+ * the fingerprint (a run the budget stopped can be resumed with a larger one); replayed steps do
+ * not spend it.
  */
 public final class Copro implements Optimizer {
 
@@ -49,6 +65,7 @@ public final class Copro implements Optimizer {
     final int evaluationConcurrency;
     final int maxErrors;
     final Budget budget;
+    final Optional<Path> checkpointDir;
 
     private Copro(Builder b) {
         if (b.metric == null) {
@@ -63,6 +80,7 @@ public final class Copro implements Optimizer {
         this.evaluationConcurrency = b.evaluationConcurrency;
         this.maxErrors = b.maxErrors;
         this.budget = b.budget;
+        this.checkpointDir = b.checkpointDir;
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: breadth 10, depth 3, temperature 1.4. */
@@ -91,6 +109,8 @@ public final class Copro implements Optimizer {
      * @throws dev.dspy4j.evaluate.EvaluationCancelledException if an evaluation reaches
      *     {@code maxErrors} failed examples (a program or metric that throws)
      * @throws dev.dspy4j.DspyException if a prompt-model call fails or cannot be parsed
+     * @throws CheckpointException if the {@link Builder#checkpointDir(Path) checkpoint directory}
+     *     holds another run's checkpoint or a damaged file, or cannot be written
      */
     public CoproResult optimize(Module program, List<Example> trainset, DspyContext context) {
         Objects.requireNonNull(program, "program");
@@ -118,6 +138,12 @@ public final class Copro implements Optimizer {
         return new LmCallEstimate(0, evaluations * trainset.size(), (int) predictors, predictors * depth);
     }
 
+    /** Every setting that changes proposals or scores, readable, for the checkpoint fingerprint. */
+    String settingsForFingerprint() {
+        return "breadth=" + breadth + ", depth=" + depth + ", initTemperature=" + initTemperature
+                + ", maxErrors=" + maxErrors;
+    }
+
     @Override
     public String toString() {
         return "Copro(breadth=" + breadth + ", depth=" + depth + ", initTemperature=" + initTemperature
@@ -136,6 +162,7 @@ public final class Copro implements Optimizer {
         private int evaluationConcurrency = 8;
         private int maxErrors = 10;
         private Budget budget = Budget.unlimited();
+        private Optional<Path> checkpointDir = Optional.empty();
 
         private Builder() {}
 
@@ -225,6 +252,16 @@ public final class Copro implements Optimizer {
          */
         public Builder budget(Budget b) {
             this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Saves the run's proposals and scores in {@code dir} as they finish, and resumes from it:
+         * see <em>Checkpoints and resume</em> in the class comment. Off by default. One run at a
+         * time per directory.
+         */
+        public Builder checkpointDir(Path dir) {
+            this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
             return this;
         }
 

@@ -18,6 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ final class CoproRun {
     private int evaluations;
     /** The depth being worked on, for a stop by the budget. */
     private int reached;
+    private final CoproCheckpoint checkpoint;
 
     /** The budget is spent: the search ends with the candidates scored so far. */
     private static final class BudgetSpent extends RuntimeException {
@@ -80,6 +82,12 @@ final class CoproRun {
             bestStats.put(path, new CoproStatistics());
             latestStats.put(path, new CoproStatistics());
         }
+        this.checkpoint = config.checkpointDir.map(dir -> CoproCheckpoint.open(dir, fingerprint()))
+                .orElseGet(CoproCheckpoint::none);
+        if (checkpoint.finishedSteps() > 0) {
+            LOG.info("Copro: resuming from {} with {} finished proposal calls and evaluations",
+                    config.checkpointDir.orElseThrow(), checkpoint.finishedSteps());
+        }
     }
 
     CoproResult execute() {
@@ -101,9 +109,8 @@ final class CoproRun {
         Map<String, List<Proposal>> latest = new LinkedHashMap<>();
         for (String path : paths) {
             Signature signature = current.predictor(path).signature();
-            Prediction proposed = propose(CoproPrompts.BASIC_GENERATE_INSTRUCTION, config.breadth - 1,
+            List<Proposal> candidates = proposed(CoproPrompts.BASIC_GENERATE_INSTRUCTION, config.breadth - 1,
                     Map.of(CoproPrompts.BASIC_INSTRUCTION, signature.instructions()), path, 0);
-            List<Proposal> candidates = proposals(proposed);
             candidates.add(new Proposal(signature.instructions(), lastField(signature).prefix()));
             latest.put(path, candidates);
             all.put(path, new ArrayList<>(candidates));
@@ -120,7 +127,7 @@ final class CoproRun {
                     String instruction = stripQuotes(candidates.get(i).instruction());
                     String prefix = stripQuotes(candidates.get(i).prefix());
                     current = withInstruction(current, path, instruction, prefix);
-                    double score = score(current, depth, path, i);
+                    double score = scored(current, depth, path, i, instruction, prefix);
                     evaluations++;
                     LOG.debug("Depth {}, predictor {}, candidate {}/{} scored {}", depth, path, i + 1,
                             candidates.size(), score);
@@ -148,10 +155,9 @@ final class CoproRun {
                 if (config.trackStats) {
                     bestStats.get(path).add(depth, topScores(ranked));
                 }
-                Prediction proposed = propose(CoproPrompts.GENERATE_INSTRUCTION_GIVEN_ATTEMPTS, config.breadth,
-                        Map.of(CoproPrompts.ATTEMPTED_INSTRUCTIONS, attempts(ranked, config.breadth)), path,
-                        depth + 1);
-                List<Proposal> candidates = proposals(proposed);
+                List<Proposal> candidates = proposed(CoproPrompts.GENERATE_INSTRUCTION_GIVEN_ATTEMPTS,
+                        config.breadth, Map.of(CoproPrompts.ATTEMPTED_INSTRUCTIONS, attempts(ranked, config.breadth)),
+                        path, depth + 1);
                 latest.put(path, candidates);
                 all.get(path).addAll(candidates);
             }
@@ -240,6 +246,43 @@ final class CoproRun {
             }
             throw e;
         }
+    }
+
+    /** One proposal call's candidates: read back from the checkpoint, or asked of the prompt model and saved. */
+    private List<Proposal> proposed(Signature signature, int n, Map<String, Object> inputs, String path, int depth) {
+        int index = paths.indexOf(path);
+        Optional<List<CoproCheckpoint.Candidate>> recorded = checkpoint.proposals(depth, index, path);
+        if (recorded.isPresent()) {
+            return new ArrayList<>(recorded.get().stream().map(c -> new Proposal(c.instruction(), c.prefix()))
+                    .toList());
+        }
+        List<Proposal> out = proposals(propose(signature, n, inputs, path, depth));
+        checkpoint.saveProposals(depth, index, path, out.stream()
+                .map(p -> new CoproCheckpoint.Candidate(p.instruction(), p.prefix())).toList());
+        return out;
+    }
+
+    /** One candidate's score: read back from the checkpoint, or evaluated and saved. */
+    private double scored(ProgramState state, int depth, String path, int index, String instruction, String prefix) {
+        int predictor = paths.indexOf(path);
+        Optional<Double> recorded = checkpoint.score(depth, predictor, path, index, instruction, prefix);
+        if (recorded.isPresent()) {
+            return recorded.get();
+        }
+        double score = score(state, depth, path, index);
+        checkpoint.saveScore(depth, predictor, path, index, instruction, prefix, score);
+        return score;
+    }
+
+    /** What a checkpoint must match to be resumed, by part; the settings readable, the rest hashed. */
+    private Map<String, String> fingerprint() {
+        StringBuilder train = new StringBuilder();
+        trainset.forEach(e -> train.append(e).append('\n'));
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("settings", config.settingsForFingerprint());
+        parts.put("trainset", MiproCheckpoint.sha256(train.toString()));
+        parts.put("program", MiproCheckpoint.sha256(program.getClass().getName() + '\n' + program.state().toJson()));
+        return parts;
     }
 
     private static List<Proposal> proposals(Prediction prediction) {
