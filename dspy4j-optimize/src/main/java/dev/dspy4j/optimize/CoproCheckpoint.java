@@ -1,5 +1,7 @@
 package dev.dspy4j.optimize;
 
+import dev.dspy4j.data.Example;
+import dev.dspy4j.module.Module;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,6 +89,17 @@ final class CoproCheckpoint {
             checkpoint.check(entry.getKey(), entry.getValue());
         }
         return checkpoint;
+    }
+
+    /** What a checkpoint must match to be resumed, by part; the settings readable, the rest hashed. */
+    static Map<String, String> fingerprint(Copro config, List<Example> trainset, Module program) {
+        StringBuilder train = new StringBuilder();
+        trainset.forEach(e -> train.append(e).append('\n'));
+        Map<String, String> parts = new LinkedHashMap<>();
+        parts.put("settings", config.settingsForFingerprint());
+        parts.put("trainset", MiproCheckpoint.sha256(train.toString()));
+        parts.put("program", MiproCheckpoint.sha256(program.getClass().getName() + '\n' + program.state().toJson()));
+        return parts;
     }
 
     /** The number of finished proposal calls and evaluations on disk when the checkpoint was opened. */

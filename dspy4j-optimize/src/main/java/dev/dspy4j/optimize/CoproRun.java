@@ -82,7 +82,8 @@ final class CoproRun {
             bestStats.put(path, new CoproStatistics());
             latestStats.put(path, new CoproStatistics());
         }
-        this.checkpoint = config.checkpointDir.map(dir -> CoproCheckpoint.open(dir, fingerprint()))
+        this.checkpoint = config.checkpointDir.map(dir -> CoproCheckpoint.open(dir,
+                        CoproCheckpoint.fingerprint(config, trainset, program)))
                 .orElseGet(CoproCheckpoint::none);
         if (checkpoint.finishedSteps() > 0) {
             LOG.info("Copro: resuming from {} with {} finished proposal calls and evaluations",
@@ -272,17 +273,6 @@ final class CoproRun {
         double score = score(state, depth, path, index);
         checkpoint.saveScore(depth, predictor, path, index, instruction, prefix, score);
         return score;
-    }
-
-    /** What a checkpoint must match to be resumed, by part; the settings readable, the rest hashed. */
-    private Map<String, String> fingerprint() {
-        StringBuilder train = new StringBuilder();
-        trainset.forEach(e -> train.append(e).append('\n'));
-        Map<String, String> parts = new LinkedHashMap<>();
-        parts.put("settings", config.settingsForFingerprint());
-        parts.put("trainset", MiproCheckpoint.sha256(train.toString()));
-        parts.put("program", MiproCheckpoint.sha256(program.getClass().getName() + '\n' + program.state().toJson()));
-        return parts;
     }
 
     private static List<Proposal> proposals(Prediction prediction) {
