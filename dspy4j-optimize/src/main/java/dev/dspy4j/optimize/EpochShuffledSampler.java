@@ -49,8 +49,8 @@ final class EpochShuffledSampler {
 
     /** Restores a {@link #state()}. */
     void restore(Map<String, Object> state) {
-        this.epoch = GepaCheckpoint.integer(state.get("epoch"));
-        this.shuffled = new ArrayList<>(GepaCheckpoint.integers(state.get("shuffled")));
+        this.epoch = StepCheckpoint.integer(state.get("epoch"));
+        this.shuffled = new ArrayList<>(StepCheckpoint.integers(state.get("shuffled")));
     }
 
     private void reshuffle() {

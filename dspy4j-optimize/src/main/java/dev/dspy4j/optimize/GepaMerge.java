@@ -72,21 +72,21 @@ final class GepaMerge {
 
     /** Restores a {@link #state()}. */
     void restore(Map<String, Object> state) {
-        due = GepaCheckpoint.integer(state.get("due"));
-        tested = GepaCheckpoint.integer(state.get("tested"));
+        due = StepCheckpoint.integer(state.get("due"));
+        tested = StepCheckpoint.integer(state.get("tested"));
         if (!(state.get("lastIterationFoundNewProgram") instanceof Boolean last)) {
             throw new IllegalArgumentException("lastIterationFoundNewProgram is not a boolean");
         }
         lastIterationFoundNewProgram = last;
         merged.clear();
         for (Object triple : (List<?>) state.get("merged")) {
-            merged.add(GepaCheckpoint.integers(triple));
+            merged.add(StepCheckpoint.integers(triple));
         }
         descriptions.clear();
         for (Object d : (List<?>) state.get("descriptions")) {
             List<?> parts = (List<?>) d;
-            descriptions.add(List.of(GepaCheckpoint.integer(parts.get(0)), GepaCheckpoint.integer(parts.get(1)),
-                    GepaCheckpoint.integers(parts.get(2))));
+            descriptions.add(List.of(StepCheckpoint.integer(parts.get(0)), StepCheckpoint.integer(parts.get(1)),
+                    StepCheckpoint.integers(parts.get(2))));
         }
     }
 

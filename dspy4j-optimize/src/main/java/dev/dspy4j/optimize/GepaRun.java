@@ -76,8 +76,8 @@ final class GepaRun {
     }
 
     GepaResult execute() {
-        GepaCheckpoint checkpoint = config.checkpointDir
-                .map(dir -> GepaCheckpoint.open(dir, fingerprint())).orElseGet(GepaCheckpoint::none);
+        StepCheckpoint checkpoint = config.checkpointDir
+                .map(dir -> StepCheckpoint.open(StepCheckpoint.Kind.GEPA, dir, fingerprint())).orElseGet(StepCheckpoint::none);
         if (!resume(checkpoint)) {
             Map<String, String> seed = new LinkedHashMap<>();
             student.state().predictors().forEach((path, state) -> seed.put(path, state.signature().instructions()));
@@ -261,8 +261,8 @@ final class GepaRun {
         m.put("metricCalls", totalEvals - evalsBefore);
         m.put("totalMetricCalls", totalEvals);
         m.put("nextComponent", List.copyOf(nextComponent));
-        m.put("random", GepaCheckpoint.words(rng.state()));
-        m.put("adapterRandom", GepaCheckpoint.words(adapterRng.state()));
+        m.put("random", StepCheckpoint.words(rng.state()));
+        m.put("adapterRandom", StepCheckpoint.words(adapterRng.state()));
         m.put("minibatches", sampler.state());
         if (merge != null) {
             m.put("merge", merge.state());
@@ -275,7 +275,7 @@ final class GepaRun {
      * are re-added in order (rebuilding the frontier), the rest is read from the last file. No LM
      * is called, and every later draw is the uninterrupted run's.
      */
-    private boolean resume(GepaCheckpoint checkpoint) {
+    private boolean resume(StepCheckpoint checkpoint) {
         List<Map<String, Object>> steps = checkpoint.finishedSteps();
         if (steps.isEmpty()) {
             return false;
@@ -284,38 +284,38 @@ final class GepaRun {
         try {
             for (Map<String, Object> step : steps) {
                 if (step.get("added") != null) {
-                    Map<String, Object> added = GepaCheckpoint.object(step.get("added"));
+                    Map<String, Object> added = StepCheckpoint.object(step.get("added"));
                     Map<String, String> instructions = new LinkedHashMap<>();
-                    GepaCheckpoint.object(added.get("instructions")).forEach((k, v) -> instructions.put(k, (String) v));
+                    StepCheckpoint.object(added.get("instructions")).forEach((k, v) -> instructions.put(k, (String) v));
                     if (!instructions.keySet().equals(new TreeSet<>(components))) {
                         throw new IllegalArgumentException("its candidate's predictors " + instructions.keySet()
                                 + " are not the program's " + components);
                     }
-                    List<Double> scores = GepaCheckpoint.doubles(added.get("valScores"));
+                    List<Double> scores = StepCheckpoint.doubles(added.get("valScores"));
                     if (scores.size() != val.size()) {
                         throw new IllegalArgumentException("it has " + scores.size() + " valset scores, not "
                                 + val.size());
                     }
-                    add(instructions, GepaCheckpoint.integers(added.get("parents")), scores,
-                            GepaCheckpoint.integer(added.get("discoveredAt")));
+                    add(instructions, StepCheckpoint.integers(added.get("parents")), scores,
+                            StepCheckpoint.integer(added.get("discoveredAt")));
                 }
                 number++;
             }
             number = steps.size() - 1;
             Map<String, Object> last = steps.get(number);
-            totalEvals = GepaCheckpoint.integer(last.get("totalMetricCalls"));
-            List<Integer> next = GepaCheckpoint.integers(last.get("nextComponent"));
+            totalEvals = StepCheckpoint.integer(last.get("totalMetricCalls"));
+            List<Integer> next = StepCheckpoint.integers(last.get("nextComponent"));
             if (next.size() != candidates.size()) {
                 throw new IllegalArgumentException("it has " + next.size() + " next predictors for "
                         + candidates.size() + " candidates");
             }
             nextComponent.clear();
             nextComponent.addAll(next);
-            rng.restore(GepaCheckpoint.words(last.get("random")));
-            adapterRng.restore(GepaCheckpoint.words(last.get("adapterRandom")));
-            sampler.restore(GepaCheckpoint.object(last.get("minibatches")));
+            rng.restore(StepCheckpoint.words(last.get("random")));
+            adapterRng.restore(StepCheckpoint.words(last.get("adapterRandom")));
+            sampler.restore(StepCheckpoint.object(last.get("minibatches")));
             if (merge != null) {
-                merge.restore(GepaCheckpoint.object(last.get("merge")));
+                merge.restore(StepCheckpoint.object(last.get("merge")));
             }
         } catch (RuntimeException e) {
             throw checkpoint.bad(number, e.getMessage() == null ? e.toString() : e.getMessage(), e);

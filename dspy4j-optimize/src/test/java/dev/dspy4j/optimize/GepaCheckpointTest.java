@@ -150,7 +150,7 @@ class GepaCheckpointTest {
     void aTruncatedIterationFileIsReportedByNameAndNothingIsLost(@TempDir Path dir) throws IOException {
         // given: a checkpoint whose third iteration file was cut short
         optimize(dir, GepaMergeRunTest.taskLm(), GepaMergeRunTest.reflectionLm());
-        Path damaged = dir.resolve(GepaCheckpoint.stepFile(3));
+        Path damaged = dir.resolve(StepCheckpoint.Kind.GEPA.file(3));
         byte[] bytes = Files.readAllBytes(damaged);
         Files.write(damaged, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         List<String> before = listing(dir);
@@ -175,11 +175,11 @@ class GepaCheckpointTest {
                 .isInstanceOf(CheckpointException.class).hasMessageContaining(last.toString())
                 .hasMessageContaining("start the run over");
 
-        Files.delete(dir.resolve(GepaCheckpoint.stepFile(2)));
+        Files.delete(dir.resolve(StepCheckpoint.Kind.GEPA.file(2)));
         assertThatThrownBy(() -> optimize(dir, GepaMergeRunTest.taskLm(), GepaMergeRunTest.reflectionLm()))
                 .isInstanceOf(CheckpointException.class)
-                .hasMessageContaining(dir.resolve(GepaCheckpoint.stepFile(3)).toString())
-                .hasMessageContaining(GepaCheckpoint.stepFile(2) + " before it is missing");
+                .hasMessageContaining(dir.resolve(StepCheckpoint.Kind.GEPA.file(3)).toString())
+                .hasMessageContaining(StepCheckpoint.Kind.GEPA.file(2) + " before it is missing");
     }
 
     @Test

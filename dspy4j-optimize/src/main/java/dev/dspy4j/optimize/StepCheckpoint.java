@@ -8,27 +8,50 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A {@link Gepa} run's checkpoint directory: the run's fingerprint ({@code manifest.json}), then
- * one file per finished step: {@code iteration-0000.json} for the seed program's valset
- * evaluation, {@code iteration-0001.json}, ... for each iteration. Each file records the candidate
- * the step added (if any) and the run's state after it; files are written whole or not at all
- * (see {@link CheckpointFiles}). A disabled checkpoint ({@link #none()}) records and replays
- * nothing. Used by one run on one thread.
+ * The checkpoint directory of an optimizer that runs in steps ({@link Gepa}'s iterations,
+ * {@link Simba}'s steps): the run's fingerprint ({@code manifest.json}), then one file per
+ * finished step ({@code iteration-0000.json}, ... or {@code step-0000.json}, ...), each holding
+ * what the step produced and the run's state after it, as the optimizer's run class writes it.
+ * Files are written whole or not at all (see {@link CheckpointFiles}), and must be numbered
+ * without gaps. A disabled checkpoint ({@link #none()}) records and replays nothing. Used by one
+ * run on one thread.
  */
-final class GepaCheckpoint {
+final class StepCheckpoint {
 
-    static final String FORMAT = "dspy4j-gepa-checkpoint";
     static final int VERSION = 1;
 
+    /** The optimizers that checkpoint in steps: each one's format name and file names. */
+    enum Kind {
+        GEPA("dspy4j-gepa-checkpoint", "Gepa", "iteration-"),
+        SIMBA("dspy4j-simba-checkpoint", "Simba", "step-");
+
+        final String format;
+        final String optimizer;
+        final String prefix;
+
+        Kind(String format, String optimizer, String prefix) {
+            this.format = format;
+            this.optimizer = optimizer;
+            this.prefix = prefix;
+        }
+
+        /** The name of step {@code number}'s file. */
+        String file(int number) {
+            return String.format("%s%04d.json", prefix, number);
+        }
+    }
+
+    private final Kind kind;
     private final CheckpointFiles files;
     private final List<Map<String, Object>> steps = new ArrayList<>();
 
-    private GepaCheckpoint(CheckpointFiles files) {
+    private StepCheckpoint(Kind kind, CheckpointFiles files) {
+        this.kind = kind;
         this.files = files;
     }
 
-    static GepaCheckpoint none() {
-        return new GepaCheckpoint(null);
+    static StepCheckpoint none() {
+        return new StepCheckpoint(null, null);
     }
 
     /**
@@ -37,17 +60,18 @@ final class GepaCheckpoint {
      *
      * @throws CheckpointException if the directory holds another run's checkpoint or a bad file
      */
-    static GepaCheckpoint open(Path dir, String fingerprint) {
+    static StepCheckpoint open(Kind kind, Path dir, String fingerprint) {
         CheckpointFiles files = new CheckpointFiles(dir);
-        GepaCheckpoint checkpoint = new GepaCheckpoint(files);
+        StepCheckpoint checkpoint = new StepCheckpoint(kind, files);
         Optional<Map<String, Object>> manifest = files.read("manifest.json");
         if (manifest.isEmpty()) {
             if (!files.names().isEmpty()) {
                 throw new CheckpointException("Checkpoint directory " + dir + " holds files but no manifest.json, so "
-                        + "it is not a Gepa checkpoint; point checkpointDir at an empty or new directory.");
+                        + "it is not a " + kind.optimizer + " checkpoint; point checkpointDir at an empty or new "
+                        + "directory.");
             }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("format", FORMAT);
+            m.put("format", kind.format);
             m.put("version", VERSION);
             m.put("fingerprint", fingerprint);
             files.write("manifest.json", m);
@@ -55,9 +79,10 @@ final class GepaCheckpoint {
         }
         Path file = dir.resolve("manifest.json");
         Map<String, Object> m = manifest.get();
-        if (!FORMAT.equals(m.get("format")) || !Integer.valueOf(VERSION).equals(m.get("version"))) {
-            throw new CheckpointException(file + " is not a version " + VERSION + " Gepa checkpoint (format "
-                    + m.get("format") + ", version " + m.get("version") + "); delete " + dir + " to start over.");
+        if (!kind.format.equals(m.get("format")) || !Integer.valueOf(VERSION).equals(m.get("version"))) {
+            throw new CheckpointException(file + " is not a version " + VERSION + " " + kind.optimizer
+                    + " checkpoint (format " + m.get("format") + ", version " + m.get("version") + "); delete "
+                    + dir + " to start over.");
         }
         if (!fingerprint.equals(m.get("fingerprint"))) {
             throw new CheckpointException("Checkpoint " + dir + " is of a different run: the seed, settings, "
@@ -65,14 +90,14 @@ final class GepaCheckpoint {
                     + "resume, or delete the directory (or choose another) to start over.");
         }
         for (String name : files.names()) {
-            if (name.startsWith("iteration-") && name.endsWith(".json")) {
+            if (name.startsWith(kind.prefix) && name.endsWith(".json")) {
                 Map<String, Object> step = files.read(name).orElseThrow();
                 Object number = step.get("number");
-                if (!(number instanceof Integer n) || !name.equals(stepFile(n))) {
+                if (!(number instanceof Integer n) || !name.equals(kind.file(n))) {
                     throw files.bad(name, "its number " + number + " does not match its name");
                 }
                 if (n != checkpoint.steps.size()) {
-                    throw files.bad(name, "the file " + stepFile(checkpoint.steps.size()) + " before it is missing");
+                    throw files.bad(name, "the file " + kind.file(checkpoint.steps.size()) + " before it is missing");
                 }
                 checkpoint.steps.add(step);
             }
@@ -80,7 +105,7 @@ final class GepaCheckpoint {
         return checkpoint;
     }
 
-    /** The finished steps on disk when the checkpoint was opened, in order; the first is the seed's. */
+    /** The finished steps on disk when the checkpoint was opened, in order. */
     List<Map<String, Object>> finishedSteps() {
         return steps;
     }
@@ -90,16 +115,12 @@ final class GepaCheckpoint {
         if (files == null || number < steps.size()) {
             return;
         }
-        files.write(stepFile(number), step);
+        files.write(kind.file(number), step);
     }
 
     /** An error naming the file of step {@code number}. */
     CheckpointException bad(int number, String problem, Throwable cause) {
-        return files.bad(stepFile(number), problem, cause);
-    }
-
-    static String stepFile(int number) {
-        return String.format("iteration-%04d.json", number);
+        return files.bad(kind.file(number), problem, cause);
     }
 
     // ---------------------------------------------------------------- JSON values
