@@ -9,7 +9,6 @@ import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +65,7 @@ class GepaCheckpointTest {
     void eachFinishedIterationIsRecordedWithItsOutcome(@TempDir Path dir) throws IOException {
         GepaResult result = optimize(dir, GepaMergeRunTest.taskLm(), GepaMergeRunTest.reflectionLm());
 
-        List<String> names = GepaCheckpointChild.stepFileNames(dir);
+        List<String> names = StepCheckpointChild.stepFileNames(dir);
         assertThat(names.get(0)).isEqualTo("iteration-0000.json");
         String seed = Files.readString(dir.resolve(names.get(0)));
         assertThat(seed).contains("\"outcome\" : \"seed\"").contains("\"metricCalls\" : 12");
@@ -85,7 +84,7 @@ class GepaCheckpointTest {
         StepLm fullReflection = new StepLm(GepaMergeRunTest.reflectionLm(), dir);
         GepaResult full = optimize(dir, fullTask, fullReflection);
         int kept = 6;
-        List<String> names = GepaCheckpointChild.stepFileNames(dir);
+        List<String> names = StepCheckpointChild.stepFileNames(dir);
         assertThat(names.size()).as("iterations").isGreaterThan(kept + 3);
         for (String name : names.subList(kept, names.size())) {
             Files.delete(dir.resolve(name));
@@ -107,11 +106,11 @@ class GepaCheckpointTest {
             throws Exception {
         // given: a child JVM halted at its first LM call once 4 steps were checkpointed
         int killedAfter = 4;
-        Process child = new ProcessBuilder(javaCommand(dir, killedAfter)).redirectErrorStream(true)
+        Process child = new ProcessBuilder(StepCheckpointChild.command("GEPA", dir, killedAfter)).redirectErrorStream(true)
                 .redirectOutput(dir.resolveSibling(dir.getFileName() + "-child.log").toFile()).start();
         assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
         assertThat(child.exitValue()).as("child halted mid-run").isEqualTo(42);
-        assertThat(GepaCheckpointChild.stepFileNames(dir)).hasSize(killedAfter);
+        assertThat(StepCheckpointChild.stepFileNames(dir)).hasSize(killedAfter);
 
         // when: resumed in this JVM
         StepLm task = new StepLm(GepaMergeRunTest.taskLm(), dir);
@@ -168,7 +167,7 @@ class GepaCheckpointTest {
     @Test
     void aMalformedOrMissingIterationFileIsReportedByName(@TempDir Path dir) throws IOException {
         optimize(dir, GepaMergeRunTest.taskLm(), GepaMergeRunTest.reflectionLm());
-        Path last = dir.resolve(GepaCheckpointChild.stepFileNames(dir).getLast());
+        Path last = dir.resolve(StepCheckpointChild.stepFileNames(dir).getLast());
         Files.writeString(last, Files.readString(last).replace("\"random\" : [", "\"random\" : [\"x\", "));
 
         assertThatThrownBy(() -> optimize(dir, GepaMergeRunTest.taskLm(), GepaMergeRunTest.reflectionLm()))
@@ -222,7 +221,7 @@ class GepaCheckpointTest {
         @Override
         public synchronized LmResponse call(LmRequest request) {
             calls.add(request.messages().toString());
-            steps.add(GepaCheckpointChild.stepFileNames(dir).size());
+            steps.add(StepCheckpointChild.stepFileNames(dir).size());
             return inner.call(request);
         }
 
@@ -256,7 +255,7 @@ class GepaCheckpointTest {
         }
     }
 
-    private static List<String> listing(Path dir) throws IOException {
+    static List<String> listing(Path dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.sorted().toList()) {
@@ -264,19 +263,5 @@ class GepaCheckpointTest {
             }
         }
         return out;
-    }
-
-    /** This JVM's test classpath (class path and module path together) on a plain class path. */
-    private static List<String> javaCommand(Path dir, int haltAfter) {
-        List<String> path = new ArrayList<>();
-        for (String property : List.of("java.class.path", "jdk.module.path")) {
-            String value = System.getProperty(property);
-            if (value != null && !value.isEmpty()) {
-                path.add(value);
-            }
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "-cp", String.join(File.pathSeparator, path), GepaCheckpointChild.class.getName(),
-                dir.toString(), Integer.toString(haltAfter));
     }
 }
