@@ -39,6 +39,20 @@ final class EpochShuffledSampler {
         return List.copyOf(shuffled.subList(start, start + minibatchSize));
     }
 
+    /** The epoch and its shuffled, padded ids: what a checkpoint must keep to continue the draws. */
+    Map<String, Object> state() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("epoch", epoch);
+        m.put("shuffled", List.copyOf(shuffled));
+        return m;
+    }
+
+    /** Restores a {@link #state()}. */
+    void restore(Map<String, Object> state) {
+        this.epoch = StepCheckpoint.integer(state.get("epoch"));
+        this.shuffled = new ArrayList<>(StepCheckpoint.integers(state.get("shuffled")));
+    }
+
     private void reshuffle() {
         shuffled = new ArrayList<>();
         for (int i = 0; i < trainSize; i++) {

@@ -7,8 +7,10 @@ import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.module.Module;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Reflective prompt evolution: DSPy's {@code GEPA}, as DSPy 3.3.1 runs it through the
@@ -41,6 +43,22 @@ import java.util.Objects;
  * run one at a time, in order, making DSPy's LM calls in DSPy's order; with
  * {@link Builder#evaluationConcurrency} several run at once and their results are kept in order.
  * Immutable and thread-safe; each compilation has its own state.
+ *
+ * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
+ * directory, each file atomically (temp file, fsync, atomic rename): {@code manifest.json} with a
+ * fingerprint of the run at its start; {@code iteration-0000.json} after the seed program's valset
+ * evaluation; and {@code iteration-NNNN.json} after each iteration, recording how it ended (child
+ * or merge accepted, with its instructions, parents and valset scores; or rejected or skipped),
+ * the metric calls it spent, and the state later iterations depend on: the running total, each
+ * candidate's next predictor, both generators, the minibatch epoch and the merge schedule. Run the
+ * same optimization again with the same directory to resume: the candidates are re-added in order
+ * (rebuilding the Pareto frontier), the rest is restored from the last file, and the run continues
+ * with the next iteration without an LM call for the finished ones, ending with the result an
+ * uninterrupted run with the same seed gives. The fingerprint covers the seed, every setting that
+ * changes draws or scores ({@code evaluationConcurrency} does not), the budget, the trainset, the
+ * valset and the program's state; a checkpoint with another fingerprint is refused with a
+ * {@link CheckpointException}, as is a damaged file (delete the directory to start over). The
+ * metric and the LMs cannot be fingerprinted: resuming with different ones is not detected.
  */
 public final class Gepa implements Optimizer {
 
@@ -92,6 +110,7 @@ public final class Gepa implements Optimizer {
     final boolean useMerge;
     final int maxMergeInvocations;
     final int evaluationConcurrency;
+    final Optional<Path> checkpointDir;
 
     private Gepa(Builder b) {
         if (b.metric == null) {
@@ -123,6 +142,17 @@ public final class Gepa implements Optimizer {
         this.useMerge = b.useMerge;
         this.maxMergeInvocations = b.maxMergeInvocations;
         this.evaluationConcurrency = b.evaluationConcurrency;
+        this.checkpointDir = b.checkpointDir;
+    }
+
+    /** Every setting that changes a run's draws or scores, for the checkpoint fingerprint. */
+    String settingsForFingerprint() {
+        return "Gepa auto=" + auto + " maxMetricCalls=" + maxMetricCalls + " maxFullEvals=" + maxFullEvals
+                + " reflectionMinibatchSize=" + reflectionMinibatchSize + " candidateSelection=" + candidateSelection
+                + " componentSelection=" + componentSelection + " skipPerfectScore=" + skipPerfectScore
+                + " perfectScore=" + perfectScore + " failureScore=" + failureScore + " seed=" + seed
+                + " useMerge=" + useMerge + " maxMergeInvocations=" + maxMergeInvocations
+                + " reflectionOptions=" + reflectionOptions;
     }
 
     /** A builder; a metric, a reflection LM and one budget are required. */
@@ -247,6 +277,7 @@ public final class Gepa implements Optimizer {
         private boolean useMerge = true;
         private int maxMergeInvocations = 5;
         private int evaluationConcurrency = 1;
+        private Optional<Path> checkpointDir = Optional.empty();
 
         private Builder() {}
 
@@ -366,6 +397,16 @@ public final class Gepa implements Optimizer {
          */
         public Builder evaluationConcurrency(int n) {
             this.evaluationConcurrency = positive("evaluationConcurrency", n);
+            return this;
+        }
+
+        /**
+         * A directory where the run saves its progress as it goes, and from which a later run with
+         * the same seed, settings, data and program resumes: see <em>Checkpoints and resume</em> in
+         * the class comment. Off by default. One run at a time per directory.
+         */
+        public Builder checkpointDir(Path dir) {
+            this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
             return this;
         }
 

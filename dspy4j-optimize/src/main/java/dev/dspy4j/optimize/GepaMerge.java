@@ -3,6 +3,7 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.DspyException;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,6 +56,38 @@ final class GepaMerge {
     void onMergeAccepted() {
         due--;
         tested++;
+    }
+
+    /** The schedule and the merges tried so far: what a checkpoint must keep to continue. */
+    Map<String, Object> state() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("due", due);
+        m.put("tested", tested);
+        m.put("lastIterationFoundNewProgram", lastIterationFoundNewProgram);
+        // sorted only so that equal states give equal files; the sets' order means nothing
+        m.put("merged", merged.stream().sorted(Comparator.comparing(List::toString)).toList());
+        m.put("descriptions", descriptions.stream().sorted(Comparator.comparing(List::toString)).toList());
+        return m;
+    }
+
+    /** Restores a {@link #state()}. */
+    void restore(Map<String, Object> state) {
+        due = StepCheckpoint.integer(state.get("due"));
+        tested = StepCheckpoint.integer(state.get("tested"));
+        if (!(state.get("lastIterationFoundNewProgram") instanceof Boolean last)) {
+            throw new IllegalArgumentException("lastIterationFoundNewProgram is not a boolean");
+        }
+        lastIterationFoundNewProgram = last;
+        merged.clear();
+        for (Object triple : (List<?>) state.get("merged")) {
+            merged.add(StepCheckpoint.integers(triple));
+        }
+        descriptions.clear();
+        for (Object d : (List<?>) state.get("descriptions")) {
+            List<?> parts = (List<?>) d;
+            descriptions.add(List.of(StepCheckpoint.integer(parts.get(0)), StepCheckpoint.integer(parts.get(1)),
+                    StepCheckpoint.integers(parts.get(2))));
+        }
     }
 
     /** A merge to try now, or {@code null} when none is due or none is found. */

@@ -76,14 +76,22 @@ final class GepaRun {
     }
 
     GepaResult execute() {
-        Map<String, String> seed = new LinkedHashMap<>();
-        student.state().predictors().forEach((path, state) -> seed.put(path, state.signature().instructions()));
-        List<Double> seedScores = scores(evaluate(seed, val, false));
-        totalEvals += val.size();
-        add(seed, List.of(), seedScores, 0);
+        StepCheckpoint checkpoint = config.checkpointDir
+                .map(dir -> StepCheckpoint.open(StepCheckpoint.Kind.GEPA, dir, fingerprint())).orElseGet(StepCheckpoint::none);
+        if (!resume(checkpoint)) {
+            Map<String, String> seed = new LinkedHashMap<>();
+            student.state().predictors().forEach((path, state) -> seed.put(path, state.signature().instructions()));
+            List<Double> seedScores = scores(evaluate(seed, val, false));
+            totalEvals += val.size();
+            add(seed, List.of(), seedScores, 0);
+            checkpoint.save(0, finishedStep(0, 0));
+        }
         while (totalEvals < budget) {
             iteration++;
+            int candidatesBefore = candidates.size();
+            int evalsBefore = totalEvals;
             iterate();
+            checkpoint.save(iteration + 1, finishedStep(candidatesBefore, evalsBefore));
         }
         int best = 0;
         for (int c = 1; c < aggregates.size(); c++) {
@@ -226,6 +234,107 @@ final class GepaRun {
         int id = nextComponent.get(parent);
         nextComponent.set(parent, (id + 1) % components.size());
         return List.of(components.get(id));
+    }
+
+    // ---------------------------------------------------------------- checkpoint
+
+    /**
+     * What a checkpoint file records of the step just finished: how it ended, the candidate it
+     * added, the metric calls it spent, and everything later steps depend on (the running total,
+     * each candidate's next predictor, the generators, the minibatch epoch and the merge schedule).
+     */
+    private Map<String, Object> finishedStep(int candidatesBefore, int evalsBefore) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("number", iteration + 1);
+        Map<String, Object> added = null;
+        if (candidates.size() > candidatesBefore) {
+            int c = candidates.size() - 1;
+            added = new LinkedHashMap<>();
+            added.put("instructions", candidates.get(c));
+            added.put("parents", parents.get(c));
+            added.put("valScores", valScores.get(c));
+            added.put("discoveredAt", discovery.get(c));
+        }
+        m.put("outcome", iteration < 0 ? "seed" : added == null ? "rejected or skipped"
+                : parents.get(parents.size() - 1).size() > 1 ? "merge accepted" : "child accepted");
+        m.put("added", added);
+        m.put("metricCalls", totalEvals - evalsBefore);
+        m.put("totalMetricCalls", totalEvals);
+        m.put("nextComponent", List.copyOf(nextComponent));
+        m.put("random", StepCheckpoint.words(rng.state()));
+        m.put("adapterRandom", StepCheckpoint.words(adapterRng.state()));
+        m.put("minibatches", sampler.state());
+        if (merge != null) {
+            m.put("merge", merge.state());
+        }
+        return m;
+    }
+
+    /**
+     * Restores the state after the last finished step, if the checkpoint has any: the candidates
+     * are re-added in order (rebuilding the frontier), the rest is read from the last file. No LM
+     * is called, and every later draw is the uninterrupted run's.
+     */
+    private boolean resume(StepCheckpoint checkpoint) {
+        List<Map<String, Object>> steps = checkpoint.finishedSteps();
+        if (steps.isEmpty()) {
+            return false;
+        }
+        int number = 0;
+        try {
+            for (Map<String, Object> step : steps) {
+                if (step.get("added") != null) {
+                    Map<String, Object> added = StepCheckpoint.object(step.get("added"));
+                    Map<String, String> instructions = new LinkedHashMap<>();
+                    StepCheckpoint.object(added.get("instructions")).forEach((k, v) -> instructions.put(k, (String) v));
+                    if (!instructions.keySet().equals(new TreeSet<>(components))) {
+                        throw new IllegalArgumentException("its candidate's predictors " + instructions.keySet()
+                                + " are not the program's " + components);
+                    }
+                    List<Double> scores = StepCheckpoint.doubles(added.get("valScores"));
+                    if (scores.size() != val.size()) {
+                        throw new IllegalArgumentException("it has " + scores.size() + " valset scores, not "
+                                + val.size());
+                    }
+                    add(instructions, StepCheckpoint.integers(added.get("parents")), scores,
+                            StepCheckpoint.integer(added.get("discoveredAt")));
+                }
+                number++;
+            }
+            number = steps.size() - 1;
+            Map<String, Object> last = steps.get(number);
+            totalEvals = StepCheckpoint.integer(last.get("totalMetricCalls"));
+            List<Integer> next = StepCheckpoint.integers(last.get("nextComponent"));
+            if (next.size() != candidates.size()) {
+                throw new IllegalArgumentException("it has " + next.size() + " next predictors for "
+                        + candidates.size() + " candidates");
+            }
+            nextComponent.clear();
+            nextComponent.addAll(next);
+            rng.restore(StepCheckpoint.words(last.get("random")));
+            adapterRng.restore(StepCheckpoint.words(last.get("adapterRandom")));
+            sampler.restore(StepCheckpoint.object(last.get("minibatches")));
+            if (merge != null) {
+                merge.restore(StepCheckpoint.object(last.get("merge")));
+            }
+        } catch (RuntimeException e) {
+            throw checkpoint.bad(number, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+        iteration = steps.size() - 2;
+        LOG.info("Gepa: resuming from {} after {} finished iterations, {} metric calls spent",
+                config.checkpointDir.orElseThrow(), steps.size() - 1, totalEvals);
+        return true;
+    }
+
+    /** What a checkpoint must match to be resumed: the settings, the data, the program. */
+    private String fingerprint() {
+        StringBuilder text = new StringBuilder(config.settingsForFingerprint()).append("\nbudget ").append(budget)
+                .append("\ntrainset\n");
+        train.forEach(e -> text.append(e).append('\n'));
+        text.append("valset\n");
+        val.forEach(e -> text.append(e).append('\n'));
+        text.append("program ").append(student.getClass().getName()).append('\n').append(student.state().toJson());
+        return MiproCheckpoint.sha256(text.toString());
     }
 
     // ---------------------------------------------------------------- evaluation and reflection

@@ -42,6 +42,17 @@ final class NumpyRandom {
         step();
     }
 
+    /** The PCG64 state's two words (the increment follows from the seed), for a checkpoint. */
+    long[] state() {
+        return new long[] {stateHigh, stateLow};
+    }
+
+    /** Restores a {@link #state()}. */
+    void restore(long[] state) {
+        stateHigh = state[0];
+        stateLow = state[1];
+    }
+
     /** {@code SeedSequence(seed).generate_state(4, np.uint64)}, for a seed below 2^32 words of any count. */
     private static long[] seedSequenceState(long seed) {
         int[] entropy = seed == 0 ? new int[] {0}

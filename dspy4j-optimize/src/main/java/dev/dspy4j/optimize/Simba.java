@@ -5,8 +5,10 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Learns instructions and demos from the examples a program finds hard: DSPy's {@code SIMBA}
@@ -63,6 +65,21 @@ import java.util.Objects;
  * the options (a predictor's own LM keeps its own settings). Each step, feedback call and final
  * evaluation is an {@link dev.dspy4j.trace.SpanKind#OPTIMIZER_STEP} span. No {@link Budget} yet.
  * Immutable and thread-safe.
+ *
+ * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
+ * directory, each file atomically (temp file, fsync, atomic rename): {@code manifest.json} with a
+ * fingerprint of the run at its start, and {@code step-NNNN.json} after each step: the programs
+ * the step made (their state, with each demo's input keys) and their batch scores, its winner,
+ * its log, and the state later steps depend on (the trainset order and position, both
+ * generators, the failed-run count). Run the same optimization again with the same directory to
+ * resume: the finished steps are read back without an LM call, and the run goes on with the next
+ * step, then the final trainset evaluation (which is not checkpointed), ending with the result an
+ * uninterrupted run with the same seed gives. The fingerprint covers the seed, every setting that
+ * changes draws or scores ({@code numThreads} does not), the trainset and the program's state; a
+ * checkpoint with another fingerprint is refused with a {@link CheckpointException}, as is a
+ * damaged file (delete the directory to start over). The metric and the LMs cannot be
+ * fingerprinted: resuming with different ones is not detected. Demo values are saved as JSON, as
+ * {@link dev.dspy4j.module.ProgramState#toJson()} saves them.
  */
 public final class Simba implements Optimizer {
 
@@ -78,6 +95,7 @@ public final class Simba implements Optimizer {
     final double temperatureForCandidates;
     final long seed;
     final String programCode;
+    final Optional<Path> checkpointDir;
 
     private Simba(Builder b) {
         if (b.metric == null) {
@@ -95,6 +113,15 @@ public final class Simba implements Optimizer {
         this.temperatureForCandidates = b.temperatureForCandidates;
         this.seed = b.seed;
         this.programCode = b.programCode;
+        this.checkpointDir = b.checkpointDir;
+    }
+
+    /** Every setting that changes a run's draws or scores, for the checkpoint fingerprint. */
+    String settingsForFingerprint() {
+        return "Simba bsize=" + bsize + " numCandidates=" + numCandidates + " maxSteps=" + maxSteps + " maxDemos="
+                + maxDemos + " demoInputFieldMaxlen=" + demoInputFieldMaxlen + " temperatureForSampling="
+                + temperatureForSampling + " temperatureForCandidates=" + temperatureForCandidates + " seed=" + seed
+                + " programCode=" + programCode;
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: bsize 32, 6 candidates, 8 steps, 4 demos. */
@@ -172,6 +199,7 @@ public final class Simba implements Optimizer {
         private double temperatureForCandidates = 0.2;
         private long seed;
         private String programCode;
+        private Optional<Path> checkpointDir = Optional.empty();
 
         private Builder() {}
 
@@ -304,6 +332,16 @@ public final class Simba implements Optimizer {
                         + "of a softmax), was " + t + ".");
             }
             return t;
+        }
+
+        /**
+         * A directory where the run saves each finished step, and from which a later run with the
+         * same seed, settings, trainset and program resumes: see <em>Checkpoints and resume</em> in
+         * the class comment. Off by default. One run at a time per directory.
+         */
+        public Builder checkpointDir(Path dir) {
+            this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
+            return this;
         }
 
         /**

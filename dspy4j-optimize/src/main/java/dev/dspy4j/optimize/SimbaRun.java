@@ -79,7 +79,15 @@ final class SimbaRun {
         rng.shuffle(order);
         int next = 0;
         List<SimbaResult.Step> steps = new ArrayList<>();
-        for (int step = 0; step < config.maxSteps; step++) {
+        StepCheckpoint checkpoint = config.checkpointDir.map(dir -> StepCheckpoint.open(StepCheckpoint.Kind.SIMBA,
+                dir, fingerprint())).orElseGet(StepCheckpoint::none);
+        SimbaCheckpoint.Finished resumed = resume(checkpoint, winners, steps);
+        if (resumed != null) {
+            order.clear();
+            order.addAll(resumed.order());
+            next = resumed.next();
+        }
+        for (int step = steps.size(); step < config.maxSteps; step++) {
             if (next + config.bsize > trainset.size()) {
                 rng.shuffle(order);
                 next = 0;
@@ -89,15 +97,85 @@ final class SimbaRun {
             ActiveSpan span = context.startSpan(SpanKind.OPTIMIZER_STEP, "SIMBA step " + step,
                     Map.of("dspy.optimizer", "SIMBA", "dspy.simba.step", step));
             try {
+                int programsBefore = programs.size();
+                int winnersBefore = winners.size();
                 SimbaResult.Step done = step(step, batchIndices, winners, context.withSpan(span.span()));
                 steps.add(done);
                 span.end(Map.of("dspy.simba.candidates", done.candidateScores().size()));
+                checkpoint.save(step, SimbaCheckpoint.toMap(finishedStep(done, programsBefore, winners, winnersBefore,
+                        order, next)));
             } catch (RuntimeException | Error e) {
                 span.fail(e);
                 throw e;
             }
         }
         return finish(winners, steps);
+    }
+
+    /** What a checkpoint file records of the step just finished. */
+    private SimbaCheckpoint.Finished finishedStep(SimbaResult.Step done, int programsBefore,
+                                                  List<ProgramState> winners, int winnersBefore, List<Integer> order,
+                                                  int next) {
+        Integer winner = null;
+        if (winners.size() > winnersBefore) {
+            for (int p = programsBefore; p < programs.size(); p++) {
+                if (programs.get(p) == winners.get(winners.size() - 1)) {
+                    winner = p - programsBefore;
+                }
+            }
+        }
+        return new SimbaCheckpoint.Finished(List.copyOf(programs.subList(programsBefore, programs.size())),
+                List.copyOf(programScores.subList(programsBefore, programs.size())), winner, done,
+                List.copyOf(order), next, rng.state(), numpy.state(), failedRuns.get(), strategies.feedbackCalls());
+    }
+
+    /**
+     * Re-adds the programs, winners and logs of the finished steps, in order, and restores the
+     * state after the last one; returns it, or {@code null} if the checkpoint has no step. No LM
+     * is called, and every later draw is the uninterrupted run's.
+     */
+    private SimbaCheckpoint.Finished resume(StepCheckpoint checkpoint, List<ProgramState> winners,
+                                            List<SimbaResult.Step> steps) {
+        SimbaCheckpoint.Finished last = null;
+        int number = 0;
+        try {
+            for (Map<String, Object> saved : checkpoint.finishedSteps()) {
+                if (number >= config.maxSteps) {
+                    throw new IllegalArgumentException("the run has only " + config.maxSteps + " steps");
+                }
+                last = SimbaCheckpoint.fromMap(saved, program);
+                programs.addAll(last.programs());
+                programScores.addAll(last.scores());
+                if (last.winner() != null) {
+                    winners.add(last.programs().get(last.winner()));
+                }
+                steps.add(last.log());
+                number++;
+            }
+            if (last == null) {
+                return null;
+            }
+            if (last.order().size() != trainset.size()) {
+                throw new IllegalArgumentException("its trainset order has " + last.order().size() + " ids, not "
+                        + trainset.size());
+            }
+            rng.restore(last.random());
+            numpy.restore(last.numpy());
+            failedRuns.set(last.failedRuns());
+            strategies.restoreFeedbackCalls(last.feedbackCalls());
+        } catch (RuntimeException e) {
+            throw checkpoint.bad(number, e.getMessage() == null ? e.toString() : e.getMessage(), e);
+        }
+        LOG.info("SIMBA: resuming from {} after {} finished steps", config.checkpointDir.orElseThrow(), steps.size());
+        return last;
+    }
+
+    /** What a checkpoint must match to be resumed: the settings, the trainset, the program. */
+    private String fingerprint() {
+        StringBuilder text = new StringBuilder(config.settingsForFingerprint()).append("\ntrainset\n");
+        trainset.forEach(e -> text.append(e).append('\n'));
+        text.append("program ").append(program.getClass().getName()).append('\n').append(program.state().toJson());
+        return MiproCheckpoint.sha256(text.toString());
     }
 
     private SimbaResult.Step step(int index, List<Integer> batchIndices, List<ProgramState> winners, DspyContext stepContext) {

@@ -40,6 +40,15 @@ final class SimbaStrategies {
     private final String programCode;
     private int feedbackCalls;
 
+    /** The feedback calls made so far (they number the feedback spans), for a checkpoint. */
+    int feedbackCalls() {
+        return feedbackCalls;
+    }
+
+    void restoreFeedbackCalls(int calls) {
+        feedbackCalls = calls;
+    }
+
     SimbaStrategies(Simba config, Module program, DspyContext promptContext) {
         this.config = config;
         this.program = program;
