@@ -5,6 +5,8 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.RunListener;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,6 +51,7 @@ public final class Copro implements Optimizer {
     final int evaluationConcurrency;
     final int maxErrors;
     final Budget budget;
+    final List<RunListener> listeners;
 
     private Copro(Builder b) {
         if (b.metric == null) {
@@ -63,6 +66,7 @@ public final class Copro implements Optimizer {
         this.evaluationConcurrency = b.evaluationConcurrency;
         this.maxErrors = b.maxErrors;
         this.budget = b.budget;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: breadth 10, depth 3, temperature 1.4. */
@@ -136,6 +140,7 @@ public final class Copro implements Optimizer {
         private int evaluationConcurrency = 8;
         private int maxErrors = 10;
         private Budget budget = Budget.unlimited();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -225,6 +230,16 @@ public final class Copro implements Optimizer {
          */
         public Builder budget(Budget b) {
             this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Adds a listener to the run, called after those added before: one item per candidate
+         * evaluation, of the total {@link #estimate} assumes. With {@code ProgressBars.terminal()}
+         * (module {@code dspy4j-evaluate}) a bar shows the candidates scored and the best score.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -9,6 +9,7 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.ProgramState;
+import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.trace.ActiveSpan;
@@ -56,6 +57,7 @@ final class CoproRun {
     private int evaluations;
     /** The depth being worked on, for a stop by the budget. */
     private int reached;
+    private StepProgress progress;
 
     /** The budget is spent: the search ends with the candidates scored so far. */
     private static final class BudgetSpent extends RuntimeException {
@@ -85,12 +87,18 @@ final class CoproRun {
     CoproResult execute() {
         int depth = 0;
         boolean budgetExhausted = false;
+        long total = config.estimate(program, trainset, List.of()).evaluationRuns() / Math.max(1, trainset.size());
+        progress = StepProgress.start("COPRO", (int) Math.min(Integer.MAX_VALUE, total), config.listeners);
+        boolean completed = false;
         try {
             depth = search();
+            completed = true;
         } catch (BudgetSpent e) {
             LOG.debug("COPRO stopped: {}", e.getMessage());
             depth = reached;
             budgetExhausted = true;
+        } finally {
+            progress.finish(completed);
         }
         return result(depth, budgetExhausted);
     }
@@ -122,6 +130,9 @@ final class CoproRun {
                     current = withInstruction(current, path, instruction, prefix);
                     double score = score(current, depth, path, i);
                     evaluations++;
+                    progress.step("best: " + String.format(java.util.Locale.ROOT, "%.2f", Math.max(score,
+                            evaluated.values().stream().flatMap(m -> m.values().stream())
+                                    .mapToDouble(Scored::score).max().orElse(score))));
                     LOG.debug("Depth {}, predictor {}, candidate {}/{} scored {}", depth, path, i + 1,
                             candidates.size(), score);
                     Key key = new Key(instruction, prefix);

@@ -6,7 +6,9 @@ import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.RunListener;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,6 +42,9 @@ import java.util.Objects;
  * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. By default examples
  * run one at a time, in order, making DSPy's LM calls in DSPy's order; with
  * {@link Builder#evaluationConcurrency} several run at once and their results are kept in order.
+ *
+ * <p>A {@link Builder#budget(Budget) Budget} caps the LM calls, tokens or cost of the run (program
+ * runs and reflection calls) on top of the metric-call budget; see {@link Builder#budget}.
  * Immutable and thread-safe; each compilation has its own state.
  */
 public final class Gepa implements Optimizer {
@@ -92,6 +97,8 @@ public final class Gepa implements Optimizer {
     final boolean useMerge;
     final int maxMergeInvocations;
     final int evaluationConcurrency;
+    final Budget budget;
+    final List<RunListener> listeners;
 
     private Gepa(Builder b) {
         if (b.metric == null) {
@@ -123,6 +130,8 @@ public final class Gepa implements Optimizer {
         this.useMerge = b.useMerge;
         this.maxMergeInvocations = b.maxMergeInvocations;
         this.evaluationConcurrency = b.evaluationConcurrency;
+        this.budget = b.budget;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** A builder; a metric, a reflection LM and one budget are required. */
@@ -247,6 +256,8 @@ public final class Gepa implements Optimizer {
         private boolean useMerge = true;
         private int maxMergeInvocations = 5;
         private int evaluationConcurrency = 1;
+        private Budget budget = Budget.unlimited();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -366,6 +377,29 @@ public final class Gepa implements Optimizer {
          */
         public Builder evaluationConcurrency(int n) {
             this.evaluationConcurrency = positive("evaluationConcurrency", n);
+            return this;
+        }
+
+        /**
+         * A hard cap on the run's LM calls, tokens or cost, counting program runs and reflection
+         * calls; unlimited by default. It adds to the budget in metric calls ({@link #auto},
+         * {@link #maxMetricCalls}, {@link #maxFullEvals}), which still sizes the run: whichever is
+         * spent first ends it. When this one runs out the run stops cleanly: the iteration it cut
+         * short is dropped and the best candidate so far is returned, flagged
+         * {@link GepaResult#budgetExhausted()}.
+         */
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Adds a listener to the search, called after those added before: one item per metric call
+         * of the metric-call budget, as gepa's progress bar. With {@code ProgressBars.terminal()}
+         * (module {@code dspy4j-evaluate}) a bar shows the metric calls spent and the best score.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
