@@ -214,8 +214,10 @@ public final class Gepa implements Optimizer {
     }
 
     /**
-     * Every metric call is one program run: {@code budget} evaluation runs; plus one reflection call
-     * per accepted or rejected proposal, at most {@code budget / (2 × minibatch)}.
+     * Every metric call is one program run: {@code budget} evaluation runs (the last iteration may
+     * pass the budget by up to {@code 2 × minibatch + |val|} metric calls, as in gepa); plus, as
+     * prompt calls, one reflection call per predictor rewritten in an iteration, for at most
+     * {@code budget / (2 × minibatch) + 1} iterations.
      */
     @Override
     public LmCallEstimate estimate(Module program, List<Example> trainset, List<Example> valset) {
@@ -223,7 +225,10 @@ public final class Gepa implements Optimizer {
         int valSize = ownValset ? valset.size() : trainset.size();
         int predictors = program.namedPredictors().size();
         int budget = metricCallBudget(predictors, trainset.size(), ownValset ? valSize : 0, valSize);
-        return new LmCallEstimate(0, budget, predictors);
+        // a reflecting iteration spends at least two minibatches of metric calls
+        long reflections = (long) (budget / (2 * reflectionMinibatchSize) + 1)
+                * (componentSelection == ComponentSelection.ALL ? predictors : 1);
+        return new LmCallEstimate(0, budget, predictors, reflections);
     }
 
     @Override

@@ -216,8 +216,9 @@ public final class MiproV2 implements Optimizer {
 
     /**
      * The bootstrap runs and evaluation runs on the task LM, from the settings alone (the
-     * {@code auto} valset is taken at its largest). The prompt LM's calls are not runs of the
-     * program and are not counted: about {@code 2 + 3 × predictors × instruction candidates}.
+     * {@code auto} valset is taken at its largest), and as prompt calls the prompt LM's most:
+     * {@code 2} to {@code 11} for the dataset summary and {@code 3 × predictors × candidates} for
+     * the proposals.
      */
     @Override
     public LmCallEstimate estimate(Module program, List<Example> trainset, List<Example> valset) {
@@ -241,7 +242,10 @@ public final class MiproV2 implements Optimizer {
         int bootstraps = Math.max(0, fewShot - 1 - (!zeroShot() && maxLabeledDemos > 0 ? 1 : 0));
         long evaluation = mb ? (long) minibatchSize * trials + (long) val * (trials / minibatchFullEvalSteps + 2)
                 : (long) val * (trials + 1);
-        return new LmCallEstimate((long) bootstraps * train, evaluation, predictors);
+        long summary = 2 + Math.min(GroundedProposer.MAX_SUMMARY_CALLS - 1,
+                Math.max(0, (train - 1) / viewDataBatchSize));
+        long proposals = 3L * predictors * fewShot;
+        return new LmCallEstimate((long) bootstraps * train, evaluation, predictors, summary + proposals);
     }
 
     /** Every setting that changes a run's draws or evaluations, for the checkpoint fingerprint. */

@@ -31,7 +31,7 @@ class OptimizerBudgetsAndProgressTest {
     private static final List<Example> TRAIN = Fixtures.trainset(8);
 
     /** What a run under test spent and returned. */
-    private record Outcome(int lmCalls, boolean budgetExhausted, Module best, Module given) {}
+    private record Outcome(int lmCalls, boolean budgetExhausted, Module best, Module given, long estimate) {}
 
     /** Records what a listener hears: the finished count of each step, and the final status. */
     private static final class Recorder implements RunListener {
@@ -63,10 +63,12 @@ class OptimizerBudgetsAndProgressTest {
     private static Outcome mipro(Budget budget, RunListener listener) {
         ScriptedLm lm = MiproV2Test.lm(request -> request.messages().get(0).text().contains("proposal 2"));
         Module program = Predict.of("question -> answer");
-        MiproResult result = MiproV2Test.zeroShot().auto(MiproV2.Auto.OFF).numCandidates(3).numTrials(4)
-                .minibatch(false).seed(1).budget(budget).listener(listener).build()
-                .search(program, TRAIN, Fixtures.trainset(12).subList(8, 12), DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT));
-        return new Outcome(lm.callCount(), result.budgetExhausted(), result.bestProgram(), program);
+        MiproV2 mipro = MiproV2Test.zeroShot().auto(MiproV2.Auto.OFF).numCandidates(3).numTrials(4)
+                .minibatch(false).seed(1).budget(budget).listener(listener).build();
+        List<Example> val = Fixtures.trainset(12).subList(8, 12);
+        MiproResult result = mipro.search(program, TRAIN, val, DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT));
+        return new Outcome(lm.callCount(), result.budgetExhausted(), result.bestProgram(), program,
+                mipro.estimate(program, TRAIN, val).lmCalls());
     }
 
     private static Outcome simba(Budget budget, RunListener listener) {
@@ -77,11 +79,11 @@ class OptimizerBudgetsAndProgressTest {
         ScriptedLm prompt = ScriptedLm.answering(request -> "[[ ## discussion ## ]]\nGuessed.\n\n"
                 + "[[ ## module_advice ## ]]\n{\"self\": \"Copy the number.\"}\n\n[[ ## completed ## ]]");
         Module program = Predict.of("question -> answer");
-        SimbaResult result = Simba.builder().metric(Fixtures.EXACT).bsize(4).numCandidates(2).maxSteps(3)
-                .numThreads(1).promptModel(prompt).budget(budget).listener(listener).build()
-                .optimize(program, TRAIN, DspyContext.of(task));
+        Simba simba = Simba.builder().metric(Fixtures.EXACT).bsize(4).numCandidates(2).maxSteps(3)
+                .numThreads(1).promptModel(prompt).budget(budget).listener(listener).build();
+        SimbaResult result = simba.optimize(program, TRAIN, DspyContext.of(task));
         return new Outcome(task.callCount() + prompt.callCount(), result.budgetExhausted(), result.bestProgram(),
-                program);
+                program, simba.estimate(program, TRAIN, List.of()).lmCalls());
     }
 
     private static Outcome gepa(Budget budget, RunListener listener) {
@@ -89,11 +91,12 @@ class OptimizerBudgetsAndProgressTest {
                 || Fixtures.number(Fixtures.question(request)) % 2 == 1);
         ScriptedLm reflection = ScriptedLm.answering(request -> "Try this:\n```\nAnswer exactly [good]\n```");
         Module program = Predict.of("question -> answer");
-        GepaResult result = Gepa.builder().metric(Fixtures.EXACT).reflectionLm(reflection).maxMetricCalls(30)
-                .budget(budget).listener(listener).build()
-                .optimize(program, TRAIN, Fixtures.trainset(12).subList(8, 12), DspyContext.of(task));
+        Gepa gepa = Gepa.builder().metric(Fixtures.EXACT).reflectionLm(reflection).maxMetricCalls(30)
+                .budget(budget).listener(listener).build();
+        List<Example> val = Fixtures.trainset(12).subList(8, 12);
+        GepaResult result = gepa.optimize(program, TRAIN, val, DspyContext.of(task));
         return new Outcome(task.callCount() + reflection.callCount(), result.budgetExhausted(), result.bestProgram(),
-                program);
+                program, gepa.estimate(program, TRAIN, val).lmCalls());
     }
 
     /** A prompt model that always returns as many proposals as asked for, numbered. */
@@ -112,11 +115,11 @@ class OptimizerBudgetsAndProgressTest {
         });
         ScriptedLm task = Fixtures.oddCorrect();
         Module program = Predict.of("question -> answer");
-        CoproResult result = Copro.builder().metric(Fixtures.EXACT).promptModel(prompt).breadth(3).depth(2)
-                .evaluationConcurrency(1).budget(budget).listener(listener).build()
-                .optimize(program, TRAIN, DspyContext.of(task));
+        Copro copro = Copro.builder().metric(Fixtures.EXACT).promptModel(prompt).breadth(3).depth(2)
+                .evaluationConcurrency(1).budget(budget).listener(listener).build();
+        CoproResult result = copro.optimize(program, TRAIN, DspyContext.of(task));
         return new Outcome(task.callCount() + prompt.callCount(), result.budgetExhausted(), result.bestProgram(),
-                program);
+                program, copro.estimate(program, TRAIN, List.of()).lmCalls());
     }
 
     // ------------------------------------------------------------------ budgets
@@ -146,7 +149,7 @@ class OptimizerBudgetsAndProgressTest {
     }
 
     /**
-     * Given the calls of an unlimited run, a budget of N calls, for N from 1 to one less than them,
+     * The estimate bounds the calls of an unlimited run; given those, a budget of N calls, for N from 1 to one less than them,
      * stops the run after at most N calls, flags it, and returns a program that still runs; the
      * program given is untouched.
      */
@@ -154,7 +157,7 @@ class OptimizerBudgetsAndProgressTest {
         Outcome unlimited = optimizer.run(Budget.unlimited(), new RunListener() {});
         assertThat(unlimited.budgetExhausted()).isFalse();
         int total = unlimited.lmCalls();
-        assertThat(total).isGreaterThan(2);
+        assertThat(total).isGreaterThan(2).isLessThanOrEqualTo((int) unlimited.estimate()); // an upper bound
         IntFunction<Integer> step = n -> Math.max(1, total / 7);
         for (int n = 1; n < total; n += step.apply(n)) {
             Outcome cut = optimizer.run(Budget.ofLmCalls(n), new RunListener() {});
