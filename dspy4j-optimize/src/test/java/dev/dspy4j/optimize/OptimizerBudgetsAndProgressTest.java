@@ -67,6 +67,7 @@ class OptimizerBudgetsAndProgressTest {
                 .minibatch(false).seed(1).budget(budget).listener(listener).build();
         List<Example> val = Fixtures.trainset(12).subList(8, 12);
         MiproResult result = mipro.search(program, TRAIN, val, DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT));
+        assertThat(result.report().toHtml()).isNotEmpty(); // also for a run cut short
         return new Outcome(lm.callCount(), result.budgetExhausted(), result.bestProgram(), program,
                 mipro.estimate(program, TRAIN, val).lmCalls());
     }
@@ -82,6 +83,7 @@ class OptimizerBudgetsAndProgressTest {
         Simba simba = Simba.builder().metric(Fixtures.EXACT).bsize(4).numCandidates(2).maxSteps(3)
                 .numThreads(1).promptModel(prompt).budget(budget).listener(listener).build();
         SimbaResult result = simba.optimize(program, TRAIN, DspyContext.of(task));
+        assertThat(result.report().toHtml()).isNotEmpty(); // also for a run cut short
         return new Outcome(task.callCount() + prompt.callCount(), result.budgetExhausted(), result.bestProgram(),
                 program, simba.estimate(program, TRAIN, List.of()).lmCalls());
     }
@@ -95,6 +97,7 @@ class OptimizerBudgetsAndProgressTest {
                 .budget(budget).listener(listener).build();
         List<Example> val = Fixtures.trainset(12).subList(8, 12);
         GepaResult result = gepa.optimize(program, TRAIN, val, DspyContext.of(task));
+        assertThat(result.report().toHtml()).isNotEmpty(); // also for a run cut short
         return new Outcome(task.callCount() + reflection.callCount(), result.budgetExhausted(), result.bestProgram(),
                 program, gepa.estimate(program, TRAIN, val).lmCalls());
     }
@@ -118,6 +121,7 @@ class OptimizerBudgetsAndProgressTest {
         Copro copro = Copro.builder().metric(Fixtures.EXACT).promptModel(prompt).breadth(3).depth(2)
                 .evaluationConcurrency(1).budget(budget).listener(listener).build();
         CoproResult result = copro.optimize(program, TRAIN, DspyContext.of(task));
+        assertThat(result.report().toHtml()).isNotEmpty(); // also for a run cut short
         return new Outcome(task.callCount() + prompt.callCount(), result.budgetExhausted(), result.bestProgram(),
                 program, copro.estimate(program, TRAIN, List.of()).lmCalls());
     }
@@ -171,6 +175,7 @@ class OptimizerBudgetsAndProgressTest {
         Outcome enough = optimizer.run(Budget.ofLmCalls(total), new RunListener() {});
         assertThat(enough.lmCalls()).isEqualTo(total);
         assertThat(enough.budgetExhausted()).isFalse();
+        assertThat(enough.best().state()).isEqualTo(unlimited.best().state()); // a budget not reached changes nothing
     }
 
     // ------------------------------------------------------------------ progress
