@@ -5,7 +5,9 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.RunListener;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -66,6 +68,7 @@ public final class Copro implements Optimizer {
     final int maxErrors;
     final Budget budget;
     final Optional<Path> checkpointDir;
+    final List<RunListener> listeners;
 
     private Copro(Builder b) {
         if (b.metric == null) {
@@ -81,6 +84,7 @@ public final class Copro implements Optimizer {
         this.maxErrors = b.maxErrors;
         this.budget = b.budget;
         this.checkpointDir = b.checkpointDir;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** A builder; a metric is required. Defaults as in DSPy: breadth 10, depth 3, temperature 1.4. */
@@ -163,6 +167,7 @@ public final class Copro implements Optimizer {
         private int maxErrors = 10;
         private Budget budget = Budget.unlimited();
         private Optional<Path> checkpointDir = Optional.empty();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -262,6 +267,16 @@ public final class Copro implements Optimizer {
          */
         public Builder checkpointDir(Path dir) {
             this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
+            return this;
+        }
+
+        /**
+         * Adds a listener to the run, called after those added before: one item per candidate
+         * evaluation, of the total {@link #estimate} assumes. With {@code ProgressBars.terminal()}
+         * (module {@code dspy4j-evaluate}) a bar shows the candidates scored and the best score.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

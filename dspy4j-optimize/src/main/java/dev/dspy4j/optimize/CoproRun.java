@@ -9,6 +9,7 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.ProgramState;
+import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.trace.ActiveSpan;
@@ -58,6 +59,7 @@ final class CoproRun {
     /** The depth being worked on, for a stop by the budget. */
     private int reached;
     private final CoproCheckpoint checkpoint;
+    private StepProgress progress;
 
     /** The budget is spent: the search ends with the candidates scored so far. */
     private static final class BudgetSpent extends RuntimeException {
@@ -94,12 +96,18 @@ final class CoproRun {
     CoproResult execute() {
         int depth = 0;
         boolean budgetExhausted = false;
+        long total = config.estimate(program, trainset, List.of()).evaluationRuns() / Math.max(1, trainset.size());
+        progress = StepProgress.start("COPRO", (int) Math.min(Integer.MAX_VALUE, total), config.listeners);
+        boolean completed = false;
         try {
             depth = search();
+            completed = true;
         } catch (BudgetSpent e) {
             LOG.debug("COPRO stopped: {}", e.getMessage());
             depth = reached;
             budgetExhausted = true;
+        } finally {
+            progress.finish(completed);
         }
         return result(depth, budgetExhausted);
     }
@@ -130,6 +138,9 @@ final class CoproRun {
                     current = withInstruction(current, path, instruction, prefix);
                     double score = scored(current, depth, path, i, instruction, prefix);
                     evaluations++;
+                    progress.step("best: " + String.format(java.util.Locale.ROOT, "%.2f", Math.max(score,
+                            evaluated.values().stream().flatMap(m -> m.values().stream())
+                                    .mapToDouble(Scored::score).max().orElse(score))));
                     LOG.debug("Depth {}, predictor {}, candidate {}/{} scored {}", depth, path, i + 1,
                             candidates.size(), score);
                     Key key = new Key(instruction, prefix);

@@ -6,8 +6,10 @@ import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.RunListener;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -42,6 +44,9 @@ import java.util.Optional;
  * <p>With seed 0 the draws (Python's {@code random.Random}, ported) are DSPy's. By default examples
  * run one at a time, in order, making DSPy's LM calls in DSPy's order; with
  * {@link Builder#evaluationConcurrency} several run at once and their results are kept in order.
+ *
+ * <p>A {@link Builder#budget(Budget) Budget} caps the LM calls, tokens or cost of the run (program
+ * runs and reflection calls) on top of the metric-call budget; see {@link Builder#budget}.
  * Immutable and thread-safe; each compilation has its own state.
  *
  * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
@@ -111,6 +116,8 @@ public final class Gepa implements Optimizer {
     final int maxMergeInvocations;
     final int evaluationConcurrency;
     final Optional<Path> checkpointDir;
+    final Budget budget;
+    final List<RunListener> listeners;
 
     private Gepa(Builder b) {
         if (b.metric == null) {
@@ -142,6 +149,8 @@ public final class Gepa implements Optimizer {
         this.useMerge = b.useMerge;
         this.maxMergeInvocations = b.maxMergeInvocations;
         this.evaluationConcurrency = b.evaluationConcurrency;
+        this.budget = b.budget;
+        this.listeners = List.copyOf(b.listeners);
         this.checkpointDir = b.checkpointDir;
     }
 
@@ -235,8 +244,10 @@ public final class Gepa implements Optimizer {
     }
 
     /**
-     * Every metric call is one program run: {@code budget} evaluation runs; plus one reflection call
-     * per accepted or rejected proposal, at most {@code budget / (2 × minibatch)}.
+     * Every metric call is one program run: {@code budget} evaluation runs (the last iteration may
+     * pass the budget by up to {@code 2 × minibatch + |val|} metric calls, as in gepa); plus, as
+     * prompt calls, one reflection call per predictor rewritten in an iteration, for at most
+     * {@code budget / (2 × minibatch) + 1} iterations.
      */
     @Override
     public LmCallEstimate estimate(Module program, List<Example> trainset, List<Example> valset) {
@@ -244,7 +255,10 @@ public final class Gepa implements Optimizer {
         int valSize = ownValset ? valset.size() : trainset.size();
         int predictors = program.namedPredictors().size();
         int budget = metricCallBudget(predictors, trainset.size(), ownValset ? valSize : 0, valSize);
-        return new LmCallEstimate(0, budget, predictors);
+        // a reflecting iteration spends at least two minibatches of metric calls
+        long reflections = (long) (budget / (2 * reflectionMinibatchSize) + 1)
+                * (componentSelection == ComponentSelection.ALL ? predictors : 1);
+        return new LmCallEstimate(0, budget, predictors, reflections);
     }
 
     @Override
@@ -278,6 +292,8 @@ public final class Gepa implements Optimizer {
         private int maxMergeInvocations = 5;
         private int evaluationConcurrency = 1;
         private Optional<Path> checkpointDir = Optional.empty();
+        private Budget budget = Budget.unlimited();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -407,6 +423,29 @@ public final class Gepa implements Optimizer {
          */
         public Builder checkpointDir(Path dir) {
             this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
+            return this;
+        }
+
+        /**
+         * A hard cap on the run's LM calls, tokens or cost, counting program runs and reflection
+         * calls; unlimited by default. It adds to the budget in metric calls ({@link #auto},
+         * {@link #maxMetricCalls}, {@link #maxFullEvals}), which still sizes the run: whichever is
+         * spent first ends it. When this one runs out the run stops cleanly: the iteration it cut
+         * short is dropped and the best candidate so far is returned, flagged
+         * {@link GepaResult#budgetExhausted()}.
+         */
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Adds a listener to the search, called after those added before: one item per metric call
+         * of the metric-call budget, as gepa's progress bar. With {@code ProgressBars.terminal()}
+         * (module {@code dspy4j-evaluate}) a bar shows the metric calls spent and the best score.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

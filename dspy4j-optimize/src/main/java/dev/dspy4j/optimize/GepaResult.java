@@ -28,11 +28,15 @@ import java.util.Set;
  * @param numFullValEvals the full valset evaluations, the seed's included
  * @param bestIdx the candidate with the highest mean valset score (the first on ties)
  * @param maxMetricCalls the budget the run had, in metric calls
+ * @param budgetExhausted whether the {@link Budget} (of LM calls, tokens or cost) ended the run
+ *     early; the iteration it cut short is left out, and if it ran out before the seed was scored
+ *     the only candidate is the seed, with a {@code NaN} score and no subscores
  */
 public record GepaResult(Module bestProgram, List<Map<String, String>> candidates, List<List<Integer>> parents,
                          List<Double> valAggregateScores, List<List<Double>> valSubscores,
                          List<Set<Integer>> perValInstanceBestCandidates, List<Integer> discoveryEvalCounts,
-                         int totalMetricCalls, int numFullValEvals, int bestIdx, int maxMetricCalls) {
+                         int totalMetricCalls, int numFullValEvals, int bestIdx, int maxMetricCalls,
+                         boolean budgetExhausted) {
 
     /** @throws NullPointerException if a component is {@code null} */
     public GepaResult {
@@ -46,6 +50,15 @@ public record GepaResult(Module bestProgram, List<Map<String, String>> candidate
                 .map(s -> (Set<Integer>) java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(s)))
                 .toList();
         discoveryEvalCounts = List.copyOf(discoveryEvalCounts);
+    }
+
+    /** A result of a run that the {@link Budget} did not cut short. */
+    public GepaResult(Module bestProgram, List<Map<String, String>> candidates, List<List<Integer>> parents,
+                      List<Double> valAggregateScores, List<List<Double>> valSubscores,
+                      List<Set<Integer>> perValInstanceBestCandidates, List<Integer> discoveryEvalCounts,
+                      int totalMetricCalls, int numFullValEvals, int bestIdx, int maxMetricCalls) {
+        this(bestProgram, candidates, parents, valAggregateScores, valSubscores, perValInstanceBestCandidates,
+                discoveryEvalCounts, totalMetricCalls, numFullValEvals, bestIdx, maxMetricCalls, false);
     }
 
     /** A report of this run: see {@link OptimizationReport#of(GepaResult)}. */

@@ -10,6 +10,7 @@ import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.signature.Field;
 
 import java.util.ArrayList;
@@ -60,13 +61,17 @@ final class GepaRun {
 
     private final EpochShuffledSampler sampler;
     private final GepaMerge merge;                  // null when merging is off
+    private final RunBudget lmBudget;               // the Budget of LM calls, tokens and cost
+    private StepProgress progress;
+    private int reported;
 
     GepaRun(Gepa config, Module program, List<Example> train, List<Example> val, DspyContext context, int budget) {
         this.config = config;
         this.student = program;
         this.train = train;
         this.val = val;
-        this.context = context;
+        this.lmBudget = new RunBudget(config.budget);
+        this.context = lmBudget.meter(context); // program runs and reflection calls alike
         this.budget = budget;
         this.components = List.copyOf(program.namedPredictors().keySet());
         this.rng = new PythonRandom(config.seed);
@@ -76,6 +81,40 @@ final class GepaRun {
     }
 
     GepaResult execute() {
+        progress = StepProgress.start("GEPA", budget, config.listeners);
+        boolean completed = false;
+        boolean spent = false;
+        try {
+            search();
+            completed = true;
+        } catch (RunBudget.Spent e) {
+            LOG.debug("GEPA stopped: {}", e.getMessage());
+            spent = true;
+        } finally {
+            progress.finish(completed);
+        }
+        if (candidates.isEmpty()) { // the budget ran out before the seed was scored
+            Map<String, String> seed = new LinkedHashMap<>();
+            student.state().predictors().forEach((path, state) -> seed.put(path, state.signature().instructions()));
+            candidates.add(seed);
+            parents.add(List.of());
+            aggregates.add(Double.NaN);
+            valScores.add(List.of());
+            discovery.add(0);
+        }
+        int best = 0;
+        for (int c = 1; c < aggregates.size(); c++) {
+            if (aggregates.get(c) > aggregates.get(best)) {
+                best = c;
+            }
+        }
+        List<SortedSet<Integer>> frontCopies = new ArrayList<>(fronts);
+        return new GepaResult(program(candidates.get(best)), candidates, parents, aggregates, valScores,
+                List.copyOf(frontCopies), discovery, totalEvals, fullEvals, best, budget, spent);
+    }
+
+    /** The seed's evaluation, then iterations until the metric calls are spent. */
+    private void search() {
         StepCheckpoint checkpoint = config.checkpointDir
                 .map(dir -> StepCheckpoint.open(StepCheckpoint.Kind.GEPA, dir, fingerprint())).orElseGet(StepCheckpoint::none);
         if (!resume(checkpoint)) {
@@ -86,22 +125,24 @@ final class GepaRun {
             add(seed, List.of(), seedScores, 0);
             checkpoint.save(0, finishedStep(0, 0));
         }
+        report();
         while (totalEvals < budget) {
             iteration++;
             int candidatesBefore = candidates.size();
             int evalsBefore = totalEvals;
-            iterate();
+            iterate(); // an iteration the Budget cuts short throws before its checkpoint: it is redone
             checkpoint.save(iteration + 1, finishedStep(candidatesBefore, evalsBefore));
+            report();
         }
-        int best = 0;
-        for (int c = 1; c < aggregates.size(); c++) {
-            if (aggregates.get(c) > aggregates.get(best)) {
-                best = c;
-            }
+    }
+
+    /** Tells the listeners of the metric calls spent since the last report. */
+    private void report() {
+        String note = "best: " + String.format(java.util.Locale.ROOT, "%.2f",
+                aggregates.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN));
+        for (; reported < Math.min(totalEvals, budget); reported++) {
+            progress.step(note);
         }
-        List<SortedSet<Integer>> frontCopies = new ArrayList<>(fronts);
-        return new GepaResult(program(candidates.get(best)), candidates, parents, aggregates, valScores,
-                List.copyOf(frontCopies), discovery, totalEvals, fullEvals, best, budget);
     }
 
     private void iterate() {
@@ -349,6 +390,18 @@ final class GepaRun {
      * rollouts in the examples' order; traced runs give the metric the trace.
      */
     private List<Rollout> evaluate(Map<String, String> candidate, List<Example> examples, boolean traced) {
+        lmBudget.before("an evaluation");
+        List<Rollout> rollouts;
+        try {
+            rollouts = evaluateUnmetered(candidate, examples, traced);
+        } catch (RuntimeException e) {
+            throw lmBudget.failure(e, "an evaluation");
+        }
+        lmBudget.after("an evaluation"); // refused runs got the failure score: the scores would be unfair
+        return rollouts;
+    }
+
+    private List<Rollout> evaluateUnmetered(Map<String, String> candidate, List<Example> examples, boolean traced) {
         Module program = program(candidate);
         if (config.evaluationConcurrency == 1 || examples.size() < 2) {
             List<Rollout> rollouts = new ArrayList<>(examples.size());
@@ -452,7 +505,13 @@ final class GepaRun {
     private String propose(String instruction, List<GepaReflection.Record> records) {
         String prompt = GepaReflection.prompt(instruction, records);
         Lm lm = context.lmFor(config.reflectionLm, "");
-        String reply = lm.call(new LmRequest(List.of(Message.user(prompt)), config.reflectionOptions)).text();
+        lmBudget.before("a reflection");
+        String reply;
+        try {
+            reply = lm.call(new LmRequest(List.of(Message.user(prompt)), config.reflectionOptions)).text();
+        } catch (RuntimeException e) {
+            throw lmBudget.failure(e, "a reflection");
+        }
         return GepaReflection.newInstruction(reply);
     }
 

@@ -34,7 +34,7 @@ final class GroundedProposer {
                     + "...\")"));
 
     static final int DEMOS_IN_CONTEXT = 3;
-    private static final int MAX_SUMMARY_CALLS = 10;
+    static final int MAX_SUMMARY_CALLS = 10;
     private static final int MAX_COMPLETE_SKIPS = 5;
     private static final Pattern LABEL = Pattern.compile("^[*\\s]*(([\\w'\\-]+\\s+){0,4}[\\w'\\-]+):\\s*",
             Pattern.UNICODE_CHARACTER_CLASS);

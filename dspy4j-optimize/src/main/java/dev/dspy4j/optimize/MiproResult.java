@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param demoCandidates per predictor path, the demo sets built: in zero-shot mode they only
  *     grounded the proposer, and the search did not choose among them
  * @param trials every evaluation, in order (see {@link MiproTrial})
+ * @param budgetExhausted whether the {@link Budget} ended the run early; a trial it cut short is
+ *     left out, and the score is {@code NaN} if it ran out before the program as given was scored
  */
 public record MiproResult(Module bestProgram, double bestScore, Map<String, List<String>> instructionCandidates,
-                          Map<String, List<List<Example>>> demoCandidates, List<MiproTrial> trials) {
+                          Map<String, List<List<Example>>> demoCandidates, List<MiproTrial> trials,
+                          boolean budgetExhausted) {
 
     /** @throws NullPointerException if any argument is {@code null} */
     public MiproResult {
@@ -28,6 +31,12 @@ public record MiproResult(Module bestProgram, double bestScore, Map<String, List
         instructionCandidates = Map.copyOf(instructionCandidates);
         demoCandidates = Map.copyOf(demoCandidates);
         trials = List.copyOf(trials);
+    }
+
+    /** A result of a run that the budget did not cut short. */
+    public MiproResult(Module bestProgram, double bestScore, Map<String, List<String>> instructionCandidates,
+                       Map<String, List<List<Example>>> demoCandidates, List<MiproTrial> trials) {
+        this(bestProgram, bestScore, instructionCandidates, demoCandidates, trials, false);
     }
 
     /** A report of this run: see {@link OptimizationReport#of(MiproResult)}. */

@@ -32,11 +32,13 @@ final class MiproRun {
     private int numTrials;
     private int instructionCandidates;
     private int fewShotCandidates;
+    private final RunBudget budget;
 
     MiproRun(MiproV2 config, Module program, List<Example> trainset, List<Example> valset, DspyContext context) {
         this.config = config;
         this.program = program;
-        this.context = context;
+        this.budget = new RunBudget(config.budget);
+        this.context = budget.meter(context);
         this.rng = new PythonRandom(config.seed);
         if (trainset.isEmpty()) {
             throw new IllegalArgumentException("MiproV2 needs a non-empty trainset.");
@@ -77,24 +79,37 @@ final class MiproRun {
             LOG.info("MiproV2: resuming from {} with {} finished evaluations", config.checkpointDir.orElseThrow(),
                     checkpoint.finishedTrials());
         } else {
-            proposals = propose();
+            try {
+                proposals = propose();
+            } catch (RunBudget.Spent e) {
+                LOG.debug("MiproV2 stopped: {}", e.getMessage());
+                return new MiproResult(program, Double.NaN, Map.of(), Map.of(), List.of(), true);
+            }
             checkpoint.saveProposals(proposals, program);
         }
         Map<String, List<List<Example>>> demoSets = proposals.demoSets();
         Map<String, List<String>> instructions = proposals.instructions();
         TrialSearch search = new TrialSearch(config, program, context, rng, valset, minibatch, numTrials,
                 instructions, config.zeroShot() ? null : demoSets, checkpoint);
+        search.budget = budget;
         return search.run(demoSets);
     }
 
     /** The demo sets and instruction candidates, made with the task and prompt LMs. */
     private MiproCheckpoint.Proposals propose() {
         Map<String, List<List<Example>>> demoSets = demoSets();
+        budget.after("demo bootstrapping");
         DspyContext promptContext = config.promptLm == null ? context : context.withLm(config.promptLm);
         GroundedProposer proposer = new GroundedProposer(promptContext, rng, config.initTemperature, programCode());
-        String summary = proposer.datasetSummary(trainset, config.viewDataBatchSize);
         Map<String, PredictorState> predictors = program.state().predictors();
-        Map<String, List<String>> proposals = proposer.propose(predictors, demoSets, instructionCandidates, summary);
+        Map<String, List<String>> proposals;
+        try {
+            String summary = proposer.datasetSummary(trainset, config.viewDataBatchSize);
+            proposals = proposer.propose(predictors, demoSets, instructionCandidates, summary);
+        } catch (RuntimeException e) {
+            throw budget.failure(e, "instruction proposals");
+        }
+        budget.after("instruction proposals"); // the proposer may have swallowed a refused call
         Map<String, List<String>> instructions = new LinkedHashMap<>();
         proposals.forEach((path, list) -> {
             List<String> copy = new ArrayList<>(list);

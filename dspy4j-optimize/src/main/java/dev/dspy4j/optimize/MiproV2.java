@@ -5,7 +5,9 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.RunListener;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -55,8 +57,13 @@ import java.util.function.LongFunction;
  *
  * <p><b>Not built yet:</b> the teacher program and teacher settings, and switching off parts of
  * the grounding (DSPy's {@code program_aware_proposer}, {@code data_aware_proposer},
- * {@code tip_aware_proposer}, {@code fewshot_aware_proposer}; they are always on, as DSPy's defaults),
- * and a {@link Budget}: check {@link #estimate} before a run.
+ * {@code tip_aware_proposer}, {@code fewshot_aware_proposer}; they are always on, as DSPy's defaults).
+ *
+ * <p><b>Budget.</b> A {@link Builder#budget(Budget) Budget} caps every LM call of the run: demo
+ * bootstrapping, the prompt LM's summaries and proposals, and the trials. When it runs out the
+ * search stops cleanly: the result holds the best fully evaluated configuration so far (the
+ * program as given if none was scored) and {@link MiproResult#budgetExhausted()}; a trial cut short
+ * is left out. Check {@link #estimate} before a run.
  *
  * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
  * directory, each file atomically (temp file, fsync, atomic rename): {@code manifest.json} with a
@@ -121,6 +128,8 @@ public final class MiproV2 implements Optimizer {
     final String programCode;
     final LongFunction<? extends TrialSampler> sampler;
     final Optional<Path> checkpointDir;
+    final Budget budget;
+    final List<RunListener> listeners;
 
     private MiproV2(Builder b) {
         if (b.metric == null) {
@@ -154,6 +163,8 @@ public final class MiproV2 implements Optimizer {
         this.programCode = b.programCode;
         this.sampler = b.sampler;
         this.checkpointDir = b.checkpointDir;
+        this.budget = b.budget;
+        this.listeners = List.copyOf(b.listeners);
     }
 
     /** A builder; a metric is required. Defaults as DSPy's: {@code auto = LIGHT}, seed 9, 4 + 4 demos. */
@@ -205,8 +216,9 @@ public final class MiproV2 implements Optimizer {
 
     /**
      * The bootstrap runs and evaluation runs on the task LM, from the settings alone (the
-     * {@code auto} valset is taken at its largest). The prompt LM's calls are not runs of the
-     * program and are not counted: about {@code 2 + 3 × predictors × instruction candidates}.
+     * {@code auto} valset is taken at its largest), and as prompt calls the prompt LM's most:
+     * {@code 2} to {@code 11} for the dataset summary and {@code 3 × predictors × candidates} for
+     * the proposals.
      */
     @Override
     public LmCallEstimate estimate(Module program, List<Example> trainset, List<Example> valset) {
@@ -230,7 +242,10 @@ public final class MiproV2 implements Optimizer {
         int bootstraps = Math.max(0, fewShot - 1 - (!zeroShot() && maxLabeledDemos > 0 ? 1 : 0));
         long evaluation = mb ? (long) minibatchSize * trials + (long) val * (trials / minibatchFullEvalSteps + 2)
                 : (long) val * (trials + 1);
-        return new LmCallEstimate((long) bootstraps * train, evaluation, predictors);
+        long summary = 2 + Math.min(GroundedProposer.MAX_SUMMARY_CALLS - 1,
+                Math.max(0, (train - 1) / viewDataBatchSize));
+        long proposals = 3L * predictors * fewShot;
+        return new LmCallEstimate((long) bootstraps * train, evaluation, predictors, summary + proposals);
     }
 
     /** Every setting that changes a run's draws or evaluations, for the checkpoint fingerprint. */
@@ -269,6 +284,8 @@ public final class MiproV2 implements Optimizer {
         private String programCode;
         private LongFunction<? extends TrialSampler> sampler = TrialSampler::tpe;
         private Optional<Path> checkpointDir = Optional.empty();
+        private Budget budget = Budget.unlimited();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -393,6 +410,25 @@ public final class MiproV2 implements Optimizer {
          */
         public Builder checkpointDir(Path dir) {
             this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
+            return this;
+        }
+
+        /**
+         * A hard cap on the run's LM calls, tokens or cost, counting task and prompt-LM calls;
+         * unlimited by default. See <em>Budget</em> in the class comment.
+         */
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Adds a listener to the search, called after those added before: one item per trial (full
+         * evaluations included) of the run's total. With {@code ProgressBars.terminal()} (module
+         * {@code dspy4j-evaluate}) a bar shows the trials done, the best score and the LM calls.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -5,7 +5,9 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.RunListener;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -63,8 +65,13 @@ import java.util.Optional;
  * Differences from DSPy: the program given is never changed; {@code teacher_settings} is not
  * supported; the sampling LMs are the context's LM with {@code rollout_id} and temperature set in
  * the options (a predictor's own LM keeps its own settings). Each step, feedback call and final
- * evaluation is an {@link dev.dspy4j.trace.SpanKind#OPTIMIZER_STEP} span. No {@link Budget} yet.
- * Immutable and thread-safe.
+ * evaluation is an {@link dev.dspy4j.trace.SpanKind#OPTIMIZER_STEP} span.
+ *
+ * <p>A {@link Builder#budget(Budget) Budget} caps every LM call of the run, sampling, candidate
+ * scoring, feedback (prompt-model) calls and the final evaluation alike. When it runs out the run
+ * stops cleanly after the step it cut short (which is dropped) and returns the best candidate so
+ * far, flagged {@link SimbaResult#budgetExhausted()}. {@link Builder#listener Listeners} hear of
+ * each step and of the final evaluation. Immutable and thread-safe.
  *
  * <p><b>Checkpoints and resume.</b> With {@link Builder#checkpointDir(Path)}, a run writes to the
  * directory, each file atomically (temp file, fsync, atomic rename): {@code manifest.json} with a
@@ -96,6 +103,8 @@ public final class Simba implements Optimizer {
     final long seed;
     final String programCode;
     final Optional<Path> checkpointDir;
+    final Budget budget;
+    final List<RunListener> listeners;
 
     private Simba(Builder b) {
         if (b.metric == null) {
@@ -113,6 +122,8 @@ public final class Simba implements Optimizer {
         this.temperatureForCandidates = b.temperatureForCandidates;
         this.seed = b.seed;
         this.programCode = b.programCode;
+        this.budget = b.budget;
+        this.listeners = List.copyOf(b.listeners);
         this.checkpointDir = b.checkpointDir;
     }
 
@@ -200,6 +211,8 @@ public final class Simba implements Optimizer {
         private long seed;
         private String programCode;
         private Optional<Path> checkpointDir = Optional.empty();
+        private Budget budget = Budget.unlimited();
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -341,6 +354,25 @@ public final class Simba implements Optimizer {
          */
         public Builder checkpointDir(Path dir) {
             this.checkpointDir = Optional.of(Objects.requireNonNull(dir, "checkpointDir"));
+            return this;
+        }
+
+        /**
+         * A hard cap on the run's LM calls, tokens or cost, counting program runs and prompt-model
+         * calls; unlimited by default. See the class comment for how a run ends when it is spent.
+         */
+        public Builder budget(Budget b) {
+            this.budget = Objects.requireNonNull(b, "budget");
+            return this;
+        }
+
+        /**
+         * Adds a listener to the run, called after those added before: one item per step, then one
+         * for the final evaluation. With {@code ProgressBars.terminal()} (module
+         * {@code dspy4j-evaluate}) a bar shows the steps done.
+         */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 

@@ -17,15 +17,25 @@ import java.util.OptionalDouble;
  * @param steps one entry per step, in order: DSPy's {@code trial_logs} with what DSPy only logs
  * @param failedRuns program runs or metric calls that threw; as in DSPy they score 0 and the run
  *     goes on
+ * @param budgetExhausted whether the {@link Budget} ended the run early: then {@code bestProgram}
+ *     is the candidate with the best mini-batch score among the finished steps (the program as
+ *     given if none finished), {@code bestScore} is {@code NaN} and {@code candidates} is empty, as
+ *     no final trainset evaluation was made
  */
 public record SimbaResult(Module bestProgram, double bestScore, List<Candidate> candidates, List<Step> steps,
-                          int failedRuns) {
+                          int failedRuns, boolean budgetExhausted) {
 
     /** @throws NullPointerException if the program or a list is {@code null} */
     public SimbaResult {
         Objects.requireNonNull(bestProgram, "bestProgram");
         candidates = List.copyOf(candidates);
         steps = List.copyOf(steps);
+    }
+
+    /** A result of a run that the budget did not cut short. */
+    public SimbaResult(Module bestProgram, double bestScore, List<Candidate> candidates, List<Step> steps,
+                       int failedRuns) {
+        this(bestProgram, bestScore, candidates, steps, failedRuns, false);
     }
 
     /**

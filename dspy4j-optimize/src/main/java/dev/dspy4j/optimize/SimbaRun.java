@@ -10,6 +10,7 @@ import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
 import dev.dspy4j.module.ProgramState;
+import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
@@ -56,9 +57,13 @@ final class SimbaRun {
     private final List<ProgramState> programs = new ArrayList<>();
     private final List<List<Double>> programScores = new ArrayList<>();
     private final AtomicInteger failedRuns = new AtomicInteger();
+    private final RunBudget budget;
+    private StepProgress progress;
 
     SimbaRun(Simba config, Module program, List<Example> trainset, DspyContext context) {
         this.config = config;
+        this.budget = new RunBudget(config.budget);
+        context = budget.meter(context); // task and prompt-model calls alike
         this.program = program;
         this.trainset = trainset;
         this.context = context;
@@ -68,7 +73,40 @@ final class SimbaRun {
         this.strategies = new SimbaStrategies(config, program, promptContext);
     }
 
+    /** The run, reported to the listeners step by step; cut short cleanly if the budget runs out. */
     SimbaResult execute() {
+        progress = StepProgress.start("SIMBA", config.maxSteps + 1, config.listeners);
+        List<SimbaResult.Step> steps = new ArrayList<>();
+        boolean completed = false;
+        try {
+            SimbaResult result = search(steps);
+            completed = true;
+            return result;
+        } catch (RunBudget.Spent e) {
+            LOG.debug("SIMBA stopped: {}", e.getMessage());
+            return spent(steps);
+        } finally {
+            progress.finish(completed);
+        }
+    }
+
+    /** The best candidate by mean mini-batch score among finished steps, or the program as given. */
+    private SimbaResult spent(List<SimbaResult.Step> steps) {
+        int best = 0;
+        double bestMean = Double.NEGATIVE_INFINITY;
+        for (int i = 1; i < programs.size(); i++) {
+            List<Double> scores = programScores.get(i);
+            double mean = mean(scores.stream().mapToDouble(Double::doubleValue).toArray());
+            if (!scores.isEmpty() && mean > bestMean) {
+                best = i;
+                bestMean = mean;
+            }
+        }
+        ProgramState state = programs.isEmpty() ? program.state() : programs.get(best);
+        return new SimbaResult(program.withState(state), Double.NaN, List.of(), steps, failedRuns.get(), true);
+    }
+
+    private SimbaResult search(List<SimbaResult.Step> steps) {
         programs.add(program.state());
         programScores.add(List.of()); // as in DSPy, the baseline's own scores are never recorded
         List<ProgramState> winners = new ArrayList<>(List.of(program.state()));
@@ -78,7 +116,6 @@ final class SimbaRun {
         }
         rng.shuffle(order);
         int next = 0;
-        List<SimbaResult.Step> steps = new ArrayList<>();
         StepCheckpoint checkpoint = config.checkpointDir.map(dir -> StepCheckpoint.open(StepCheckpoint.Kind.SIMBA,
                 dir, fingerprint())).orElseGet(StepCheckpoint::none);
         SimbaCheckpoint.Finished resumed = resume(checkpoint, winners, steps);
@@ -86,6 +123,9 @@ final class SimbaRun {
             order.clear();
             order.addAll(resumed.order());
             next = resumed.next();
+        }
+        for (int i = 0; i < steps.size(); i++) {
+            progress.step(""); // the finished steps read back from the checkpoint
         }
         for (int step = steps.size(); step < config.maxSteps; step++) {
             if (next + config.bsize > trainset.size()) {
@@ -97,19 +137,29 @@ final class SimbaRun {
             ActiveSpan span = context.startSpan(SpanKind.OPTIMIZER_STEP, "SIMBA step " + step,
                     Map.of("dspy.optimizer", "SIMBA", "dspy.simba.step", step));
             try {
+                budget.before("SIMBA step " + step);
                 int programsBefore = programs.size();
                 int winnersBefore = winners.size();
                 SimbaResult.Step done = step(step, batchIndices, winners, context.withSpan(span.span()));
+                budget.after("SIMBA step " + step); // refused runs scored 0, refused feedback dropped a candidate
                 steps.add(done);
                 span.end(Map.of("dspy.simba.candidates", done.candidateScores().size()));
                 checkpoint.save(step, SimbaCheckpoint.toMap(finishedStep(done, programsBefore, winners, winnersBefore,
                         order, next)));
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
+                span.fail(e);
+                throw budget.failure(e, "SIMBA step " + step);
+            } catch (Error e) {
                 span.fail(e);
                 throw e;
             }
+            progress.step("");
         }
-        return finish(winners, steps);
+        budget.before("the final evaluation");
+        SimbaResult result = finish(winners, steps);
+        budget.after("the final evaluation");
+        progress.step("best: " + String.format(java.util.Locale.ROOT, "%.2f", result.bestScore()));
+        return result;
     }
 
     /** What a checkpoint file records of the step just finished. */

@@ -3,6 +3,7 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ final class TrialSearch {
     private int evaluationCalls;
     private double bestScore;
     private Module bestProgram;
+    /** The run's budget, set by {@link MiproRun}; unlimited unless set. */
+    RunBudget budget = new RunBudget(Budget.unlimited());
+    private StepProgress progress;
 
     TrialSearch(MiproV2 config, Module program, DspyContext context, PythonRandom rng, List<Example> valset,
                 boolean minibatch, int numTrials, Map<String, List<String>> instructions,
@@ -59,7 +63,29 @@ final class TrialSearch {
         this.checkpoint = checkpoint;
     }
 
+    /**
+     * The search, reported to the listeners one trial at a time; if the budget runs out, the best
+     * full evaluation so far (the program as given, unscored, if there is none).
+     */
     MiproResult run(Map<String, List<List<Example>>> builtDemoSets) {
+        int steps = config.minibatchFullEvalSteps;
+        int total = minibatch ? numTrials + numTrials / steps + 2 + (numTrials % steps != 0 ? 1 : 0) : numTrials + 1;
+        progress = StepProgress.start("MiproV2", total, config.listeners);
+        boolean completed = false;
+        try {
+            MiproResult result = search(builtDemoSets);
+            completed = true;
+            return result;
+        } catch (RunBudget.Spent e) {
+            LOG.debug("MiproV2 stopped: {}", e.getMessage());
+            return new MiproResult(bestProgram == null ? program : bestProgram,
+                    bestProgram == null ? Double.NaN : bestScore, instructions, builtDemoSets, trials, true);
+        } finally {
+            progress.finish(completed);
+        }
+    }
+
+    private MiproResult search(Map<String, List<List<Example>>> builtDemoSets) {
         Map<String, Integer> space = space();
         TrialSampler sampler = config.sampler.apply(config.seed);
         Map<String, Integer> defaults = new LinkedHashMap<>();
@@ -147,6 +173,8 @@ final class TrialSearch {
     private void record(MiproTrial trial, int programRuns) {
         trials.add(trial);
         checkpoint.saveTrial(trial, programRuns);
+        progress.step("best: " + String.format(java.util.Locale.ROOT, "%.2f",
+                bestProgram == null ? trial.score() : Math.max(bestScore, trial.score())));
     }
 
     /** Scores a trial's program as an {@code OPTIMIZER_STEP} span named {@code "trial <number>"}. */
@@ -154,10 +182,15 @@ final class TrialSearch {
         ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP, "trial " + number,
                 Map.of("dspy.optimizer", "MiproV2", "dspy.trial", number, "dspy.trial.full_evaluation", full));
         try {
+            budget.before("trial " + number);
             double score = MiproRun.evaluate(config, candidate, examples, context.withSpan(step.span()));
+            budget.after("trial " + number); // some examples failed for want of budget: the score would be unfair
             step.end(Map.of("dspy.trial.score", score));
             return score;
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            step.fail(e);
+            throw budget.failure(e, "trial " + number);
+        } catch (Error e) {
             step.fail(e);
             throw e;
         }
