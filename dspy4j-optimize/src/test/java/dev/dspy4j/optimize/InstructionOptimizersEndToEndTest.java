@@ -87,7 +87,20 @@ class InstructionOptimizersEndToEndTest {
                 context));
     }
 
-    private void assertOptimizedBeatsBaseline(Function<Module, Module> optimize) {
+    @Test
+    void simbaLearnsTheLabelSetAsARuleAndBeatsTheBaselineOnHeldOutTickets() {
+        // one thread: the simulated model's sampled answers depend on the order of repeated requests
+        Simba simba = Simba.builder().metric(CATEGORY).bsize(8).numCandidates(3).maxSteps(2).numThreads(1).seed(0)
+                .build();
+
+        Module optimized = assertOptimizedBeatsBaseline(program -> simba.compile(program, TRAIN, List.of(), context));
+
+        assertThat(optimized.state().predictors().get("self").signature().instructions())
+                .as("the rule from OfferFeedback, appended after a blank line")
+                .endsWith("\n\n" + SimulatedTicketModel.ADVICE);
+    }
+
+    private Module assertOptimizedBeatsBaseline(Function<Module, Module> optimize) {
         // given: a zero-shot classifier whose default instruction does not name the queues
         Module program = Predict.of("ticket_text -> category");
         Evaluate heldOut = Evaluate.builder().devset(HELD_OUT).metric(CATEGORY).concurrency(8).build();
@@ -103,5 +116,6 @@ class InstructionOptimizersEndToEndTest {
         assertThat(score).as("held-out score: baseline %s, optimized %s", baseline, score).isGreaterThan(baseline);
         assertThat(program.state().predictors().get("self").signature().instructions())
                 .as("the student is untouched").doesNotContain(SimulatedTicketModel.LABEL_SET);
+        return optimized;
     }
 }

@@ -4,6 +4,8 @@ import dev.dspy4j.data.Example;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -15,11 +17,16 @@ import tools.jackson.databind.JsonNode;
  * <p>Task prompts (the only output field is {@code category}): the model routes a ticket by its
  * keywords, and is right on a deterministic share of tickets (a hash of the ticket text) — 40 %
  * with an instruction that does not name the label set, 90 % with one that contains
- * {@value #LABEL_SET}. Proposer prompts (an output field {@code proposed_instruction}, as COPRO's
+ * {@value #LABEL_SET}. Sampled task prompts (temperature 1.0 or more, as SIMBA's rollouts) draw
+ * right or wrong afresh for each repetition of the same request, at the same rates, so that
+ * repeated runs of one ticket disagree; their answers are deterministic when the repetitions arrive
+ * in a fixed order (one thread). Proposer prompts (an output field {@code proposed_instruction}, as COPRO's
  * and MIPROv2's) get, choice by choice, either an instruction naming the label set or a vague one,
  * chosen by a hash of the prompt. GEPA's reflection prompt gets the instruction naming the label
  * set when the feedback it shows mentions it (a rule learned from feedback), a vague one otherwise.
- * Every other prompt (MIPROv2's dataset and program summaries) gets a placeholder for each field.
+ * SIMBA's {@code OfferFeedback} prompt (output fields {@code discussion} and {@code module_advice})
+ * gets, for each module it names, the advice {@value #ADVICE}, which names the label set. Every
+ * other prompt (MIPROv2's dataset and program summaries) gets a placeholder for each field.
  *
  * <p>For tests and benchmarks of instruction optimizers: {@code FakeLmServer.start(Dialect.OPENAI)
  * .respondWith(new SimulatedTicketModel())}. Deterministic and thread-safe.
@@ -32,9 +39,16 @@ public final class SimulatedTicketModel implements Responder {
     public static final String GOOD_INSTRUCTION = "Route the support ticket to exactly one queue: " + LABEL_SET + ".";
     /** An instruction that does not. */
     public static final String VAGUE_INSTRUCTION = "Read the support ticket carefully and decide where it goes.";
+    /** The advice SIMBA's feedback prompt gets for each module: it names the label set. */
+    public static final String ADVICE = "Route to exactly one of: " + LABEL_SET + ".";
     private static final List<String> LABELS = List.of("billing", "technical", "account");
     private static final Pattern OUTPUT_FIELD = Pattern.compile("^\\d+\\. `(\\w+)`", Pattern.MULTILINE);
     private static final String TICKET = "[[ ## ticket_text ## ]]\n";
+    private static final String MODULE_NAMES = "[[ ## module_names ## ]]\n";
+    private static final Pattern QUOTED = Pattern.compile("\"([^\"]+)\"|'([^']+)'");
+
+    /** How often each sampled task request has been seen, to draw afresh for each repetition. */
+    private final ConcurrentHashMap<String, AtomicInteger> repetitions = new ConcurrentHashMap<>();
 
     @Override
     public Reply respond(RecordedRequest request) {
@@ -47,7 +61,17 @@ public final class SimulatedTicketModel implements Responder {
         }
         List<String> outputs = outputFields(first);
         if (outputs.equals(List.of("category"))) {
-            return Reply.text(field("category", classify(first, request.lastUserText())) + "[[ ## completed ## ]]");
+            String user = request.lastUserText();
+            String draw = "";
+            if (request.json().path("temperature").asDouble(0.0) >= 1.0) {
+                String key = request.json().path("messages").toString();
+                draw = "#" + repetitions.computeIfAbsent(key, k -> new AtomicInteger()).getAndIncrement();
+            }
+            return Reply.text(field("category", classify(first, user, draw)) + "[[ ## completed ## ]]");
+        }
+        if (outputs.equals(List.of("discussion", "module_advice"))) {
+            return Reply.text(field("discussion", "The worse run did not keep to the valid queues.")
+                    + field("module_advice", moduleAdvice(request.lastUserText())) + "[[ ## completed ## ]]");
         }
         int n = Math.max(1, request.json().path("n").asInt(1));
         int seed = request.lastUserText().hashCode();
@@ -68,13 +92,13 @@ public final class SimulatedTicketModel implements Responder {
     }
 
     /** The model's answer: the ticket's true queue on a share of tickets that depends on the instruction. */
-    private static String classify(String system, String user) {
+    private static String classify(String system, String user, String draw) {
         int start = user.indexOf(TICKET) + TICKET.length();
         int end = user.indexOf("\n\n", start);
         String ticket = user.substring(start, end < 0 ? user.length() : end).strip();
         String truth = truth(ticket);
         int percentRight = system.contains(LABEL_SET) ? 90 : 40;
-        boolean right = Math.floorMod(mix(ticket), 100) < percentRight;
+        boolean right = Math.floorMod(mix(ticket + draw), 100) < percentRight;
         return right ? truth : LABELS.get((LABELS.indexOf(truth) + 1) % LABELS.size());
     }
 
@@ -103,6 +127,29 @@ public final class SimulatedTicketModel implements Responder {
             out.add(Example.of("ticket_text", ticket, "category", truth(ticket)).withInputs("ticket_text"));
         }
         return List.copyOf(out);
+    }
+
+    /** {@value #ADVICE} for each module the feedback prompt names ({@code self} if none), as a JSON object. */
+    private static String moduleAdvice(String user) {
+        List<String> names = new ArrayList<>();
+        int start = user.indexOf(MODULE_NAMES);
+        if (start >= 0) {
+            start += MODULE_NAMES.length();
+            int end = user.indexOf("\n\n", start);
+            Matcher m = QUOTED.matcher(user.substring(start, end < 0 ? user.length() : end));
+            while (m.find()) {
+                names.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+        }
+        if (names.isEmpty()) {
+            names.add("self");
+        }
+        StringBuilder json = new StringBuilder("{");
+        for (String name : names) {
+            json.append(json.length() > 1 ? ", " : "").append('"').append(name).append("\": \"").append(ADVICE)
+                    .append('"');
+        }
+        return json.append('}').toString();
     }
 
     private static List<String> outputFields(String system) {
