@@ -1,6 +1,7 @@
 package dev.dspy4j.optimize;
 
 import dev.dspy4j.module.Module;
+import dev.dspy4j.usage.UsageReport;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,16 +49,25 @@ public record CoproResult(Module bestProgram, double bestScore, List<Candidate> 
      * @param prefix the prefix of the predictor's last output field, stripped likewise
      * @param score the program's score on the trainset with it, 0 to 100
      * @param program the program as evaluated (other predictors as they were at the time)
+     * @param usage tokens and cost of the evaluation that set the score (program runs and LM-judge
+     *     metrics); empty if the score was read back from a checkpoint
      */
     public record Candidate(String predictor, int depth, String instruction, String prefix, double score,
-                            Module program) {
+                            Module program, UsageReport usage) {
 
-        /** @throws NullPointerException if a text or the program is {@code null} */
+        /** @throws NullPointerException if a text, the program or the usage is {@code null} */
         public Candidate {
             Objects.requireNonNull(predictor, "predictor");
             Objects.requireNonNull(instruction, "instruction");
             Objects.requireNonNull(prefix, "prefix");
             Objects.requireNonNull(program, "program");
+            Objects.requireNonNull(usage, "usage");
+        }
+
+        /** A candidate whose usage was not recorded (an empty report). */
+        public Candidate(String predictor, int depth, String instruction, String prefix, double score,
+                         Module program) {
+            this(predictor, depth, instruction, prefix, score, program, new UsageReport(List.of()));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Evaluate;
+import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
@@ -14,6 +15,7 @@ import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
+import dev.dspy4j.usage.UsageReport;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,7 +42,11 @@ final class CoproRun {
 
     private record Key(String instruction, String prefix) {}
 
-    private record Scored(double score, ProgramState state, String instruction, String prefix, int depth) {}
+    private record Scored(double score, ProgramState state, String instruction, String prefix, int depth,
+                          UsageReport usage) {}
+
+    /** One candidate evaluation's score and usage (empty when read back from the checkpoint). */
+    private record Evaluated(double score, UsageReport usage) {}
 
     private final Copro config;
     private final Module program;
@@ -136,7 +142,8 @@ final class CoproRun {
                     String instruction = stripQuotes(candidates.get(i).instruction());
                     String prefix = stripQuotes(candidates.get(i).prefix());
                     current = withInstruction(current, path, instruction, prefix);
-                    double score = scored(current, depth, path, i, instruction, prefix);
+                    Evaluated evaluation = scored(current, depth, path, i, instruction, prefix);
+                    double score = evaluation.score();
                     evaluations++;
                     progress.step("best: " + String.format(java.util.Locale.ROOT, "%.2f", Math.max(score,
                             evaluated.values().stream().flatMap(m -> m.values().stream())
@@ -146,7 +153,8 @@ final class CoproRun {
                     Key key = new Key(instruction, prefix);
                     Scored before = evaluated.get(path).get(key);
                     if (before == null || before.score() < score) {
-                        evaluated.get(path).put(key, new Scored(score, current, instruction, prefix, depth));
+                        evaluated.get(path).put(key, new Scored(score, current, instruction, prefix, depth,
+                                evaluation.usage()));
                     }
                     if (candidates.size() - config.breadth <= i) {
                         latestScores.add(score);
@@ -196,7 +204,7 @@ final class CoproRun {
         for (int i = 0; i < finalists.size(); i++) {
             Scored s = finalists.get(i);
             candidates.add(new CoproResult.Candidate(owners.get(i), s.depth(), s.instruction(), s.prefix(),
-                    s.score(), program.withState(s.state())));
+                    s.score(), program.withState(s.state()), s.usage()));
         }
         candidates.sort(Comparator.comparingDouble(CoproResult.Candidate::score).reversed());
         candidates = dropRepeats(candidates);
@@ -237,7 +245,7 @@ final class CoproRun {
     }
 
     /** The program's score on the trainset with {@code state}, the evaluation in an {@code OPTIMIZER_STEP} span. */
-    private double score(ProgramState state, int depth, String path, int index) {
+    private Evaluated score(ProgramState state, int depth, String path, int index) {
         ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP,
                 "candidate " + (index + 1) + " for " + path + " at depth " + depth,
                 Map.of("dspy.optimizer", "COPRO", "dspy.predictor.path", path, "dspy.copro.depth", depth));
@@ -245,12 +253,14 @@ final class CoproRun {
             if (meter != null && meter.exhausted()) {
                 throw new BudgetSpent("the budget ran out before candidate " + (index + 1) + " at depth " + depth);
             }
-            double score = evaluate.run(program.withState(state), context.withSpan(step.span())).score();
+            // the evaluation's own tracker (a pass-through interceptor) gives this candidate's usage
+            EvaluationResult evaluation = evaluate.run(program.withState(state), context.withSpan(step.span()));
+            double score = evaluation.score();
             if (refused.get()) { // some examples failed for want of budget: the score would be unfair
                 throw new BudgetSpent("the budget ran out during candidate " + (index + 1) + " at depth " + depth);
             }
             step.end(Map.of("dspy.candidate.score", score));
-            return score;
+            return new Evaluated(score, evaluation.usage());
         } catch (RuntimeException | Error e) {
             step.fail(e);
             if (!(e instanceof BudgetSpent) && (refused.get() || BootstrapRun.isBudget(e))) {
@@ -275,15 +285,16 @@ final class CoproRun {
     }
 
     /** One candidate's score: read back from the checkpoint, or evaluated and saved. */
-    private double scored(ProgramState state, int depth, String path, int index, String instruction, String prefix) {
+    private Evaluated scored(ProgramState state, int depth, String path, int index, String instruction,
+                             String prefix) {
         int predictor = paths.indexOf(path);
         Optional<Double> recorded = checkpoint.score(depth, predictor, path, index, instruction, prefix);
         if (recorded.isPresent()) {
-            return recorded.get();
+            return new Evaluated(recorded.get(), new UsageReport(List.of())); // usage is not checkpointed
         }
-        double score = score(state, depth, path, index);
-        checkpoint.saveScore(depth, predictor, path, index, instruction, prefix, score);
-        return score;
+        Evaluated evaluated = score(state, depth, path, index);
+        checkpoint.saveScore(depth, predictor, path, index, instruction, prefix, evaluated.score());
+        return evaluated;
     }
 
     private static List<Proposal> proposals(Prediction prediction) {

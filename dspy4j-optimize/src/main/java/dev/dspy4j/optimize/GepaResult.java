@@ -1,6 +1,7 @@
 package dev.dspy4j.optimize;
 
 import dev.dspy4j.module.Module;
+import dev.dspy4j.usage.UsageReport;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,14 +32,22 @@ import java.util.Set;
  * @param budgetExhausted whether the {@link Budget} (of LM calls, tokens or cost) ended the run
  *     early; the iteration it cut short is left out, and if it ran out before the seed was scored
  *     the only candidate is the seed, with a {@code NaN} score and no subscores
+ * @param candidateUsage per candidate, tokens and cost of the step that found it: for the seed its
+ *     valset evaluation; for a reflective child the whole iteration (both minibatch evaluations,
+ *     the reflection calls and the valset evaluation); for a merge its subsample and valset
+ *     evaluations. Iterations that added no candidate count for none. Empty reports for candidates
+ *     read back from a checkpoint, which keeps no usage
  */
 public record GepaResult(Module bestProgram, List<Map<String, String>> candidates, List<List<Integer>> parents,
                          List<Double> valAggregateScores, List<List<Double>> valSubscores,
                          List<Set<Integer>> perValInstanceBestCandidates, List<Integer> discoveryEvalCounts,
                          int totalMetricCalls, int numFullValEvals, int bestIdx, int maxMetricCalls,
-                         boolean budgetExhausted) {
+                         boolean budgetExhausted, List<UsageReport> candidateUsage) {
 
-    /** @throws NullPointerException if a component is {@code null} */
+    /**
+     * @throws NullPointerException if a component is {@code null}
+     * @throws IllegalArgumentException if {@code candidateUsage} does not have one report per candidate
+     */
     public GepaResult {
         Objects.requireNonNull(bestProgram, "bestProgram");
         candidates = candidates.stream()
@@ -50,6 +59,22 @@ public record GepaResult(Module bestProgram, List<Map<String, String>> candidate
                 .map(s -> (Set<Integer>) java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(s)))
                 .toList();
         discoveryEvalCounts = List.copyOf(discoveryEvalCounts);
+        candidateUsage = List.copyOf(candidateUsage);
+        if (candidateUsage.size() != candidates.size()) {
+            throw new IllegalArgumentException("candidateUsage has " + candidateUsage.size() + " reports for "
+                    + candidates.size() + " candidates");
+        }
+    }
+
+    /** A result whose candidates' usage was not recorded (empty reports). */
+    public GepaResult(Module bestProgram, List<Map<String, String>> candidates, List<List<Integer>> parents,
+                      List<Double> valAggregateScores, List<List<Double>> valSubscores,
+                      List<Set<Integer>> perValInstanceBestCandidates, List<Integer> discoveryEvalCounts,
+                      int totalMetricCalls, int numFullValEvals, int bestIdx, int maxMetricCalls,
+                      boolean budgetExhausted) {
+        this(bestProgram, candidates, parents, valAggregateScores, valSubscores, perValInstanceBestCandidates,
+                discoveryEvalCounts, totalMetricCalls, numFullValEvals, bestIdx, maxMetricCalls, budgetExhausted,
+                java.util.Collections.nCopies(candidates.size(), new UsageReport(List.of())));
     }
 
     /** A result of a run that the {@link Budget} did not cut short. */

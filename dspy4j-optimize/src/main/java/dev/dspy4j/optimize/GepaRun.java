@@ -7,11 +7,16 @@ import dev.dspy4j.evaluate.MetricContext;
 import dev.dspy4j.evaluate.Score;
 import dev.dspy4j.evaluate.TraceStep;
 import dev.dspy4j.lm.Lm;
+import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.signature.Field;
+import dev.dspy4j.usage.UsageReport;
+import dev.dspy4j.usage.UsageTracker;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -52,6 +57,8 @@ final class GepaRun {
     private final List<List<Double>> valScores = new ArrayList<>();
     private final List<Double> aggregates = new ArrayList<>();
     private final List<Integer> discovery = new ArrayList<>();
+    private final List<UsageReport> usages = new ArrayList<>();   // each candidate's step's LM usage
+    private final StepUsage stepUsage = new StepUsage();
     private final List<Integer> nextComponent = new ArrayList<>();
     private final List<SortedSet<Integer>> fronts = new ArrayList<>();
     private final List<Double> frontScores = new ArrayList<>();
@@ -71,7 +78,8 @@ final class GepaRun {
         this.train = train;
         this.val = val;
         this.lmBudget = new RunBudget(config.budget);
-        this.context = lmBudget.meter(context); // program runs and reflection calls alike
+        // program runs and reflection calls alike; the step's tracker passes every call on unchanged
+        this.context = lmBudget.meter(context).withInterceptors(stepUsage);
         this.budget = budget;
         this.components = List.copyOf(program.namedPredictors().keySet());
         this.rng = new PythonRandom(config.seed);
@@ -101,6 +109,7 @@ final class GepaRun {
             aggregates.add(Double.NaN);
             valScores.add(List.of());
             discovery.add(0);
+            usages.add(stepUsage.restart());
         }
         int best = 0;
         for (int c = 1; c < aggregates.size(); c++) {
@@ -110,7 +119,7 @@ final class GepaRun {
         }
         List<SortedSet<Integer>> frontCopies = new ArrayList<>(fronts);
         return new GepaResult(program(candidates.get(best)), candidates, parents, aggregates, valScores,
-                List.copyOf(frontCopies), discovery, totalEvals, fullEvals, best, budget, spent);
+                List.copyOf(frontCopies), discovery, totalEvals, fullEvals, best, budget, spent, usages);
     }
 
     /** The seed's evaluation, then iterations until the metric calls are spent. */
@@ -120,9 +129,10 @@ final class GepaRun {
         if (!resume(checkpoint)) {
             Map<String, String> seed = new LinkedHashMap<>();
             student.state().predictors().forEach((path, state) -> seed.put(path, state.signature().instructions()));
+            stepUsage.restart();
             List<Double> seedScores = scores(evaluate(seed, val, false));
             totalEvals += val.size();
-            add(seed, List.of(), seedScores, 0);
+            add(seed, List.of(), seedScores, 0, stepUsage.restart());
             checkpoint.save(0, finishedStep(0, 0));
         }
         report();
@@ -130,6 +140,7 @@ final class GepaRun {
             iteration++;
             int candidatesBefore = candidates.size();
             int evalsBefore = totalEvals;
+            stepUsage.restart(); // the iteration's calls, merge or reflective, count for the candidate it adds
             iterate(); // an iteration the Budget cuts short throws before its checkpoint: it is redone
             checkpoint.save(iteration + 1, finishedStep(candidatesBefore, evalsBefore));
             report();
@@ -201,7 +212,7 @@ final class GepaRun {
         List<Double> childScores = scores(evaluate(child, val, false));
         int discovered = totalEvals;
         totalEvals += val.size();
-        add(child, List.of(parent), childScores, discovered);
+        add(child, List.of(parent), childScores, discovered, stepUsage.restart());
         if (merge != null) {
             merge.onNewProgram();
         }
@@ -223,7 +234,8 @@ final class GepaRun {
         List<Double> mergedScores = scores(evaluate(proposal.candidate(), val, false));
         int discovered = totalEvals;
         totalEvals += val.size();
-        add(proposal.candidate(), List.of(proposal.id1(), proposal.id2()), mergedScores, discovered);
+        add(proposal.candidate(), List.of(proposal.id1(), proposal.id2()), mergedScores, discovered,
+                stepUsage.restart());
         merge.onMergeAccepted();
         LOG.info("Iteration {}: accepted the merge of {} and {} as candidate {}, valset score {}", iteration + 1,
                 proposal.id1(), proposal.id2(), candidates.size() - 1, aggregates.get(aggregates.size() - 1));
@@ -231,8 +243,10 @@ final class GepaRun {
 
     // ---------------------------------------------------------------- state
 
-    private void add(Map<String, String> candidate, List<Integer> from, List<Double> scores, int discoveredAt) {
+    private void add(Map<String, String> candidate, List<Integer> from, List<Double> scores, int discoveredAt,
+                     UsageReport usage) {
         int index = candidates.size();
+        usages.add(usage);
         candidates.add(new LinkedHashMap<>(candidate));
         parents.add(from);
         valScores.add(scores);
@@ -338,7 +352,8 @@ final class GepaRun {
                                 + val.size());
                     }
                     add(instructions, StepCheckpoint.integers(added.get("parents")), scores,
-                            StepCheckpoint.integer(added.get("discoveredAt")));
+                            StepCheckpoint.integer(added.get("discoveredAt")),
+                            new UsageReport(List.of())); // the checkpoint keeps no usage
                 }
                 number++;
             }
@@ -379,6 +394,34 @@ final class GepaRun {
     }
 
     // ---------------------------------------------------------------- evaluation and reflection
+
+    /**
+     * A pass-through interceptor counting the LM calls of the step under way (the seed's
+     * evaluation, or one iteration: its minibatch evaluations, reflection calls and valset
+     * evaluation, or a merge's subsample and valset evaluations) in a fresh {@link UsageTracker}.
+     * Steps run one after another; only a step's own rollouts run concurrently.
+     */
+    private static final class StepUsage implements LmInterceptor {
+
+        private volatile UsageTracker tracker = UsageTracker.create();
+
+        @Override
+        public LmResponse intercept(LmRequest request, Chain chain) {
+            return tracker.intercept(request, chain);
+        }
+
+        @Override
+        public LmStream interceptStream(LmRequest request, Chain chain) {
+            return tracker.interceptStream(request, chain);
+        }
+
+        /** The usage since the last restart; counting starts again from nothing. */
+        UsageReport restart() {
+            UsageReport usage = tracker.snapshot();
+            tracker = UsageTracker.create();
+            return usage;
+        }
+    }
 
     private Module program(Map<String, String> candidate) {
         return student.mapState((path, state) -> candidate.containsKey(path)

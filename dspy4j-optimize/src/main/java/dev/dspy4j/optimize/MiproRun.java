@@ -3,6 +3,7 @@ package dev.dspy4j.optimize;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.evaluate.Evaluate;
+import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
@@ -214,9 +215,9 @@ final class MiproRun {
                 + "    instructions: " + signature.instructions();
     }
 
-    /** Scores {@code candidate} on {@code examples}. */
-    static double evaluate(MiproV2 config, Module candidate, List<Example> examples, DspyContext context) {
+    /** Scores {@code candidate} on {@code examples}; the result's usage is that evaluation's. */
+    static EvaluationResult evaluate(MiproV2 config, Module candidate, List<Example> examples, DspyContext context) {
         return Evaluate.builder().devset(examples).metric(config.metric).concurrency(config.concurrency)
-                .maxErrors(config.maxErrors).build().run(candidate, context).score();
+                .maxErrors(config.maxErrors).build().run(candidate, context);
     }
 }

@@ -1,5 +1,7 @@
 package dev.dspy4j.optimize;
 
+import dev.dspy4j.usage.UsageReport;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,13 +20,22 @@ import java.util.Objects;
  * @param fullEvaluation whether the score is on the whole valset (otherwise on a minibatch)
  * @param evaluationCallsSoFar program runs for evaluations so far, this one included (DSPy's
  *     {@code total_eval_calls_so_far})
+ * @param usage tokens and cost of this evaluation's LM calls (program runs and LM-judge metrics);
+ *     empty if the trial was read back from a checkpoint, which keeps no usage
  */
 public record MiproTrial(int number, Map<String, Integer> params, Map<String, String> instructions, double score,
-                         boolean fullEvaluation, int evaluationCallsSoFar) {
+                         boolean fullEvaluation, int evaluationCallsSoFar, UsageReport usage) {
 
-    /** @throws NullPointerException if {@code params} or {@code instructions} is {@code null} */
+    /** @throws NullPointerException if {@code params}, {@code instructions} or {@code usage} is {@code null} */
     public MiproTrial {
         params = Map.copyOf(Objects.requireNonNull(params, "params"));
         instructions = Map.copyOf(Objects.requireNonNull(instructions, "instructions"));
+        Objects.requireNonNull(usage, "usage");
+    }
+
+    /** A trial whose usage was not recorded (an empty report). */
+    public MiproTrial(int number, Map<String, Integer> params, Map<String, String> instructions, double score,
+                      boolean fullEvaluation, int evaluationCallsSoFar) {
+        this(number, params, instructions, score, fullEvaluation, evaluationCallsSoFar, new UsageReport(List.of()));
     }
 }

@@ -31,7 +31,7 @@ final class ReportSources {
         for (CoproResult.Candidate candidate : ordered) {
             report.trial(new OptimizationReport.Trial(number++, candidate.score(), true,
                     instructions(candidate.program()), demos(candidate.program()), OptionalLong.empty(),
-                    Optional.empty()));
+                    recorded(candidate.usage())));
         }
         return report.best(result.bestProgram(), result.bestScore(), adapter).build();
     }
@@ -58,7 +58,7 @@ final class ReportSources {
                         : states.get(path).demos().size();
             }
             report.trial(new OptimizationReport.Trial(trial.number(), trial.score(), trial.fullEvaluation(),
-                    instructions, demos, OptionalLong.of(trial.evaluationCallsSoFar()), Optional.empty()));
+                    instructions, demos, OptionalLong.of(trial.evaluationCallsSoFar()), recorded(trial.usage())));
         }
         return report.best(result.bestProgram(), result.bestScore(), adapter).build();
     }
@@ -75,7 +75,7 @@ final class ReportSources {
         for (int i = 0; i < result.candidates().size(); i++) {
             report.trial(new OptimizationReport.Trial(i + 1, 100 * result.valAggregateScores().get(i), true,
                     result.candidates().get(i), demos, OptionalLong.of(result.discoveryEvalCounts().get(i)),
-                    Optional.empty()));
+                    recorded(result.candidateUsage().get(i))));
         }
         return report.best(result.bestProgram(), 100 * result.valAggregateScores().get(result.bestIdx()), adapter)
                 .build();
@@ -135,6 +135,11 @@ final class ReportSources {
                     state.demos().size(), messages.get(0).text(), messages.get(messages.size() - 1).text()));
         });
         return prompts;
+    }
+
+    /** The usage as a trial's, or none if it was not recorded (an empty report: read back from a checkpoint). */
+    private static Optional<UsageReport> recorded(UsageReport usage) {
+        return usage.models().isEmpty() ? Optional.empty() : Optional.of(usage);
     }
 
     private static Map<String, String> instructions(Module program) {

@@ -2,10 +2,12 @@ package dev.dspy4j.optimize;
 
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
+import dev.dspy4j.evaluate.EvaluationResult;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.run.StepProgress;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.SpanKind;
+import dev.dspy4j.usage.UsageReport;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -91,10 +93,11 @@ final class TrialSearch {
         Map<String, Integer> defaults = new LinkedHashMap<>();
         space.keySet().forEach(name -> defaults.put(name, 0));
 
-        double defaultScore = score(1, defaults, program, valset, true);
+        Scored defaultScored = score(1, defaults, program, valset, true);
+        double defaultScore = defaultScored.score();
         evaluationCalls = valset.size();
-        record(new MiproTrial(1, defaults, instructionsOf(program), defaultScore, true, evaluationCalls),
-                valset.size());
+        record(new MiproTrial(1, defaults, instructionsOf(program), defaultScore, true, evaluationCalls,
+                defaultScored.usage()), valset.size());
         bestScore = defaultScore;
         bestProgram = program;
         sampler.observe(defaults, defaultScore);
@@ -109,14 +112,15 @@ final class TrialSearch {
             int batchSize = minibatch ? config.minibatchSize : valset.size();
             List<Example> batch = batchSize >= valset.size() ? valset : MiproRun.sample(valset, batchSize, rng);
             boolean full = batchSize >= valset.size();
-            double score = score(trialNumber, ordered, candidate, batch, full);
+            Scored scored = score(trialNumber, ordered, candidate, batch, full);
+            double score = scored.score();
             evaluationCalls += batchSize;
             if (!minibatch && score > bestScore) {
                 bestScore = score;
                 bestProgram = candidate;
             }
-            record(new MiproTrial(trialNumber, ordered, instructionsOf(candidate), score, full, evaluationCalls),
-                    batch.size());
+            record(new MiproTrial(trialNumber, ordered, instructionsOf(candidate), score, full, evaluationCalls,
+                    scored.usage()), batch.size());
             LOG.debug("MiproV2 trial {}: {} scored {}", trialNumber, ordered, score);
             minibatchScores.computeIfAbsent(ordered, k -> new ArrayList<>()).add(score);
             sampler.observe(ordered, score);
@@ -150,10 +154,12 @@ final class TrialSearch {
             return false;
         }
         Module candidate = apply(best);
-        double score = score(number, best, candidate, valset, true);
+        Scored scored = score(number, best, candidate, valset, true);
+        double score = scored.score();
         evaluationCalls += valset.size();
         fullyEvaluated.add(best);
-        record(new MiproTrial(number, best, instructionsOf(candidate), score, true, evaluationCalls), valset.size());
+        record(new MiproTrial(number, best, instructionsOf(candidate), score, true, evaluationCalls, scored.usage()),
+                valset.size());
         sampler.observe(best, score);
         if (score > bestScore) {
             bestScore = score;
@@ -162,10 +168,14 @@ final class TrialSearch {
         return true;
     }
 
+    /** One evaluation's score and usage (empty when read back from the checkpoint, which keeps no usage). */
+    private record Scored(double score, UsageReport usage) {}
+
     /** The recorded score of evaluation {@code number} when resuming, otherwise a new evaluation. */
-    private double score(int number, Map<String, Integer> params, Module candidate, List<Example> examples,
+    private Scored score(int number, Map<String, Integer> params, Module candidate, List<Example> examples,
                          boolean full) {
         return checkpoint.recorded(number, params, examples.size(), full)
+                .map(score -> new Scored(score, new UsageReport(List.of())))
                 .orElseGet(() -> evaluate(number, candidate, examples, full));
     }
 
@@ -178,15 +188,18 @@ final class TrialSearch {
     }
 
     /** Scores a trial's program as an {@code OPTIMIZER_STEP} span named {@code "trial <number>"}. */
-    private double evaluate(int number, Module candidate, List<Example> examples, boolean full) {
+    private Scored evaluate(int number, Module candidate, List<Example> examples, boolean full) {
         ActiveSpan step = context.startSpan(SpanKind.OPTIMIZER_STEP, "trial " + number,
                 Map.of("dspy.optimizer", "MiproV2", "dspy.trial", number, "dspy.trial.full_evaluation", full));
         try {
             budget.before("trial " + number);
-            double score = MiproRun.evaluate(config, candidate, examples, context.withSpan(step.span()));
+            // the evaluation's own tracker (a pass-through interceptor) gives this trial's usage
+            EvaluationResult evaluation = MiproRun.evaluate(config, candidate, examples,
+                    context.withSpan(step.span()));
+            double score = evaluation.score();
             budget.after("trial " + number); // some examples failed for want of budget: the score would be unfair
             step.end(Map.of("dspy.trial.score", score));
-            return score;
+            return new Scored(score, evaluation.usage());
         } catch (RuntimeException e) {
             step.fail(e);
             throw budget.failure(e, "trial " + number);
