@@ -180,31 +180,19 @@ final class GepaMerge {
         return null;
     }
 
-    /** {@code rng.choices(population, weights=scores, k=1)[0]}. */
+    /** {@code rng.choices(population, weights=scores, k=1)[0]}, as gepa draws a common ancestor. */
     private int weightedChoice(List<Integer> population, List<Double> scores) {
-        double[] cumulative = new double[population.size()];
-        double total = 0;
-        for (int k = 0; k < population.size(); k++) {
-            total += scores.get(population.get(k));
-            cumulative[k] = total;
+        List<Double> weights = new ArrayList<>(population.size());
+        for (int candidate : population) {
+            weights.add(scores.get(candidate));
         }
-        if (!(total > 0.0) || !Double.isFinite(total)) {
+        try {
+            return rng.weightedChoice(population, weights);
+        } catch (IllegalArgumentException e) {
             throw new DspyException("Gepa's merge cannot choose a common ancestor of candidates " + population
-                    + ": their mean valset scores sum to " + total + " (gepa draws ancestors weighted by score, "
-                    + "and fails the same way); leave useMerge off for this task.");
+                    + ": their mean valset scores do not sum to a positive number (gepa draws ancestors weighted "
+                    + "by score, and fails the same way); leave useMerge off for this task.", e);
         }
-        double x = rng.random() * total;
-        int lo = 0;
-        int hi = population.size() - 1;
-        while (lo < hi) {                                                  // bisect_right
-            int mid = (lo + hi) >>> 1;
-            if (x < cumulative[mid]) {
-                hi = mid;
-            } else {
-                lo = mid + 1;
-            }
-        }
-        return population.get(lo);
     }
 
     private static boolean hasDesirablePredictors(List<Map<String, String>> candidates, int ancestor, int i, int j) {
