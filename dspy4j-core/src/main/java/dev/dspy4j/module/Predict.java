@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>LM choice: the predictor's own LM (from its state) if set, else the context's. With
  * {@code n > 1} and a temperature unset or at most 0.15, the temperature is raised to 0.7 (as in
  * DSPy), since identical samples would be useless.
+ *
+ * <p>Inside an attempt of {@link BestOfN} or {@link Refine} the call is recorded for that attempt
+ * and reaches the listeners' {@code onPredict} only if the attempt is the one returned; on
+ * Refine's retries it gets an extra {@code hint_} input.
  */
 public final class Predict extends Module {
 
@@ -163,6 +167,16 @@ public final class Predict extends Module {
     public Prediction call(Map<String, ?> inputs, DspyContext context) {
         PredictorState current = stateIn(context);
         Signature signature = current.signature();
+        AttemptRecord attempt = ProgramContext.attemptOf(context);
+        if (attempt != null) {
+            String hint = attempt.hintFor(this);
+            if (hint != null) {
+                Map<String, Object> hinted = new LinkedHashMap<>(inputs);
+                hinted.put(AttemptRecord.HINT, hint);
+                inputs = hinted;
+                signature = AttemptRecord.hinted(signature);
+            }
+        }
         requireInputs(signature, inputs);
         Lm lm = current.lm() != null ? current.lm() : context.requireLm();
         LmOptions merged = context.options().overriddenBy(options);
@@ -172,7 +186,12 @@ public final class Predict extends Module {
         AdapterRequest request = new AdapterRequest(signature, current.demos(), inputs, merged);
         List<DspyListener> listeners = context.listeners();
         if (listeners.isEmpty() && context.interceptors().isEmpty()) {
-            return Prediction.fromCompletions(context.adapter().call(request, plainCallContext(lm)));
+            Prediction prediction = Prediction.fromCompletions(context.adapter().call(request, plainCallContext(lm)));
+            if (attempt != null) {
+                attempt.record(this, new PredictorCall(ProgramContext.pathOf(context, this), signature,
+                        Collections.unmodifiableMap(new LinkedHashMap<>(inputs)), prediction));
+            }
+            return prediction;
         }
         String path = ProgramContext.pathOf(context, this);
         ActiveSpan span = context.startSpan(SpanKind.PREDICTOR, path.isEmpty() ? signature.shorthand() : path,
@@ -186,7 +205,10 @@ public final class Predict extends Module {
             span.fail(e);
             throw e;
         }
-        if (!listeners.isEmpty()) {
+        if (attempt != null) {
+            attempt.record(this, new PredictorCall(path, signature,
+                    Collections.unmodifiableMap(new LinkedHashMap<>(inputs)), prediction));
+        } else if (!listeners.isEmpty()) {
             PredictorCall call = new PredictorCall(path, signature,
                     Collections.unmodifiableMap(new LinkedHashMap<>(inputs)), prediction);
             for (DspyListener listener : listeners) {

@@ -9,12 +9,14 @@ import org.jspecify.annotations.Nullable;
 /**
  * What modules keep in a {@link DspyContext} under keys only this package holds: learned-state
  * overrides (how {@link Module#withState} runs a program with other state) and the predictors'
- * paths (so LM calls and spans can name the calling predictor).
+ * paths (so LM calls and spans can name the calling predictor), and the attempt of
+ * {@link BestOfN} or {@link Refine} that predictor calls belong to.
  */
 final class ProgramContext {
 
     private static final ContextKey<Map<Predict, PredictorState>> OVERLAY = ContextKey.named("dspy4j.state-overlay");
     private static final ContextKey<Map<Predict, String>> PATHS = ContextKey.named("dspy4j.predictor-paths");
+    private static final ContextKey<AttemptRecord> ATTEMPT = ContextKey.named("dspy4j.rollout-attempt");
 
     private ProgramContext() {}
 
@@ -57,5 +59,15 @@ final class ProgramContext {
         }
         String path = paths.get(predictor);
         return path == null ? "" : path;
+    }
+
+    /** {@code context} with predictor calls recorded in (and hinted by) {@code attempt}. */
+    static DspyContext withAttempt(DspyContext context, AttemptRecord attempt) {
+        return context.with(ATTEMPT, attempt);
+    }
+
+    /** The attempt predictor calls under {@code context} belong to, or {@code null}. */
+    static @Nullable AttemptRecord attemptOf(DspyContext context) {
+        return context.get(ATTEMPT);
     }
 }
