@@ -13,6 +13,8 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
@@ -51,7 +53,8 @@ class DspySavedProgramsTest {
     }
 
     /** Module types whose programs {@link SavedPrograms#build} can rebuild today. */
-    private static final Set<String> BUILT = Set.of("Predict", "ChainOfThought", "custom", "ReAct");
+    private static final Set<String> BUILT = Set.of("Predict", "ChainOfThought", "custom", "ReAct",
+            "MultiChainComparison", "BestOfN", "Refine");
 
     @TestFactory
     Stream<DynamicTest> eachProgramCapturedForFeaturesInProgressRunsOnceItsModulesExist() {
@@ -73,6 +76,11 @@ class DspySavedProgramsTest {
         Map<String, Object> structure = SavedPrograms.readObject(folder.resolve("structure.json"));
         Map<String, Object> module = object(structure.get("module"));
         SavedPrograms.ScriptedTools tools = new SavedPrograms.ScriptedTools();
+        List<Map<String, Object>> cases = SavedPrograms.readObjects(folder.resolve("cases.json"));
+        cases.stream().filter(c -> FEEDBACK.equals(c.get("predictor"))).findFirst().ifPresent(c -> {
+            tools.programCode = (String) object(c.get("inputs")).get("program_code");
+            tools.rewardCode = (String) object(c.get("inputs")).get("reward_code");
+        });
         Module program = SavedPrograms.build(module, tools);
 
         assertThat(program.namedPredictors().keySet())
@@ -111,9 +119,11 @@ class DspySavedProgramsTest {
                 assertThat(s.demos()).isEmpty());
 
         // and: every LM call replays byte for byte, in call order
-        List<Map<String, Object>> cases = SavedPrograms.readObjects(folder.resolve("cases.json"));
+        Set<String> types = SavedPrograms.moduleTypes(module);
         if (program instanceof ReAct) {
             replayAgentRuns(loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")), tools);
+        } else if (types.contains("MultiChainComparison") || types.contains("BestOfN") || types.contains("Refine")) {
+            replayWholeRuns(loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")));
         } else {
             replayCalls(program, loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")));
         }
@@ -162,6 +172,59 @@ class DspySavedProgramsTest {
                     .usingElementComparator(ByValue.COMPARATOR)
                     .containsExactlyElementsOf(toolCalls.stream().filter(c -> !"finish".equals(c.get("tool")))
                             .map(c -> Map.of("tool", c.get("tool"), "args", c.get("args"))).toList());
+            assertThat(prediction.toMap()).as("outputs of run %s", index)
+                    .usingComparator(ByValue.COMPARATOR, "by value")
+                    .isEqualTo(object(run.get("program_outputs")));
+        }
+    }
+
+    /** The name {@code cases.json} gives Refine's ad hoc feedback predictor. */
+    private static final String FEEDBACK = "(ad hoc dspy.Predict(OfferFeedback))";
+
+    /**
+     * Replays each run whole, for programs whose calls depend on each other or are shaped by the
+     * module (MultiChainComparison formats its completions; BestOfN and Refine decide from the
+     * rewards whether to call again, with which rollout id, and Refine asks for feedback and adds
+     * the hint). The context carries the options DSPy's LM had ({@code lm_instance_kwargs} of the
+     * calls made with the configured LM itself), so every request must carry DSPy's instance
+     * kwargs overridden by the call's kwargs, with DSPy's rollout id; the messages must be DSPy's
+     * byte for byte and the outputs DSPy's.
+     */
+    private static void replayWholeRuns(Module loaded, List<Map<String, Object>> cases,
+                                        List<Map<String, Object>> runs) {
+        Map<String, Object> base = cases.stream().map(c -> object(c.get("lm_instance_kwargs")))
+                .filter(kwargs -> !kwargs.containsKey("rollout_id")).findFirst().orElseThrow();
+        LmOptions baseOptions = LmOptions.NONE
+                .withTemperature(((Number) base.get("temperature")).doubleValue())
+                .withMaxTokens(((Number) base.get("max_tokens")).intValue());
+        assertThat(base.keySet()).as("the configured LM's kwargs").containsExactlyInAnyOrder("temperature", "max_tokens");
+        for (Map<String, Object> run : runs) {
+            int index = ((Number) run.get("run")).intValue();
+            List<Map<String, Object>> calls = cases.stream()
+                    .filter(c -> ((Number) c.get("run")).intValue() == index).toList();
+            ScriptedLm lm = ScriptedLm.replying(calls.stream().map(c -> (String) c.get("lm_response"))
+                    .toArray(String[]::new));
+
+            Prediction prediction = loaded.call(object(run.get("program_inputs")),
+                    DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT).withOptions(baseOptions));
+
+            assertThat(lm.callCount()).as("LM calls of run %s", index)
+                    .isEqualTo(((Number) run.get("lm_calls")).intValue()).isEqualTo(calls.size());
+            for (int i = 0; i < calls.size(); i++) {
+                Map<String, Object> entry = calls.get(i);
+                String label = "run " + index + ", call " + entry.get("call") + " (" + entry.get("predictor") + ")";
+                LmRequest request = lm.requests().get(i);
+                assertThat(wire(request)).as(label + ": messages").isEqualTo(expectedMessages(entry));
+                Map<String, Object> kwargs = new LinkedHashMap<>(object(entry.get("lm_instance_kwargs")));
+                Object rolloutId = kwargs.remove("rollout_id");
+                kwargs.putAll(object(entry.get("expected_lm_kwargs")));
+                assertThat(request.options().toWireMap()).as(label + ": LM kwargs, instance and call")
+                        .usingComparator(ByValue.COMPARATOR, "by value").isEqualTo(kwargs);
+                assertThat(request.options().rolloutId()).as(label + ": rollout id").isEqualTo(rolloutId);
+                if (!FEEDBACK.equals(entry.get("predictor")) && !object(entry.get("inputs")).containsKey("hint_")) {
+                    crossCheckStandalone(loaded, entry, label);
+                }
+            }
             assertThat(prediction.toMap()).as("outputs of run %s", index)
                     .usingComparator(ByValue.COMPARATOR, "by value")
                     .isEqualTo(object(run.get("program_outputs")));

@@ -6,10 +6,14 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
+import dev.dspy4j.module.BestOfN;
 import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
+import dev.dspy4j.module.MultiChainComparison;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.ReAct;
+import dev.dspy4j.module.Refine;
+import dev.dspy4j.module.RewardFunction;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
@@ -289,7 +293,33 @@ final class SavedPrograms {
             case "custom" -> {
                 Map<String, Object> children = new LinkedHashMap<>();
                 object(node.get("children")).forEach((name, child) -> children.put(name, buildChild(child, script)));
-                yield new GenericProgram((String) node.get("class"), children);
+                yield "BestAndRefine".equals(node.get("class")) ? new BestAndRefine(children)
+                        : new GenericProgram((String) node.get("class"), children);
+            }
+            case "MultiChainComparison" -> {
+                Map<String, Object> predictNode = object(object(node.get("children")).get("predict"));
+                double temperature = ((Number) object(predictNode.get("config")).get("temperature")).doubleValue();
+                MultiChainComparison mcc = new MultiChainComparison(signature(object(node.get("base_signature"))),
+                        ((Number) node.get("M")).intValue(), temperature);
+                assertThat(view(mcc.predict().signature()))
+                        .as("MultiChainComparison's predict signature").isEqualTo(view(object(predictNode.get("signature"))));
+                yield mcc;
+            }
+            case "BestOfN" -> BestOfN.of(build(object(object(node.get("children")).get("module")), script),
+                    ((Number) node.get("N")).intValue(), reward((String) node.get("reward_fn")),
+                    ((Number) node.get("threshold")).doubleValue(), ((Number) node.get("fail_count")).intValue());
+            case "Refine" -> {
+                Refine.Builder builder = Refine.builder(build(object(object(node.get("children")).get("module")), script),
+                        ((Number) node.get("N")).intValue(), reward((String) node.get("reward_fn")),
+                        ((Number) node.get("threshold")).doubleValue())
+                        .failCount(((Number) node.get("fail_count")).intValue());
+                if (script.programCode != null) {
+                    builder.programCode(script.programCode);
+                }
+                if (script.rewardCode != null) {
+                    builder.rewardCode(script.rewardCode);
+                }
+                yield builder.build();
             }
             default -> throw new IllegalStateException("Unknown structure node type '" + type + "' in " + node);
         };
@@ -309,6 +339,44 @@ final class SavedPrograms {
         return dict;
     }
 
+    /** The Java counterparts of the reward functions {@code structure.json} describes (by their description). */
+    static RewardFunction reward(String description) {
+        if (description.startsWith("one_word:")) {
+            // def one_word(args, pred): return 1.0 if len(pred.answer.split()) == 1 else 0.0
+            return (inputs, prediction) -> prediction.getString("answer").strip().split("\\s+").length == 1
+                    && !prediction.getString("answer").isBlank() ? 1.0 : 0.0;
+        }
+        throw new IllegalStateException("No Java reward function for '" + description + "'");
+    }
+
+    /**
+     * DSPy's {@code BestAndRefine} test program: {@code best = BestOfN(Answerer(), ...)} and
+     * {@code refine = Refine(Answerer(), ...)}; {@code forward(question)} returns
+     * {@code Prediction(best=best(question=question).answer, refined=refine(question=question).answer)}.
+     */
+    static final class BestAndRefine extends Module {
+        private final Map<String, Object> attributes;
+
+        BestAndRefine(Map<String, Object> attributes) {
+            this.attributes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        }
+
+        @Override
+        protected Map<String, ?> children() {
+            return attributes;
+        }
+
+        @Override
+        protected Prediction forward(Example inputs) {
+            Object best = ((Module) attributes.get("best")).call(inputs.toMap()).get("answer");
+            Object refined = ((Module) attributes.get("refine")).call(inputs.toMap()).get("answer");
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("best", best);
+            out.put("refined", refined);
+            return Prediction.of(out);
+        }
+    }
+
     /**
      * Tools rebuilt from {@code structure.json} descriptors ({@code name}, {@code desc}, {@code args})
      * with {@link Tool#ofSchema}, answering with the observations (or raising the errors) a run of
@@ -318,6 +386,9 @@ final class SavedPrograms {
     static final class ScriptedTools {
         private final Deque<Map<String, Object>> pending = new ArrayDeque<>();
         private final List<Map<String, Object>> calls = new ArrayList<>();
+        /** The program and reward code DSPy showed Refine's feedback step, when the folder has such a call. */
+        String programCode;
+        String rewardCode;
 
         Tool tool(Map<String, Object> descriptor) {
             Map<String, Map<String, ?>> args = new LinkedHashMap<>();
@@ -407,6 +478,10 @@ final class SavedPrograms {
 
         @Override
         protected Prediction forward(Example inputs) {
+            if (!inputs.has(ROUTE) && namedPredictors().size() == 1) {
+                // a module whose forward calls its one predictor, like DSPy's Answerer
+                return namedPredictors().values().iterator().next().call(inputs.toMap());
+            }
             String path = inputs.getString(ROUTE);
             Predict predictor = namedPredictors().get(path);
             if (predictor == null) {
