@@ -1,8 +1,12 @@
 /**
  * Modules: programs built from predictors. {@link dev.dspy4j.module.Predict} calls the LM through
  * the context's adapter; {@link dev.dspy4j.module.ChainOfThought} adds a reasoning step;
- * {@link dev.dspy4j.module.ReAct} is an agent that calls tools until it can answer; user
- * modules extend {@link dev.dspy4j.module.Module} and compose them in plain Java.
+ * {@link dev.dspy4j.module.ReAct} is an agent that calls tools until it can answer;
+ * {@link dev.dspy4j.module.MultiChainComparison} compares several attempts,
+ * {@link dev.dspy4j.module.BestOfN} and {@link dev.dspy4j.module.Refine} retry a module until a
+ * {@link dev.dspy4j.module.RewardFunction} is satisfied, and {@link dev.dspy4j.module.Majority}
+ * votes over completions; user modules extend {@link dev.dspy4j.module.Module} and compose them
+ * in plain Java.
  * {@link dev.dspy4j.module.TypedModule} gives any module record-typed inputs and outputs.
  *
  * <p>Learned state (instructions, demos, per-predictor LMs) is data apart from structure:
