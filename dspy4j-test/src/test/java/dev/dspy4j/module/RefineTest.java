@@ -149,6 +149,53 @@ class RefineTest {
     }
 
     @Test
+    void theReturnedAttemptReachesTheListenersWithItsHint() {
+        // given
+        java.util.List<dev.dspy4j.trace.PredictorCall> trace =
+                java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        dev.dspy4j.trace.DspyListener listener = new dev.dspy4j.trace.DspyListener() {
+            @Override
+            public void onPredict(dev.dspy4j.trace.PredictorCall call) {
+                trace.add(call);
+            }
+        };
+        ScriptedLm lm = ScriptedLm.replying(answer("two words"), feedback("{\"answer\": \"One word.\"}"),
+                answer("one"));
+
+        // when
+        Refine.of(new BestOfNTest.Answerer(), 3, ONE_WORD, 1.0).call(QUESTION, DspyContext.of(lm).withListener(listener));
+
+        // then: neither the failed attempt nor the feedback call is in the trace
+        assertThat(trace).singleElement().satisfies(call -> {
+            assertThat(call.predictorPath()).isEqualTo("module.answer");
+            assertThat(call.inputs()).containsEntry("hint_", "One word.");
+            assertThat(call.prediction().getString("answer")).isEqualTo("one");
+        });
+    }
+
+    @Test
+    void aBestOfNInsideARefineSeesTheRefinesHintsAndAChainOfThoughtIsAdvisedAsPredict() {
+        // given: Refine(BestOfN(ChainOfThought)); the advice names the inner path module.predict
+        ScriptedLm lm = ScriptedLm.answering(request -> {
+            String system = system(request);
+            if (system.contains("`program_code`")) {
+                return feedback("{\"module.predict\": \"Answer in one word.\"}");
+            }
+            String reply = system.contains("`hint_`") ? "Brussels" : "It is Brussels";
+            return ScriptedLm.chatCompletion(java.util.Map.of("reasoning", "Known.", "answer", reply));
+        });
+        Module inner = BestOfN.of(ChainOfThought.of("question -> answer"), 1, ONE_WORD, 1.0);
+
+        // when
+        Prediction prediction = Refine.of(inner, 2, ONE_WORD, 1.0).call(QUESTION, DspyContext.of(lm));
+
+        // then
+        assertThat(prediction.getString("answer")).isEqualTo("Brussels");
+        assertThat(user(lm.requests().get(1))).contains("[[ ## module_names ## ]]\n[\n  \"module.predict\"\n]");
+        assertThat(user(lm.requests().get(2))).contains("[[ ## hint_ ## ]]\nAnswer in one word.");
+    }
+
+    @Test
     void describesTheProgramAndRewardByDefault() {
         Refine refine = Refine.of(new BestOfNTest.Answerer(), 3, ONE_WORD, 1.0);
 
