@@ -50,11 +50,7 @@ class GoldenCasesTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Special types not built yet, with the feature each belongs to (named in the skip reason). */
-    private static final Map<FieldType.SpecialType.Kind, String> NOT_YET_SUPPORTED = Map.of(
-            FieldType.SpecialType.Kind.IMAGE, "dspy.Image (media content parts)",
-            FieldType.SpecialType.Kind.AUDIO, "dspy.Audio (media content parts)",
-            FieldType.SpecialType.Kind.FILE, "dspy.File (media content parts)",
-            FieldType.SpecialType.Kind.DOCUMENT, "dspy.experimental.Document (citations)");
+    private static final Map<FieldType.SpecialType.Kind, String> NOT_YET_SUPPORTED = Map.of();
 
     /** Type names the signature parser does not know yet, by the feature they belong to. */
     private static final Map<String, String> NOT_BUILT_TYPES = Map.of(
