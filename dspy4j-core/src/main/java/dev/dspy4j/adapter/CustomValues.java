@@ -88,8 +88,8 @@ final class CustomValues {
      *
      * @param type the declared type
      * @param value the value
-     * @return the value to format
-     * @throws IllegalArgumentException if a value cannot be read as its custom type
+     * @return the value to format; a value that cannot be read as its custom type is kept as it
+     *     is, which is how DSPy writes a value of another type
      */
     static @Nullable Object prepare(FieldType type, @Nullable Object value) {
         if (value == null || type instanceof FieldType.StrType) {
@@ -115,7 +115,15 @@ final class CustomValues {
         if (value == null) {
             return null;
         }
-        CustomType.Formatted formatted = custom.format(custom.coerce(value));
+        Object typed;
+        try {
+            typed = custom.coerce(value);
+        } catch (IllegalArgumentException e) {
+            // DSPy formats a value that is not of the field's type as it is (e.g. the "{name}"
+            // placeholders of XMLAdapter's structure, or free text given for an image field)
+            return value;
+        }
+        CustomType.Formatted formatted = custom.format(typed);
         return switch (formatted) {
             case CustomType.Formatted.Text text -> text.text();
             case CustomType.Formatted.Parts parts -> ContentMarkers.wrap(parts.parts());

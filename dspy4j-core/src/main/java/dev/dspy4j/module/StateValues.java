@@ -1,6 +1,8 @@
 package dev.dspy4j.module;
 
+import dev.dspy4j.internal.content.ContentMarkers;
 import dev.dspy4j.internal.records.RecordValues;
+import dev.dspy4j.media.Media;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -21,6 +23,10 @@ final class StateValues {
         }
         if (value == null || value instanceof String || value instanceof Number || value instanceof Boolean) {
             return value;
+        }
+        if (value instanceof Media media) {
+            // DSPy dumps a dspy.Type with its serializer: the marker string its adapters split again
+            return ContentMarkers.wrap(List.of(media.part()));
         }
         if (value instanceof Enum<?> e) {
             return e.toString();
