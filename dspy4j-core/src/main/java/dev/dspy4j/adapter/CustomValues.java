@@ -110,6 +110,19 @@ final class CustomValues {
         };
     }
 
+    /**
+     * What Python's {@code str()} gives for a field's value, as TwoStepAdapter writes values: a
+     * value of a custom type (or any media value) is its prompt form, as {@code dspy.Type.__str__}
+     * is; anything else, including lists of media, is left to {@code str()} as it is.
+     */
+    static @Nullable Object strForm(FieldType type, @Nullable Object value) {
+        if (value instanceof Media media) {
+            return ContentMarkers.wrap(List.of(media.part()));
+        }
+        CustomType<?> custom = customType(type);
+        return custom == null || value == null ? value : promptForm(custom, value);
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static @Nullable Object promptForm(CustomType custom, @Nullable Object value) {
         if (value == null) {

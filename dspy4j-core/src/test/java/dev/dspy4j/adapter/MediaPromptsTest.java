@@ -118,6 +118,20 @@ class MediaPromptsTest {
     }
 
     @Test
+    void theTwoStepAdaptersFirstStepCarriesTheImageToo() {
+        dev.dspy4j.lm.Lm unused = request -> {
+            throw new AssertionError("not called");
+        };
+
+        List<Message> messages = TwoStepAdapter.of(unused).format(Signature.parse("photo: Image -> caption"), List.of(),
+                Map.of("photo", Image.fromUrl("https://example.com/a.jpg")));
+
+        // DSPy writes str(value) there, which for a dspy.Image is its marker string
+        assertThat(messages.get(1).content()).containsExactly(ContentPart.text("photo: "),
+                new ContentPart.Image("https://example.com/a.jpg"));
+    }
+
+    @Test
     void demoUserTurnsCarryTheirMediaAndDspysSavedMarkerStringsRenderTheSame() {
         Signature signature = Signature.parse("photo: Image -> caption");
         Image dog = Image.fromUrl("https://example.com/dog.jpg");
