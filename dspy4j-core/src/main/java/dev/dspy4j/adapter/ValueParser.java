@@ -80,7 +80,8 @@ final class ValueParser {
                 candidate = text;
             }
         }
-        if (CustomValues.customType(type) != null) {
+        FieldType present = type instanceof FieldType.OptionalType o ? o.inner() : type;
+        if (CustomValues.customType(present) != null) {
             try {
                 return validate(candidate, type);
             } catch (IllegalArgumentException e) {

@@ -44,7 +44,7 @@ public record Audio(String data, String audioFormat) implements Media {
      *     {@link Media#MAX_FILE_BYTES}, or its extension names no audio type
      */
     public static Audio fromPath(Path path) {
-        String mediaType = MediaFiles.guessType(MediaFiles.fileName(path));
+        String mediaType = MediaFiles.guessType(path);
         if (mediaType == null || !mediaType.startsWith("audio/")) {
             throw new IllegalArgumentException("Unsupported MIME type for audio: " + mediaType + " (file " + path
                     + "); use Audio.fromBytes(bytes, \"wav\") to name the format");

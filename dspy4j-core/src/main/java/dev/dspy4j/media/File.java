@@ -55,7 +55,7 @@ public record File(@Nullable String fileData, @Nullable String fileId, @Nullable
      */
     public static File fromPath(Path path) {
         String name = MediaFiles.fileName(path);
-        String mediaType = MediaFiles.guessType(name);
+        String mediaType = MediaFiles.guessType(path);
         return fromBytes(MediaFiles.read(path, "File"), name,
                 mediaType == null ? "application/octet-stream" : mediaType);
     }

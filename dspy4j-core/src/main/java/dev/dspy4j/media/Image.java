@@ -64,7 +64,7 @@ public record Image(String url) implements Media {
      *     {@link Media#MAX_FILE_BYTES}, or has an extension that names no image type
      */
     public static Image fromPath(Path path) {
-        String mediaType = MediaFiles.guessType(MediaFiles.fileName(path));
+        String mediaType = MediaFiles.guessType(path);
         if (mediaType == null || !mediaType.startsWith("image/")) {
             throw new IllegalArgumentException("Could not determine the image type of " + path
                     + " from its extension; use Image.fromBytes(bytes, \"image/png\") to name it");

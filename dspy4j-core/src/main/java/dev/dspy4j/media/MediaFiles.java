@@ -50,6 +50,22 @@ final class MediaFiles {
         }
     }
 
+    /**
+     * The media type of a file: by its extension as Python's mimetypes knows it, else as the
+     * platform probes it ({@link Files#probeContentType}), else {@code null}.
+     */
+    static @Nullable String guessType(Path path) {
+        String byName = guessType(fileName(path));
+        if (byName != null) {
+            return byName;
+        }
+        try {
+            return Files.probeContentType(path);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The media type of a file name by its extension, or {@code null} if unknown. */
     static @Nullable String guessType(String name) {
         int dot = name.lastIndexOf('.');

@@ -90,6 +90,15 @@ class CustomTypesTest {
     }
 
     @Test
+    void anOptionalCustomOutputIsReadFromItsTextTooAndMayBeNone() {
+        Signature signature = Signature.parse("price: Money -> total: Optional[Money]", TYPES);
+
+        assertThat(ChatAdapter.DEFAULT.parse(signature, "[[ ## total ## ]]\n25.00 EUR\n\n[[ ## completed ## ]]"))
+                .containsEntry("total", new Money(25, "EUR"));
+        assertThat(JsonAdapter.DEFAULT.parse(signature, "{\"total\": null}")).containsEntry("total", null);
+    }
+
+    @Test
     void anOutputTheTypeCannotReadFailsWithTheTypesMessage() {
         assertThatThrownBy(() -> ChatAdapter.DEFAULT.parse(CONVERT, "[[ ## total ## ]]\nlots\n\n[[ ## completed ## ]]"))
                 .isInstanceOf(AdapterParseException.class)
