@@ -99,6 +99,9 @@ final class CustomValues {
         if (custom != null) {
             return promptForm(custom, value instanceof Optional<?> o ? o.orElse(null) : value);
         }
+        if (!hasCustom(type, 0)) {
+            return value; // text-only types: the value is formatted exactly as before custom types
+        }
         return switch (type) {
             case FieldType.ListType l -> mapItems(value, item -> prepare(l.element(), item));
             case FieldType.DictType d -> value instanceof Map<?, ?> map ? mapValues(map, v -> prepare(d.value(), v)) : value;

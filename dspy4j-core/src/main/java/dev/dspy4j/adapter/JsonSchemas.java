@@ -202,7 +202,8 @@ final class JsonSchemas {
                 switch (s.kind()) {
                     case REASONING, CODE -> out.put("type", "string");
                     case TOOL_CALLS -> toolCallsSchema(out, defs);
-                    case IMAGE, AUDIO, FILE, DOCUMENT -> out.putAll(copy(java.util.Objects.requireNonNull(CustomValues.customType(s)).jsonSchema()));
+                    case IMAGE, AUDIO, FILE, DOCUMENT ->
+                            out.putAll(copy(java.util.Objects.requireNonNull(CustomValues.customType(s)).jsonSchema()));
                     default -> { }
                 }
             }
