@@ -88,4 +88,28 @@ class CustomTypeProgramTest {
         assertThat(lm.lastRequest().messages().get(1).text())
                 .startsWith("[[ ## readings ## ]]\n[\"19.0°C\", \"21.0°C\"]\n\n");
     }
+
+    public record Reading(Celsius reading) {}
+
+    @Test
+    void aSavedDemoHoldsTheFormattedTextAsDspySavesADspyTypeAndRendersTheSameAfterLoading(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // given
+        dev.dspy4j.data.Example demo = dev.dspy4j.data.Example.of("reading", new Celsius(18.5), "mean", new Celsius(18.5));
+        TypedModule<Reading, Summary> original = Predict.typed(Reading.class, Summary.class)
+                .mapState((path, s) -> s.withDemos(List.of(demo)));
+        java.nio.file.Path file = dir.resolve("p.json");
+
+        // when
+        original.save(file);
+        TypedModule<Reading, Summary> loaded = Predict.typed(Reading.class, Summary.class).load(file);
+        ScriptedLm before = ScriptedLm.replying("[[ ## mean ## ]]\n1.0°C\n\n[[ ## completed ## ]]");
+        ScriptedLm after = ScriptedLm.replying("[[ ## mean ## ]]\n1.0°C\n\n[[ ## completed ## ]]");
+        original.call(new Reading(new Celsius(1)), DspyContext.of(before));
+        loaded.call(new Reading(new Celsius(1)), DspyContext.of(after));
+
+        // then
+        assertThat(java.nio.file.Files.readString(file)).contains("\"reading\": \"18.5°C\"", "\"mean\": \"18.5°C\"");
+        assertThat(after.lastRequest().messages()).isEqualTo(before.lastRequest().messages());
+    }
 }
