@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 @AnalyzeClasses(packages = "dev.dspy4j", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    private static final String[] BASE = {"Root", "Internal", "Signature", "Data", "Lm", "Tool"};
+    private static final String[] BASE = {"Root", "Internal", "Signature", "Data", "Lm", "Tool", "Media"};
 
     @ArchTest
     static final ArchRule packagesDependOnEachOtherWithoutCycles = slices().matching("dev.dspy4j.(**)")
@@ -33,6 +33,7 @@ class ArchitectureTest {
             .layer("Data").definedBy("dev.dspy4j.data..")
             .layer("Lm").definedBy("dev.dspy4j.lm..")
             .layer("Tool").definedBy("dev.dspy4j.tool..")
+            .layer("Media").definedBy("dev.dspy4j.media..")
             .layer("Cache").definedBy("dev.dspy4j.cache..")
             .layer("Usage").definedBy("dev.dspy4j.usage..")
             .layer("Trace").definedBy("dev.dspy4j.trace..")
@@ -49,6 +50,7 @@ class ArchitectureTest {
             .whereLayer("Data").mayOnlyAccessLayers(BASE)
             .whereLayer("Lm").mayOnlyAccessLayers(BASE)
             .whereLayer("Tool").mayOnlyAccessLayers(BASE)
+            .whereLayer("Media").mayOnlyAccessLayers(BASE)
             .whereLayer("Cache").mayOnlyAccessLayers(BASE)
             .whereLayer("Usage").mayOnlyAccessLayers(BASE)
             .whereLayer("Trace").mayOnlyAccessLayers(with(BASE, "Usage"))

@@ -49,6 +49,12 @@ final class AdapterText {
             if (JsonSchemas.isToolCalls(field.type())) {
                 out.append("\n    Type description of ToolCalls: ").append(TOOL_CALLS_DESCRIPTION);
             }
+            for (dev.dspy4j.signature.CustomType<?> custom : CustomValues.customTypesIn(field.type())) {
+                if (!custom.description().isEmpty()) {
+                    out.append("\n    Type description of ").append(custom.name()).append(": ")
+                            .append(custom.description());
+                }
+            }
         }
         return PythonText.strip(out.toString());
     }
@@ -160,11 +166,15 @@ final class AdapterText {
     /**
      * A field's value as it is written into a prompt: a {@code ToolCalls} value (or anything
      * {@link ToolCalls#from(Object)} reads) as {@code {"tool_calls": [{"name", "args"}]}}, without
-     * ids or results, as DSPy writes it; any other value as it is.
+     * ids or results, as DSPy writes it; values of custom types (media, user-defined) in their
+     * prompt form ({@link CustomValues#prepare}); any other value as it is.
      */
     static @Nullable Object promptValue(FieldType type, @Nullable Object value) {
-        if (value == null || !JsonSchemas.isToolCalls(type)) {
-            return value;
+        if (value == null) {
+            return null;
+        }
+        if (!JsonSchemas.isToolCalls(type)) {
+            return CustomValues.prepare(type, value);
         }
         try {
             return ToolCalls.from(value).promptValue();

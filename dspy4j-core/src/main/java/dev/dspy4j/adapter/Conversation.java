@@ -68,7 +68,7 @@ final class Conversation {
             content = writer.userContent(withoutHistory, rest, "", true);
         }
         if (!content.isEmpty()) {
-            messages.add(Message.user(content));
+            messages.add(CustomValues.userMessage(content));
         }
         return messages;
     }
@@ -92,11 +92,11 @@ final class Conversation {
             }
         }
         for (Map<String, Object> demo : incomplete) {
-            messages.add(Message.user(writer.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false)));
+            messages.add(CustomValues.userMessage(writer.userContent(signature, demo, INCOMPLETE_DEMO_PREFIX, false)));
             messages.add(Message.assistant(writer.assistantContent(signature, demo, NOT_SUPPLIED)));
         }
         for (Map<String, Object> demo : complete) {
-            messages.add(Message.user(writer.userContent(signature, demo, "", false)));
+            messages.add(CustomValues.userMessage(writer.userContent(signature, demo, "", false)));
             messages.add(Message.assistant(writer.assistantContent(signature, demo,
                     "Not supplied for this conversation history message. ")));
         }
@@ -116,7 +116,7 @@ final class Conversation {
         for (Map<String, ?> turn : historyTurns(history)) {
             String user = writer.userContent(signature, turn, "", false);
             if (!user.isEmpty()) {
-                messages.add(Message.user(user));
+                messages.add(CustomValues.userMessage(user));
             }
             if (HistoryToolTurns.addIfToolTurn(messages, signature, turn, writer, nativeToolTurns)) {
                 continue;

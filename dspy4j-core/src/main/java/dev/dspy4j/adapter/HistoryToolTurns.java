@@ -62,7 +62,7 @@ final class HistoryToolTurns {
         if (!assistant.isEmpty()) {
             messages.add(Message.assistant(assistant));
         }
-        messages.add(Message.user(writer.userContent(RESULTS, Map.of("tool_call_results", calls.resultsValue()), "",
+        messages.add(CustomValues.userMessage(writer.userContent(RESULTS, Map.of("tool_call_results", calls.resultsValue()), "",
                 false)));
         return true;
     }

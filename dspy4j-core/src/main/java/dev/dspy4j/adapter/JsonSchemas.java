@@ -197,15 +197,39 @@ final class JsonSchemas {
                 }
                 out.put("$ref", "#/$defs/" + r.name());
             }
+            case FieldType.Custom c -> out.putAll(copy(c.type().jsonSchema()));
             case FieldType.SpecialType s -> {
                 switch (s.kind()) {
                     case REASONING, CODE -> out.put("type", "string");
                     case TOOL_CALLS -> toolCallsSchema(out, defs);
+                    case IMAGE, AUDIO, FILE, DOCUMENT ->
+                            out.putAll(copy(java.util.Objects.requireNonNull(CustomValues.customType(s)).jsonSchema()));
                     default -> { }
                 }
             }
         }
         return out;
+    }
+
+    /** A mutable deep copy of a schema, so that strict mode can edit it without touching the type's own. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> copy(Map<String, Object> schema) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        schema.forEach((key, value) -> out.put(key, copyValue(value)));
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object copyValue(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            return copy((Map<String, Object>) map);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> out = new ArrayList<>(list.size());
+            list.forEach(item -> out.add(copyValue(item)));
+            return out;
+        }
+        return value;
     }
 
     /**

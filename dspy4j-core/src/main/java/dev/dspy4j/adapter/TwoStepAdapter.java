@@ -165,7 +165,7 @@ public final class TwoStepAdapter implements Adapter {
             parts.add(prefix);
             for (Field field : signature.inputs()) {
                 if (values.containsKey(field.name())) {
-                    parts.add(field.name() + ": " + PythonValues.str(values.get(field.name())));
+                    parts.add(field.name() + ": " + PythonValues.str(CustomValues.strForm(field.type(), values.get(field.name()))));
                 }
             }
             parts.add("");
@@ -177,7 +177,7 @@ public final class TwoStepAdapter implements Adapter {
             StringJoiner parts = new StringJoiner("\n\n");
             for (Field field : signature.outputs()) {
                 if (values.containsKey(field.name())) {
-                    parts.add(field.name() + ": " + PythonValues.str(values.get(field.name())));
+                    parts.add(field.name() + ": " + PythonValues.str(CustomValues.strForm(field.type(), values.get(field.name()))));
                 }
             }
             return PythonText.strip(parts.toString());

@@ -80,6 +80,21 @@ final class ValueParser {
                 candidate = text;
             }
         }
+        FieldType present = type instanceof FieldType.OptionalType o ? o.inner() : type;
+        if (CustomValues.customType(present) != null) {
+            try {
+                return validate(candidate, type);
+            } catch (IllegalArgumentException e) {
+                if (candidate instanceof String) {
+                    throw e;
+                }
+                try {
+                    return validate(text, type); // DSPy retries a dspy.Type with the raw text
+                } catch (IllegalArgumentException ignored) {
+                    throw e;
+                }
+            }
+        }
         return validate(candidate, type);
     }
 
@@ -225,10 +240,25 @@ final class ValueParser {
                     yield error(errors, loc, "value_error", v, e.getMessage());
                 }
             }
+            case FieldType.Custom c -> customValue(c.type(), v, loc, errors);
+            case FieldType.SpecialType s when CustomValues.customType(s) != null ->
+                    customValue(CustomValues.customType(s), v, loc, errors);
             case FieldType.SpecialType s -> s.kind() == FieldType.SpecialType.Kind.REASONING
                     || s.kind() == FieldType.SpecialType.Kind.CODE
                     ? (v instanceof String ? v : error(errors, loc, "string_type", v)) : v;
         };
+    }
+
+    private static @Nullable Object customValue(dev.dspy4j.signature.@Nullable CustomType<?> type, @Nullable Object v,
+                                                String loc, List<String[]> errors) {
+        if (type == null || v == null) {
+            return error(errors, loc, "value_error", v, "a value of " + (type == null ? "this type" : type.name()));
+        }
+        try {
+            return type.coerce(v);
+        } catch (IllegalArgumentException e) {
+            return error(errors, loc, "value_error", v, e.getMessage());
+        }
     }
 
     private static Object error(List<String[]> errors, String loc, String kind, @Nullable Object input,

@@ -174,6 +174,13 @@ public final class CacheKey {
                 out.put("data", file.dataUri());
                 out.put("filename", file.filename());
             }
+            case ContentPart.Document document -> {
+                out.put("type", "document");
+                out.put("data", document.data());
+                out.put("media_type", document.mediaType());
+                out.put("title", document.title());
+                out.put("context", document.context());
+            }
         }
         return out;
     }

@@ -6,12 +6,14 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One part of a message's content: text, an image, audio or a file. A closed set: providers
+ * One part of a message's content: text, an image, audio, a file or a citable document. A closed
+ * set: providers
  * translate each kind into their own wire shape (OpenAI content parts, Anthropic blocks).
  *
  * <p>Media are held the way DSPy holds them, so prompts and cache keys match: an image is a URL
  * (an {@code https:} address or a {@code data:} URI carrying the bytes), audio is base64 data with
- * its format, a file is a provider file id or a {@code data:} URI, with an optional name. Use the
+ * its format, a file is a provider file id or a {@code data:} URI, with an optional name, and a
+ * document is text (or PDF data) with a title, in Anthropic's citations shape. Use the
  * {@code of*} factories to build them from bytes. All parts are immutable values.
  */
 public sealed interface ContentPart {
@@ -136,6 +138,30 @@ public sealed interface ContentPart {
         @Override
         public String toString() {
             return "File[" + (filename != null ? filename : fileId != null ? fileId : DataUris.abbreviate(dataUri)) + "]";
+        }
+    }
+
+    /**
+     * A document the model may cite: DSPy's {@code dspy.experimental.Document}, sent as Anthropic's
+     * {@code document} block with citations enabled. DSPy writes it in that shape for every
+     * provider, so it is sent as is to OpenAI-compatible servers too (which pass it on, or reject
+     * it with a bad-request error when they do not accept documents).
+     *
+     * @param data the document's text (or base64 data for {@code application/pdf})
+     * @param mediaType {@code text/plain} or {@code application/pdf}
+     * @param title the title shown in citations, or {@code null}
+     * @param context context about the document that is not cited, or {@code null}
+     */
+    record Document(String data, String mediaType, @Nullable String title, @Nullable String context)
+            implements ContentPart {
+        public Document {
+            Objects.requireNonNull(data, "data");
+            Objects.requireNonNull(mediaType, "mediaType");
+        }
+
+        @Override
+        public String toString() {
+            return "Document[" + (title != null ? "'" + title + "', " : "") + data.length() + " chars]";
         }
     }
 }

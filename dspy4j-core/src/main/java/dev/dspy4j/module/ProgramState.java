@@ -166,7 +166,7 @@ public final class ProgramState {
         out.put("train", List.of());
         List<Object> demos = new ArrayList<>();
         for (Example demo : state.demos()) {
-            demos.add(StateValues.toJsonValue(demo.toMap()));
+            demos.add(StateValues.toJsonValue(StateValues.withCustomTypesFormatted(demo.toMap(), state.signature())));
         }
         out.put("demos", demos);
         List<Object> fields = new ArrayList<>();

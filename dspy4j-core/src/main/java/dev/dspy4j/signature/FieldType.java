@@ -265,4 +265,21 @@ public sealed interface FieldType {
             return kind.pythonName;
         }
     }
+
+    /**
+     * A type the user defines ({@code dspy.Type} in DSPy): its name, description, rendering,
+     * parsing and JSON schema come from {@code type}.
+     *
+     * @param type the custom type
+     */
+    record Custom(CustomType<?> type) implements FieldType {
+        public Custom {
+            Objects.requireNonNull(type, "type");
+        }
+
+        @Override
+        public String pythonName() {
+            return type.name();
+        }
+    }
 }

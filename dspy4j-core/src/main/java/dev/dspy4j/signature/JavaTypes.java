@@ -62,6 +62,10 @@ final class JavaTypes {
         if (c == Object.class) {
             return FieldType.ANY;
         }
+        CustomFieldType custom = c.getAnnotation(CustomFieldType.class);
+        if (custom != null) {
+            return new FieldType.Custom(CustomTypes.instance(custom.value(), c, where));
+        }
         SpecialFieldType special = c.getAnnotation(SpecialFieldType.class);
         if (special != null) {
             return new FieldType.SpecialType(special.value());

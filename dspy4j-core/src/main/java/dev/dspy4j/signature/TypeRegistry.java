@@ -25,9 +25,10 @@ public final class TypeRegistry {
     }
 
     /**
-     * A registry of Java enums and records, each under its simple class name.
+     * A registry of Java enums and records, each under its simple class name; a class marked with
+     * {@link CustomFieldType} is registered as its custom type.
      *
-     * @param classes enum or record classes
+     * @param classes enum or record classes, or classes marked with {@link CustomFieldType}
      * @throws SignatureException if a class is neither an enum nor a record
      */
     public static TypeRegistry of(Class<?>... classes) {
@@ -50,6 +51,16 @@ public final class TypeRegistry {
         Map<String, FieldType> copy = new LinkedHashMap<>(types);
         copy.put(name, type);
         return new TypeRegistry(Collections.unmodifiableMap(copy));
+    }
+
+    /**
+     * This registry plus a type you define, under its {@linkplain CustomType#name() name}, so that
+     * shorthand strings such as {@code "amount: Money -> total: Money"} resolve it.
+     *
+     * @param type the custom type
+     */
+    public TypeRegistry with(CustomType<?> type) {
+        return with(type.name(), new FieldType.Custom(type));
     }
 
     /** The type registered under {@code name}, or {@code null}. */

@@ -67,6 +67,9 @@ final class HistoryText {
             case ContentPart.File file -> colored(out, BLUE, "<file: name:" + nullToEmpty(file.filename())
                     + ", id:" + nullToEmpty(file.fileId()) + ", data_length:"
                     + (file.dataUri() == null ? 0 : file.dataUri().length()) + ">", color).append("\n\n");
+            case ContentPart.Document document -> {
+                // DSPy 3.3.1's inspect_history prints nothing for a document block; neither do we
+            }
         }
     }
 

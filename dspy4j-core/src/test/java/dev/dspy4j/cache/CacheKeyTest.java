@@ -256,4 +256,24 @@ class CacheKeyTest {
             return LmResponse.of("Paris");
         }
     }
+
+    @Test
+    void everyPartOfAudioFilesAndDocumentsIsHashedIntoTheKey() {
+        List<ContentPart> variants = List.of(
+                new ContentPart.Audio("UklGRg==", "wav"), new ContentPart.Audio("UklGRg==", "mp3"),
+                new ContentPart.Audio("UklGRh==", "wav"),
+                ContentPart.File.ofBytes(new byte[] {1}, "application/pdf", "a.pdf"),
+                ContentPart.File.ofBytes(new byte[] {1}, "application/pdf", "b.pdf"),
+                ContentPart.File.ofId("file-1", null), ContentPart.File.ofId("file-2", null),
+                new ContentPart.Document("Text.", "text/plain", null, null),
+                new ContentPart.Document("Text!", "text/plain", null, null),
+                new ContentPart.Document("Text.", "text/plain", "Title", null),
+                new ContentPart.Document("Text.", "text/plain", null, "context"),
+                new ContentPart.Document("Text.", "application/pdf", null, null));
+        List<String> keys = new ArrayList<>();
+        for (ContentPart part : variants) {
+            keys.add(CacheKey.of(MODEL, BASE.withMessages(List.of(Message.user(List.of(ContentPart.text("q"), part))))));
+        }
+        assertThat(keys).doesNotContain(CacheKey.of(MODEL, BASE)).doesNotHaveDuplicates();
+    }
 }

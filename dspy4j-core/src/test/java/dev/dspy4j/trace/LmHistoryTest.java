@@ -264,4 +264,18 @@ class LmHistoryTest {
                 + "<file: name:notes.txt, id:file-123, data_length:0>\n\n");
         assertThat(text).doesNotContain("AQIDBAUG");
     }
+
+    @Test
+    void inspectHistoryPrintsNothingForADocumentAsDspyDoes() {
+        LmHistory history = LmHistory.create();
+        LmRequest request = LmRequest.of(List.of(Message.user(List.of(
+                dev.dspy4j.lm.ContentPart.text("[[ ## doc ## ]]\n"),
+                new dev.dspy4j.lm.ContentPart.Document("The Nile is long.", "text/plain", "Nile", null),
+                dev.dspy4j.lm.ContentPart.text("\n\nRespond.")))));
+
+        history.record("m", request, LmResponse.of("ok"));
+
+        assertThat(history.inspectHistory(1)).contains("User message:\n\n[[ ## doc ## ]]\nRespond.\n")
+                .doesNotContain("The Nile is long.");
+    }
 }

@@ -41,7 +41,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Format cases compare the adapter's messages (role and content, byte for byte) and the LM
  * options it prepares; parse cases compare the parsed outputs (as JSON values, ints and floats
  * kept apart as in Python) or the exact parse error. The adapter is built from the case's
- * Python expression by {@link GoldenAdapters}. Cases that need features not built yet (media, native reasoning,
+ * Python expression by {@link GoldenAdapters}. Cases that need features not built yet (native reasoning,
  * citations, code) are reported as skipped with the reason. Tool-call cases compare the assistant
  * messages' {@code tool_calls} and the tool messages' {@code tool_call_id} and {@code name} too. Tool inputs are given as descriptors (name, desc, args) and become schema tools
  * ({@link GoldenTools}).
@@ -50,11 +50,7 @@ class GoldenCasesTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** Special types not built yet, with the feature each belongs to (named in the skip reason). */
-    private static final Map<FieldType.SpecialType.Kind, String> NOT_YET_SUPPORTED = Map.of(
-            FieldType.SpecialType.Kind.IMAGE, "dspy.Image (media content parts)",
-            FieldType.SpecialType.Kind.AUDIO, "dspy.Audio (media content parts)",
-            FieldType.SpecialType.Kind.FILE, "dspy.File (media content parts)",
-            FieldType.SpecialType.Kind.DOCUMENT, "dspy.experimental.Document (citations)");
+    private static final Map<FieldType.SpecialType.Kind, String> NOT_YET_SUPPORTED = Map.of();
 
     /** Type names the signature parser does not know yet, by the feature they belong to. */
     private static final Map<String, String> NOT_BUILT_TYPES = Map.of(

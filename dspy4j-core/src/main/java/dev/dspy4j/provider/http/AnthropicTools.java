@@ -108,10 +108,33 @@ final class AnthropicTools {
                         block.put("title", file.filename());
                     }
                 }
+                case ContentPart.Document document -> document(document, out.addObject());
                 case ContentPart.Audio audio -> throw new LmException.Configuration("Anthropic's Messages API takes no "
                         + "audio input, but the request holds " + audio + " for model " + endpoint.model()
                         + ". Transcribe it first, or use a model that accepts audio", endpoint.provider());
             }
+        }
+    }
+
+    /**
+     * A document block with citations enabled. Text goes as a {@code text} source, as DSPy writes
+     * it; a PDF (base64 data) goes as a {@code base64} source, the only source Anthropic accepts
+     * for PDFs (DSPy writes {@code text} there too, which Anthropic rejects).
+     */
+    private static void document(ContentPart.Document document, ObjectNode block) {
+        if (!"application/pdf".equals(document.mediaType())) {
+            OpenAiRequests.documentBlock(document, block);
+            return;
+        }
+        block.put("type", "document");
+        block.putObject("source").put("type", "base64").put("media_type", document.mediaType())
+                .put("data", document.data());
+        block.putObject("citations").put("enabled", true);
+        if (document.title() != null && !document.title().isEmpty()) {
+            block.put("title", document.title());
+        }
+        if (document.context() != null && !document.context().isEmpty()) {
+            block.put("context", document.context());
         }
     }
 

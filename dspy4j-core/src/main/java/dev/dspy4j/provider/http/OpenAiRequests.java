@@ -81,6 +81,23 @@ public final class OpenAiRequests {
         return out;
     }
 
+    /**
+     * A document as Anthropic's {@code document} block with citations enabled, in DSPy's key
+     * order: {@code type}, {@code source} ({@code type: text}, {@code media_type}, {@code data}),
+     * {@code citations}, then {@code title} and {@code context} when set.
+     */
+    static void documentBlock(ContentPart.Document document, ObjectNode out) {
+        out.put("type", "document");
+        out.putObject("source").put("type", "text").put("media_type", document.mediaType()).put("data", document.data());
+        out.putObject("citations").put("enabled", true);
+        if (document.title() != null && !document.title().isEmpty()) {
+            out.put("title", document.title());
+        }
+        if (document.context() != null && !document.context().isEmpty()) {
+            out.put("context", document.context());
+        }
+    }
+
     private static void part(ContentPart part, ObjectNode out) {
         switch (part) {
             case ContentPart.Text text -> out.put("type", "text").put("text", text.text());
@@ -99,6 +116,8 @@ public final class OpenAiRequests {
                     f.put("filename", file.filename());
                 }
             }
+            // DSPy hands litellm Anthropic's document block for every provider; it is sent as is
+            case ContentPart.Document document -> documentBlock(document, out);
         }
     }
 

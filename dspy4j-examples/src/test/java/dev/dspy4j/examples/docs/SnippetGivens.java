@@ -77,6 +77,32 @@ public abstract class SnippetGivens {
     @Instructions("Classify a customer support ticket.")
     public record Triage(@Desc("the queue to route to") Category category) {}
 
+    /** docs/types.md's user-defined value, for the blocks after the one that declares it. */
+    public record Money(double amount, String currency) {}
+
+    /** docs/types.md's user-defined type ({@code Money}), for the blocks after the one that declares it. */
+    public static final class MoneyType implements dev.dspy4j.signature.CustomType<Money> {
+        @Override
+        public String name() {
+            return "Money";
+        }
+
+        @Override
+        public Class<Money> valueClass() {
+            return Money.class;
+        }
+
+        @Override
+        public Formatted format(Money value) {
+            return Formatted.text(value.amount() + " " + value.currency());
+        }
+
+        @Override
+        public Money parse(Object value) {
+            throw new UnsupportedOperationException("compiled, never run");
+        }
+    }
+
     /** Stands in for the multi-hop program that docs/signatures-modules-adapters.md defines. */
     public static class MultiHop extends Module {
         @Override
