@@ -197,9 +197,10 @@ final class JsonSchemas {
                 }
                 out.put("$ref", "#/$defs/" + r.name());
             }
+            case FieldType.CodeType c -> out.put("type", "string");
             case FieldType.SpecialType s -> {
                 switch (s.kind()) {
-                    case REASONING, CODE -> out.put("type", "string");
+                    case REASONING -> out.put("type", "string");
                     case TOOL_CALLS -> toolCallsSchema(out, defs);
                     default -> { }
                 }

@@ -159,6 +159,9 @@ public final class AnthropicChat implements Chat {
         }
         // seed: the Messages API has none, so it is not sent (documented on AnthropicLm)
         for (Map.Entry<String, Object> extra : options.extra().entrySet()) {
+            if (extra.getValue() == LmOptions.ExplicitNone.VALUE) {
+                continue; // Python's None: set, never sent
+            }
             switch (extra.getKey()) {
                 case "reasoning_effort" -> {
                     if (budget > 0 && !options.extra().containsKey("thinking")) {
@@ -178,7 +181,7 @@ public final class AnthropicChat implements Chat {
     /** The thinking budget {@code reasoning_effort} asks for (litellm's mapping), 0 if none. */
     private int thinkingBudget(LmOptions options) {
         Object effort = options.extra().get("reasoning_effort");
-        if (effort == null || options.extra().containsKey("thinking")) {
+        if (effort == null || effort == LmOptions.ExplicitNone.VALUE || options.extra().containsKey("thinking")) {
             return 0;
         }
         int budget = switch (String.valueOf(effort)) {
