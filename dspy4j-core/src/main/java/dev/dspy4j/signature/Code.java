@@ -1,6 +1,5 @@
 package dev.dspy4j.signature;
 
-import dev.dspy4j.internal.python.PythonText;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
@@ -60,11 +59,11 @@ public record Code(String language, String code) {
     public static String stripFence(String text) {
         Matcher fenced = FENCED.matcher(text);
         if (fenced.find()) {
-            return PythonText.strip(fenced.group(1));
+            return fenced.group(1).strip();
         }
         Matcher inline = INLINE.matcher(text);
         if (inline.find()) {
-            return PythonText.strip(inline.group(1));
+            return inline.group(1).strip();
         }
         return text;
     }
