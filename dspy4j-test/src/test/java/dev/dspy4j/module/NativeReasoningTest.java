@@ -12,6 +12,7 @@ import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.Usage;
+import dev.dspy4j.signature.Reasoning;
 import dev.dspy4j.testkit.ScriptedLm;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,6 +105,25 @@ class NativeReasoningTest {
         // DSPy 3.3.1's ChainOfThought prepends a str reasoning field, not a dspy.Reasoning
         assertThat(prediction.getString("reasoning")).isEqualTo("Step by step.");
         assertThat(lm.lastRequest().options().extra()).doesNotContainKey("reasoning_effort");
+    }
+
+    record Question(String question) {}
+
+    record Explained(Reasoning reasoning, String answer) {}
+
+    @Test
+    void aReasoningRecordComponentIsFilledNativelyOrFromTheText() {
+        TypedModule<Question, Explained> explain = Predict.typed(Question.class, Explained.class);
+        ScriptedLm native_ = reasoningLm("{\"answer\": \"Blue.\"}", "Scattering.");
+        ScriptedLm written = ScriptedLm.replying(ScriptedLm.chatCompletion(orderedOutputs("Physics.", "Blue.")));
+
+        Explained fromModel = explain.call(new Question("Why?"), DspyContext.of(native_).withAdapter(JsonAdapter.DEFAULT));
+        Explained fromText = explain.call(new Question("Why?"),
+                DspyContext.of(written).withAdapter(ChatAdapter.withoutFallback()));
+
+        assertThat(fromModel).isEqualTo(new Explained(new Reasoning("Scattering."), "Blue."));
+        assertThat(fromText).isEqualTo(new Explained(new Reasoning("Physics."), "Blue."));
+        assertThat(written.lastRequest().messages().get(0).text()).contains("1. `reasoning` (str):");
     }
 
     private static Map<String, Object> orderedOutputs(String reasoning, String answer) {

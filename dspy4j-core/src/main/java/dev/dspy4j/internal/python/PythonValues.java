@@ -6,6 +6,7 @@ import dev.dspy4j.internal.records.RecordValues;
 import dev.dspy4j.signature.Citations;
 import dev.dspy4j.signature.Code;
 import dev.dspy4j.signature.FieldType;
+import dev.dspy4j.signature.Reasoning;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -113,6 +114,9 @@ public final class PythonValues {
         }
         if (value instanceof Code code) {
             return code.code(); // DSPy's Code serializes to its bare code
+        }
+        if (value instanceof Reasoning reasoning) {
+            return reasoning.content();
         }
         if (value instanceof Citations citations) {
             return toJsonable(citations.toList()); // DSPy's Citations serializes as format() does
