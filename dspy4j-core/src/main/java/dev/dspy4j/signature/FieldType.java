@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A closed set: {@code str}, {@code int}, {@code float}, {@code bool}, {@code list[T]},
  * {@code dict[K, V]}, {@code Literal[...]}, optional types, named enums and records, {@code Any},
- * and DSPy's special types ({@code History}, {@code Reasoning}, ...). The type decides how a
+ * {@code Code["language"]} ({@link CodeType}), and DSPy's other special types ({@code History},
+ * {@code Reasoning}, {@code Citations}, ...). The type decides how a
  * value is rendered into a prompt, which note the prompt gives the LM, and how the LM's text is
  * parsed back.
  *
