@@ -110,6 +110,9 @@ final class NativeResponseTypes {
      */
     static Map<String, Object> fill(Signature signature, Map<String, Object> parsed, Choice choice) {
         String reasoning = choice.reasoningContent();
+        if (reasoning != null && reasoning.isEmpty()) {
+            reasoning = null; // DSPy's LM keeps reasoning_content only when it is not empty
+        }
         boolean citations = !choice.citations().isEmpty();
         if (reasoning == null && !citations) {
             return parsed;
