@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * DSPy's native response types ({@code Reasoning} and {@code Citations}, its default
- * {@code native_response_types}), shared by {@link ChatAdapter}, {@link JsonAdapter} and
- * {@link XmlAdapter}: an output of such a type leaves the prompt when the LM produces it natively,
+ * {@code native_response_types}), shared by {@link ChatAdapter}, {@link JsonAdapter},
+ * {@link XmlAdapter} and {@link TwoStepAdapter} (whose main LM is the one that matters): an output of such a type leaves the prompt when the LM produces it natively,
  * and is filled from the reply's reasoning content or citations.
  *
  * <ul>
@@ -102,6 +102,20 @@ final class NativeResponseTypes {
             return request;
         }
         return request.withOptions(options.withExtra("reasoning_effort", DEFAULT_EFFORT));
+    }
+
+    /**
+     * The outputs of {@code signature} in order from those parsed for the prompt's signature:
+     * defaults for missing optional outputs, {@code null} for the rest (those the LM produces
+     * natively), as DSPy completes them.
+     */
+    static Map<String, Object> complete(Signature signature, Map<String, Object> parsed) {
+        Map<String, Object> defaults = AdapterText.withOutputDefaults(signature, parsed);
+        Map<String, Object> out = new LinkedHashMap<>(signature.outputs().size() * 2);
+        for (Field field : signature.outputs()) {
+            out.put(field.name(), defaults.get(field.name()));
+        }
+        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.adapter.JsonAdapter;
+import dev.dspy4j.adapter.TwoStepAdapter;
 import dev.dspy4j.adapter.XmlAdapter;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
@@ -105,6 +106,19 @@ class NativeReasoningTest {
         // DSPy 3.3.1's ChainOfThought prepends a str reasoning field, not a dspy.Reasoning
         assertThat(prediction.getString("reasoning")).isEqualTo("Step by step.");
         assertThat(lm.lastRequest().options().extra()).doesNotContainKey("reasoning_effort");
+    }
+
+    @Test
+    void twoStepLeavesTheFieldOutOfBothStagesAndFillsItFromTheMainLm() {
+        ScriptedLm main = reasoningLm("answer: Blue.", "Scattering.");
+        ScriptedLm extractor = ScriptedLm.replying("[[ ## answer ## ]]\nBlue.\n\n[[ ## completed ## ]]");
+
+        Prediction prediction = PREDICT.call(INPUTS, DspyContext.of(main).withAdapter(TwoStepAdapter.of(extractor)));
+
+        assertThat(prediction.getString("reasoning")).isEqualTo("Scattering.");
+        assertThat(prediction.getString("answer")).isEqualTo("Blue.");
+        assertThat(main.lastRequest().options().extra()).containsEntry("reasoning_effort", "low");
+        assertThat(extractor.lastRequest().messages().get(0).text()).doesNotContain("[[ ## reasoning ## ]]");
     }
 
     record Question(String question) {}
