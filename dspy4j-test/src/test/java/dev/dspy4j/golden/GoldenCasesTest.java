@@ -108,7 +108,7 @@ class GoldenCasesTest {
         Map<String, Object> golden = JSON.readValue(file.toFile(), LinkedHashMap.class);
         Signature signature = signature((Map<String, Object>) golden.get("signature"));
         Map<String, Object> capabilitiesJson = (Map<String, Object>) golden.getOrDefault("lm_capabilities", Map.of());
-        skipIfUnsupported(signature, capabilitiesJson);
+        skipIfUnsupported(signature);
         Adapter adapter = GoldenAdapters.build((String) golden.get("adapter"), golden.containsKey("lm_response"));
         LmCapabilities capabilities = capabilities(capabilitiesJson);
         if (golden.get("lm_model") instanceof String model && !model.equals("dummy")) {
@@ -207,7 +207,7 @@ class GoldenCasesTest {
         }
     }
 
-    private static void skipIfUnsupported(Signature signature, Map<String, Object> capabilities) {
+    private static void skipIfUnsupported(Signature signature) {
         for (Field field : signature.fields()) {
             FieldType.SpecialType.Kind kind = unsupportedKind(field.type());
             if (kind != null) {
