@@ -90,7 +90,8 @@ class CodeAndCitationsTest {
      */
     @Test
     void describesACitationsOutputWithDspysTypeDescriptionAndSchemaNote() throws IOException {
-        Path golden = Path.of("../../shared/next/golden/agent_citations_01_chat.json");
+        String shared = System.getProperty("dspy4j.shared", "");
+        Path golden = Path.of(shared.isBlank() ? "../../shared" : shared, "next/golden/agent_citations_01_chat.json");
         if (!Files.exists(golden)) {
             golden = Path.of("../shared/next/golden/agent_citations_01_chat.json");
         }
