@@ -116,6 +116,22 @@ public interface Adapter {
     }
 
     /**
+     * Parses one whole choice of the call made for {@code request}: what {@link #call} uses, so
+     * that parsing sees the call's options (e.g. a {@code reasoning_effort} set to Python's
+     * {@code None}, which keeps a {@code Reasoning} output in the prompt). The default parses with
+     * {@link #parse(Signature, Choice, CallContext)}.
+     *
+     * @param request the signature, demos, inputs and options of the call
+     * @param choice the completion
+     * @param context the call's context
+     * @return the outputs by field name, in output order
+     * @throws AdapterParseException carrying the completion if it does not yield every output
+     */
+    default Map<String, Object> parse(AdapterRequest request, Choice choice, CallContext context) {
+        return parse(request.signature(), choice, context);
+    }
+
+    /**
      * Makes the whole call: prepare, format, call the LM, parse every choice, with DSPy's
      * fallback to {@link #fallback()} when anything but the LM fails (listeners are told). If the
      * fallback fails too, its error carries the first failure as a suppressed exception.

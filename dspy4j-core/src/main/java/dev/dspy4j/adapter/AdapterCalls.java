@@ -4,6 +4,7 @@ import dev.dspy4j.DspyException;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.trace.ActiveSpan;
@@ -49,8 +50,9 @@ final class AdapterCalls {
         }
     }
 
-    private static List<Map<String, Object>> attempt(Adapter adapter, AdapterRequest request, CallContext context) {
+    private static List<Map<String, Object>> attempt(Adapter adapter, AdapterRequest call, CallContext context) {
         Lm lm = context.lm();
+        AdapterRequest request = withLmReasoningEffort(call, lm);
         LmRequest prepared = adapter.formatRequest(request, lm.capabilities());
         LmResponse response = lm.call(prepared);
         if (response == null || response.choices().isEmpty()) {
@@ -68,6 +70,27 @@ final class AdapterCalls {
             outputs.add(parseObserved(adapter, request, choice, context));
         }
         return outputs;
+    }
+
+    /**
+     * The request with the LM's own default {@code reasoning_effort} (from its saved state) when
+     * the signature has a {@code Reasoning} output and the call sets none: DSPy's
+     * {@code Reasoning} type reads {@code lm.kwargs} after the call's kwargs, and so does
+     * {@link NativeResponseTypes}. A saved {@code None} becomes {@link LmOptions.ExplicitNone}.
+     */
+    private static AdapterRequest withLmReasoningEffort(AdapterRequest request, Lm lm) {
+        if (request.options().hasExtra("reasoning_effort") || !lm.capabilities().reasoning()
+                || request.signature().outputs().stream().noneMatch(f -> NativeResponseTypes.isReasoning(f.type()))) {
+            return request;
+        }
+        Map<String, Object> saved = lm.savedState();
+        if (!saved.containsKey("reasoning_effort")) {
+            return request;
+        }
+        Object effort = saved.get("reasoning_effort");
+        LmOptions options = effort == null ? request.options().withExtraNone("reasoning_effort")
+                : request.options().withExtra("reasoning_effort", effort);
+        return new AdapterRequest(request.signature(), request.demos(), request.inputs(), options);
     }
 
     /**
@@ -103,12 +126,12 @@ final class AdapterCalls {
     private static Map<String, Object> parseObserved(Adapter adapter, AdapterRequest request, Choice choice,
                                                      CallContext context) {
         if (context.listeners().isEmpty()) {
-            return adapter.parse(request.signature(), choice, context);
+            return adapter.parse(request, choice, context);
         }
         ActiveSpan span = context.startSpan(SpanKind.ADAPTER_PARSE, adapter.name(),
                 Map.of("dspy.adapter", adapter.name()));
         try {
-            Map<String, Object> parsed = adapter.parse(request.signature(), choice,
+            Map<String, Object> parsed = adapter.parse(request, choice,
                     new CallContext(context.lm(), context.listeners(), span.span(), context.router()));
             span.end(Map.of("dspy.parsed_fields", parsed.size()));
             return parsed;

@@ -2,6 +2,7 @@ package dev.dspy4j.adapter;
 
 import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
+import dev.dspy4j.signature.Code;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.signature.Signature;
@@ -49,6 +50,7 @@ final class AdapterText {
             if (JsonSchemas.isToolCalls(field.type())) {
                 out.append("\n    Type description of ToolCalls: ").append(TOOL_CALLS_DESCRIPTION);
             }
+            out.append(TypeDescriptions.lines(field.type()));
             for (dev.dspy4j.signature.CustomType<?> custom : CustomValues.customTypesIn(field.type())) {
                 if (!custom.description().isEmpty()) {
                     out.append("\n    Type description of ").append(custom.name()).append(": ")
@@ -103,8 +105,10 @@ final class AdapterText {
                 }
                 yield out.toString();
             }
-            case FieldType.SpecialType s when s.kind() == FieldType.SpecialType.Kind.REASONING
-                    || s.kind() == FieldType.SpecialType.Kind.CODE -> "";
+            case FieldType.SpecialType s when s.kind() == FieldType.SpecialType.Kind.REASONING -> "";
+            case FieldType.CodeType c -> ""; // DSPy: its type description already says how to write it
+            case FieldType.SpecialType s when s.kind() == FieldType.SpecialType.Kind.CITATIONS ->
+                    "must adhere to the JSON schema: " + TypeDescriptions.CITATIONS_SCHEMA;
             default -> "must adhere to the JSON schema: " + JsonSchemas.promptSchemaText(type);
         };
     }
@@ -170,6 +174,9 @@ final class AdapterText {
      * prompt form ({@link CustomValues#prepare}); any other value as it is.
      */
     static @Nullable Object promptValue(FieldType type, @Nullable Object value) {
+        if (type instanceof FieldType.CodeType code && value instanceof String text) {
+            return Code.fromText(code.language(), text); // DSPy's Code takes a fenced string's code
+        }
         if (value == null) {
             return null;
         }

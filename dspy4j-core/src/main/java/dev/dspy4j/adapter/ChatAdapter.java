@@ -4,6 +4,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
@@ -160,14 +161,19 @@ public final class ChatAdapter implements Adapter {
     static LmRequest formatRequest(Adapter adapter, boolean nativeFunctionCalling, @Nullable Boolean parallelToolCalls,
                                    AdapterRequest request, LmCapabilities capabilities) {
         Signature signature = request.signature();
-        if (!NativeFunctionCalling.applies(nativeFunctionCalling, signature, capabilities)) {
+        boolean calling = NativeFunctionCalling.applies(nativeFunctionCalling, signature, capabilities);
+        if (!calling && !NativeResponseTypes.applies(signature, request.options(), capabilities)) {
             return adapter.prepare(signature, new LmRequest(adapter.format(signature, request.demos(), request.inputs()),
                     request.options()), capabilities);
         }
-        Signature prompt = NativeFunctionCalling.promptSignature(signature);
+        Signature prompt = NativeResponseTypes.promptSignature(
+                calling ? NativeFunctionCalling.promptSignature(signature) : signature, request.options(), capabilities);
         LmRequest prepared = adapter.prepare(prompt, new LmRequest(adapter.format(prompt, request.demos(),
                 request.inputs()), request.options()), capabilities);
-        return NativeFunctionCalling.withTools(prepared, signature, request.inputs(), parallelToolCalls);
+        if (calling) {
+            prepared = NativeFunctionCalling.withTools(prepared, signature, request.inputs(), parallelToolCalls);
+        }
+        return NativeResponseTypes.withReasoningEffort(prepared, signature, capabilities);
     }
 
     /** Leaves out the request's tools (and tool choice) unless native function calling is on, as DSPy does. */
@@ -186,14 +192,26 @@ public final class ChatAdapter implements Adapter {
      */
     @Override
     public Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
-        return parseChoice(this, nativeFunctionCalling, signature, choice, context);
+        return parseChoice(this, nativeFunctionCalling, signature, LmOptions.NONE, choice, context);
+    }
+
+    /**
+     * {@inheritDoc} As {@link #parse(Signature, Choice, CallContext)}, with the native response
+     * types decided by the call's options as {@link #formatRequest} decided them.
+     */
+    @Override
+    public Map<String, Object> parse(AdapterRequest request, Choice choice, CallContext context) {
+        return parseChoice(this, nativeFunctionCalling, request.signature(), request.options(), choice, context);
     }
 
     static Map<String, Object> parseChoice(Adapter adapter, boolean nativeFunctionCalling, Signature signature,
-                                           Choice choice, CallContext context) {
-        Signature prompt = NativeFunctionCalling.applies(nativeFunctionCalling, signature, context.lm().capabilities())
+                                           LmOptions options, Choice choice, CallContext context) {
+        LmCapabilities capabilities = context.lm().capabilities();
+        Signature prompt = NativeFunctionCalling.applies(nativeFunctionCalling, signature, capabilities)
                 ? NativeFunctionCalling.promptSignature(signature) : signature;
-        return NativeFunctionCalling.parse(adapter, signature, prompt, choice);
+        prompt = NativeResponseTypes.promptSignature(prompt, options, capabilities);
+        return NativeResponseTypes.fill(signature, NativeFunctionCalling.parse(adapter, signature, prompt, choice),
+                choice);
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.ResponseFormat;
@@ -134,7 +135,14 @@ public final class JsonAdapter implements Adapter {
      */
     @Override
     public Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
-        return ChatAdapter.parseChoice(this, nativeFunctionCalling, signature, choice, context);
+        return ChatAdapter.parseChoice(this, nativeFunctionCalling, signature, LmOptions.NONE, choice, context);
+    }
+
+    /** {@inheritDoc} As {@link ChatAdapter#parse(AdapterRequest, Choice, CallContext)}. */
+    @Override
+    public Map<String, Object> parse(AdapterRequest request, Choice choice, CallContext context) {
+        return ChatAdapter.parseChoice(this, nativeFunctionCalling, request.signature(), request.options(), choice,
+                context);
     }
 
     /**

@@ -197,10 +197,11 @@ final class JsonSchemas {
                 }
                 out.put("$ref", "#/$defs/" + r.name());
             }
+            case FieldType.CodeType c -> out.put("type", "string");
             case FieldType.Custom c -> out.putAll(copy(c.type().jsonSchema()));
             case FieldType.SpecialType s -> {
                 switch (s.kind()) {
-                    case REASONING, CODE -> out.put("type", "string");
+                    case REASONING -> out.put("type", "string");
                     case TOOL_CALLS -> toolCallsSchema(out, defs);
                     case IMAGE, AUDIO, FILE, DOCUMENT ->
                             out.putAll(copy(java.util.Objects.requireNonNull(CustomValues.customType(s)).jsonSchema()));

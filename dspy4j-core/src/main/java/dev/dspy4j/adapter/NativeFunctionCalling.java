@@ -14,7 +14,6 @@ import dev.dspy4j.tool.Tool;
 import dev.dspy4j.tool.ToolCalls;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -183,11 +182,7 @@ final class NativeFunctionCalling {
         } else {
             parsed = Map.of();
         }
-        Map<String, Object> defaults = AdapterText.withOutputDefaults(signature, parsed);
-        Map<String, Object> out = new LinkedHashMap<>(signature.outputs().size() * 2);
-        for (Field field : signature.outputs()) {
-            out.put(field.name(), defaults.get(field.name()));
-        }
+        Map<String, Object> out = NativeResponseTypes.complete(signature, parsed);
         if (calls && output != null) {
             out.put(output.name(), ToolCalls.fromLm(choice.toolCalls()));
         }

@@ -5,7 +5,9 @@ import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.Lm;
+import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.FieldType;
@@ -118,6 +120,30 @@ public final class TwoStepAdapter implements Adapter {
     @Override
     public Map<String, Object> parse(Signature signature, Choice choice, CallContext context) {
         return extract(signature, choice.text(), context.withLm(extractionModel));
+    }
+
+    /**
+     * {@inheritDoc} A {@code Reasoning} or {@code Citations} output that the main LM produces
+     * natively leaves stage 1's prompt (see {@link ChatAdapter#formatRequest}); stage 2 then
+     * extracts only the other outputs.
+     */
+    @Override
+    public LmRequest formatRequest(AdapterRequest request, LmCapabilities capabilities) {
+        return ChatAdapter.formatRequest(this, false, null, request, capabilities);
+    }
+
+    /**
+     * {@inheritDoc} Stage 2 extracts the outputs stage 1's prompt asked for; the main LM's native
+     * reasoning content and citations fill their outputs, as DSPy does.
+     */
+    @Override
+    public Map<String, Object> parse(AdapterRequest request, Choice choice, CallContext context) {
+        Signature signature = request.signature();
+        Signature prompt = NativeResponseTypes.promptSignature(signature, request.options(),
+                context.lm().capabilities());
+        Map<String, Object> parsed = extract(prompt, choice.text(), context.withLm(extractionModel));
+        return NativeResponseTypes.fill(signature, prompt == signature ? parsed
+                : NativeResponseTypes.complete(signature, parsed), choice);
     }
 
     private Map<String, Object> extract(Signature signature, String completion, CallContext context) {

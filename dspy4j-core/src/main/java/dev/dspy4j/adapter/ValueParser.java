@@ -5,6 +5,8 @@ import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.internal.records.RecordValues;
 
+import dev.dspy4j.signature.Citations;
+import dev.dspy4j.signature.Code;
 import dev.dspy4j.signature.FieldType;
 import dev.dspy4j.tool.ToolCalls;
 import java.math.BigInteger;
@@ -57,6 +59,9 @@ final class ValueParser {
      *     if the value does not fit
      */
     public static @Nullable Object parseValue(@Nullable Object value, FieldType type) {
+        if (type instanceof FieldType.CodeType code) {
+            return parseCode(value, code);
+        }
         if (isText(type)) {
             return value instanceof String s ? s : PythonValues.str(value);
         }
@@ -100,8 +105,52 @@ final class ValueParser {
 
     private static boolean isText(FieldType type) {
         return type instanceof FieldType.StrType
-                || (type instanceof FieldType.SpecialType s && (s.kind() == FieldType.SpecialType.Kind.REASONING
-                        || s.kind() == FieldType.SpecialType.Kind.CODE));
+                || (type instanceof FieldType.SpecialType s && s.kind() == FieldType.SpecialType.Kind.REASONING);
+    }
+
+    /**
+     * DSPy's path for a {@code Code} field: the text read as JSON (or a Python literal) first, as for
+     * any non-{@code str} type; when that is not a string or a {@code {"code": ...}} object, the
+     * text itself, as DSPy retries a custom type with the raw value. Either way the code inside a
+     * markdown fence is kept.
+     */
+    private static Code parseCode(@Nullable Object value, FieldType.CodeType type) {
+        if (!(value instanceof String text)) {
+            return toCode(value, type);
+        }
+        Object candidate = JsonRepair.loads(text);
+        if ("".equals(candidate) && !text.isEmpty()) {
+            try {
+                candidate = JsonRepair.literalEval(text);
+            } catch (IllegalArgumentException e) {
+                candidate = text;
+            }
+        }
+        try {
+            return toCode(candidate, type);
+        } catch (IllegalArgumentException e) {
+            return Code.fromText(type.language(), text);
+        }
+    }
+
+    private static Code toCode(@Nullable Object value, FieldType.CodeType type) {
+        if (value instanceof Code code) {
+            return code.language().equals(type.language()) ? code : new Code(type.language(), code.code());
+        }
+        if (value instanceof String text) {
+            return Code.fromText(type.language(), text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            if (!map.containsKey("code")) {
+                throw new IllegalArgumentException("`code` field is required for `dspy.Code`");
+            }
+            if (!(map.get("code") instanceof String text)) {
+                throw new IllegalArgumentException("`code` field must be a string, but received "
+                        + PythonValues.repr(map.get("code")));
+            }
+            return Code.fromText(type.language(), text);
+        }
+        throw new IllegalArgumentException("Received invalid value for `dspy.Code`: " + PythonValues.str(value));
     }
 
     private static Object findEnumMember(FieldType.EnumType type, @Nullable Object identifier) {
@@ -240,11 +289,24 @@ final class ValueParser {
                     yield error(errors, loc, "value_error", v, e.getMessage());
                 }
             }
+            case FieldType.CodeType c -> {
+                try {
+                    yield toCode(v, c);
+                } catch (IllegalArgumentException e) {
+                    yield error(errors, loc, "value_error", v, e.getMessage());
+                }
+            }
+            case FieldType.SpecialType s when s.kind() == FieldType.SpecialType.Kind.CITATIONS -> {
+                try {
+                    yield Citations.from(v);
+                } catch (IllegalArgumentException e) {
+                    yield error(errors, loc, "value_error", v, e.getMessage());
+                }
+            }
             case FieldType.Custom c -> customValue(c.type(), v, loc, errors);
             case FieldType.SpecialType s when CustomValues.customType(s) != null ->
                     customValue(CustomValues.customType(s), v, loc, errors);
             case FieldType.SpecialType s -> s.kind() == FieldType.SpecialType.Kind.REASONING
-                    || s.kind() == FieldType.SpecialType.Kind.CODE
                     ? (v instanceof String ? v : error(errors, loc, "string_type", v)) : v;
         };
     }

@@ -3,6 +3,7 @@ package dev.dspy4j.adapter;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.internal.python.PythonText;
 import dev.dspy4j.internal.python.PythonValues;
+import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
@@ -314,6 +315,21 @@ public final class XmlAdapter implements Adapter {
             case Number n -> "int";
             default -> value.getClass().getSimpleName();
         };
+    }
+
+    /**
+     * {@inheritDoc} A {@code Reasoning} or {@code Citations} output that the LM produces natively
+     * leaves the prompt (see {@link ChatAdapter#formatRequest}).
+     */
+    @Override
+    public LmRequest formatRequest(AdapterRequest request, LmCapabilities capabilities) {
+        return ChatAdapter.formatRequest(this, false, null, request, capabilities);
+    }
+
+    /** {@inheritDoc} Native reasoning content and citations fill their outputs. */
+    @Override
+    public Map<String, Object> parse(AdapterRequest request, Choice choice, CallContext context) {
+        return ChatAdapter.parseChoice(this, false, request.signature(), request.options(), choice, context);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.dspy4j.cache;
 
 import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.Citation;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.lm.Usage;
@@ -25,6 +26,11 @@ import tools.jackson.databind.node.ObjectNode;
  *              "reasoning_content":null,"finish_reason":"stop"}]}
  * }</pre>
  *
+ * <p>A choice with citations also has {@code "citations":[{"type", "cited_text", "document_index",
+ * "document_title", "start_char_index", "end_char_index", "supported_text"}]}, and its response is
+ * written as version {@value #CITATIONS_VERSION}, so that a dspy4j that knows only version 1 misses
+ * it instead of reading it without its citations; responses without citations stay version 1.
+ *
  * <p>Everything in the response is kept except {@link LmResponse#cacheHit()}, which describes a
  * delivery, not the response: decoded responses have it {@code false}. Readers accept exactly
  * the versions they know and reject the rest, so a newer dspy4j sharing a Redis or directory
@@ -37,8 +43,10 @@ public final class LmResponseCodec {
     /** The value of the {@code format} field. */
     public static final String FORMAT = "dspy4j.lm-response";
 
-    /** The format version this class writes and reads. */
+    /** The format version this class writes for responses without citations. */
     public static final int VERSION = 1;
+    /** The format version this class writes for responses with citations; it reads both. */
+    public static final int CITATIONS_VERSION = 2;
 
     private LmResponseCodec() {
     }
@@ -54,7 +62,8 @@ public final class LmResponseCodec {
         Objects.requireNonNull(response, "response");
         ObjectNode root = JsonTrees.object();
         root.put("format", FORMAT);
-        root.put("version", VERSION);
+        root.put("version", response.choices().stream().anyMatch(c -> !c.citations().isEmpty())
+                ? CITATIONS_VERSION : VERSION);
         root.put("model", response.model());
         ObjectNode usage = root.putObject("usage");
         usage.put("prompt_tokens", response.usage().promptTokens());
@@ -72,6 +81,19 @@ public final class LmResponseCodec {
             }
             c.put("reasoning_content", choice.reasoningContent());
             c.put("finish_reason", choice.finishReason());
+            if (!choice.citations().isEmpty()) { // optional, so entries without it stay version 1
+                ArrayNode citations = c.putArray("citations");
+                for (Citation citation : choice.citations()) {
+                    ObjectNode n = citations.addObject();
+                    n.put("type", citation.type());
+                    n.put("cited_text", citation.citedText());
+                    n.put("document_index", citation.documentIndex());
+                    n.put("document_title", citation.documentTitle());
+                    n.put("start_char_index", citation.startCharIndex());
+                    n.put("end_char_index", citation.endCharIndex());
+                    n.put("supported_text", citation.supportedText());
+                }
+            }
         }
         return JsonTrees.write(root);
     }
@@ -96,9 +118,10 @@ public final class LmResponseCodec {
             throw new CacheFormatException("Stored bytes are not a " + FORMAT + " entry", null);
         }
         JsonNode version = root.get("version");
-        if (version == null || !version.isIntegralNumber() || version.longValue() != VERSION) {
+        if (version == null || !version.isIntegralNumber()
+                || (version.longValue() != VERSION && version.longValue() != CITATIONS_VERSION)) {
             throw new CacheFormatException("Stored response has format version " + version
-                    + "; this dspy4j reads version " + VERSION + " only", null);
+                    + "; this dspy4j reads versions " + VERSION + " and " + CITATIONS_VERSION + " only", null);
         }
         try {
             JsonNode usage = object(root, "usage");
@@ -118,12 +141,29 @@ public final class LmResponseCodec {
                     calls.add(ToolCall.parse(textOrNull(t, "id"), text(t, "name"), text(t, "arguments")));
                 }
                 choices.add(new Choice(text(c, "text"), calls,
-                        textOrNull(c, "reasoning_content"), textOrNull(c, "finish_reason")));
+                        textOrNull(c, "reasoning_content"), textOrNull(c, "finish_reason"), citations(c)));
             }
             return new LmResponse(choices, tokens, textOrNull(root, "model"), false);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new CacheFormatException("Stored response is malformed: " + e.getMessage(), e);
         }
+    }
+
+    private static List<Citation> citations(JsonNode choice) {
+        JsonNode nodes = choice.get("citations");
+        if (nodes == null) {
+            return List.of();
+        }
+        if (!nodes.isArray()) {
+            throw new CacheFormatException("Stored choice has a 'citations' that is not an array", null);
+        }
+        List<Citation> out = new ArrayList<>(nodes.size());
+        for (JsonNode n : nodes) {
+            out.add(new Citation(text(n, "type"), text(n, "cited_text"), number(n, "document_index"),
+                    textOrNull(n, "document_title"), number(n, "start_char_index"), number(n, "end_char_index"),
+                    textOrNull(n, "supported_text")));
+        }
+        return out;
     }
 
     private static JsonNode object(JsonNode parent, String name) {

@@ -10,13 +10,23 @@ import org.jspecify.annotations.Nullable;
  * @param toolCalls native tool calls, possibly empty
  * @param reasoningContent the provider's native reasoning text, or {@code null}
  * @param finishReason why generation stopped ({@code stop}, {@code length}, ...), or {@code null}
+ * @param citations the passages of the request's documents the reply cites (Anthropic's citations
+ *     API), in reply order; empty when the provider returned none
  */
 public record Choice(
-        String text, List<ToolCall> toolCalls, @Nullable String reasoningContent, @Nullable String finishReason) {
+        String text, List<ToolCall> toolCalls, @Nullable String reasoningContent, @Nullable String finishReason,
+        List<Citation> citations) {
 
     public Choice {
         text = text == null ? "" : text;
         toolCalls = toolCalls == null ? List.of() : List.copyOf(toolCalls);
+        citations = citations == null ? List.of() : List.copyOf(citations);
+    }
+
+    /** A completion without citations. */
+    public Choice(String text, List<ToolCall> toolCalls, @Nullable String reasoningContent,
+                  @Nullable String finishReason) {
+        this(text, toolCalls, reasoningContent, finishReason, List.of());
     }
 
     /** This completion as the assistant message that continues the conversation. */

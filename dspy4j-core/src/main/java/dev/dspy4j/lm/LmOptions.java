@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * provider's defaults apply (as in DSPy 3.3, where temperature and max tokens default to None).
  *
  * <p>Provider-specific parameters with no typed option go in {@link #extra()}, the one escape
- * hatch, under their wire names (e.g. {@code reasoning_effort}). Tools, the tool choice and the
+ * hatch, under their wire names (e.g. {@code reasoning_effort}). An extra set to
+ * {@link ExplicitNone#VALUE} is Python's {@code None}: set, so nothing fills it in, but never sent. Tools, the tool choice and the
  * response format are typed parts of {@link LmRequest}, not options. Immutable; derive variants with
  * the {@code with*} methods and combine layers with {@link #overriddenBy(LmOptions)}.
  *
@@ -105,6 +106,33 @@ public record LmOptions(
         return new LmOptions(temperature, maxTokens, n, stop, seed, rolloutId, cache, copy);
     }
 
+    /**
+     * These options with an extra parameter set to Python's {@code None} ({@link ExplicitNone#VALUE}):
+     * it counts as set, so defaults do not fill it in, but the HTTP clients do not send it. E.g.
+     * {@code withExtraNone("reasoning_effort")} is DSPy's {@code reasoning_effort=None}, which keeps a
+     * {@code Reasoning} output in the prompt instead of turning on the model's native reasoning.
+     */
+    public LmOptions withExtraNone(String wireName) {
+        return withExtra(wireName, ExplicitNone.VALUE);
+    }
+
+    /** Whether the extra parameter is set, to a value or to {@link ExplicitNone#VALUE}. */
+    public boolean hasExtra(String wireName) {
+        return extra.containsKey(wireName);
+    }
+
+    /** The value of an extra parameter set to Python's {@code None}: see {@link #withExtraNone}. */
+    public enum ExplicitNone {
+        /** The one value. */
+        VALUE;
+
+        /** {@code None}, as Python prints it. */
+        @Override
+        public String toString() {
+            return "None";
+        }
+    }
+
     /** Options where every option set in {@code over} replaces the one here. */
     public LmOptions overriddenBy(LmOptions over) {
         if (over == null || over == NONE) {
@@ -134,7 +162,7 @@ public record LmOptions(
     /**
      * The options as DSPy's keyword arguments (wire names, set options only, in a stable order):
      * {@code temperature}, {@code max_tokens}, {@code n}, {@code stop}, {@code seed},
-     * then the extras. {@code rollout_id} and {@code cache} are not
+     * then the extras ({@link ExplicitNone#VALUE} as {@code null}). {@code rollout_id} and {@code cache} are not
      * included: they steer caching and are never sent to a provider.
      */
     public Map<String, Object> toWireMap() {
@@ -154,7 +182,9 @@ public record LmOptions(
         if (seed != null) {
             out.put("seed", seed);
         }
-        out.putAll(extra);
+        for (Map.Entry<String, Object> e : extra.entrySet()) {
+            out.put(e.getKey(), e.getValue() == ExplicitNone.VALUE ? null : e.getValue());
+        }
         return out;
     }
 }

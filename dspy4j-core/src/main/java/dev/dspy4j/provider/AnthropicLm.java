@@ -1,10 +1,12 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.Lm;
+import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.ToolCall;
 import dev.dspy4j.provider.http.AnthropicChat;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An LM behind Anthropic's native Messages API ({@code POST {baseUrl}/v1/messages}, headers
@@ -43,17 +45,29 @@ import dev.dspy4j.provider.http.AnthropicChat;
  * </ul>
  *
  * <h2>Response</h2>
- * {@code text} blocks are concatenated into the choice's text, {@code tool_use} blocks become
+ * {@code text} blocks are concatenated into the choice's text, and their {@code citations}
+ * ({@code char_location}, {@code page_location}, {@code content_block_location}, also streamed as
+ * {@code citations_delta}) become the choice's {@link dev.dspy4j.lm.Citation}s, in order;
+ * {@code tool_use} blocks become
  * {@link ToolCall}s (arguments as JSON), {@code thinking} blocks the reasoning content. The stop
  * reason is reported in OpenAI's words ({@code end_turn} is {@code stop}, {@code max_tokens} is
  * {@code length}, {@code tool_use} is {@code tool_calls}). Prompt tokens are
  * {@code input_tokens} plus cache reads and writes.
  *
  * <h2>Capabilities</h2>
- * Function calling yes; response schema no; reasoning for {@code claude-3-7*},
- * {@code claude-sonnet-4*}, {@code claude-opus-4*}, {@code claude-haiku-4*}; supported params
- * temperature, max_tokens, stop, top_p, top_k, tools, tool_choice, thinking, reasoning_effort,
- * metadata.
+ * Function calling yes; response schema no; native citations yes (a signature's
+ * {@code Citations} output leaves the prompt and is filled from the reply's citations, as DSPy does
+ * for every {@code anthropic/} model); reasoning for {@code claude-3-7*}, {@code claude-sonnet-4*},
+ * {@code claude-opus-4*}, {@code claude-haiku-4*} (a {@code Reasoning} output leaves the prompt,
+ * {@code reasoning_effort} defaults to {@code low}, and the {@code thinking} blocks fill it);
+ * supported params temperature, max_tokens, stop, top_p, top_k, tools, tool_choice, thinking,
+ * reasoning_effort, metadata. The builder's {@code capabilities(LmCapabilities)} replaces these.
+ *
+ * <p>{@code reasoning_effort} follows litellm's Anthropic mapping ({@code DEFAULT_REASONING_EFFORT_*
+ * _THINKING_BUDGET} in litellm's constants): {@code low} (and {@code minimal}, which Anthropic's
+ * 1,024-token minimum budget makes the same) 1,024 tokens, {@code medium} 2,048, {@code high}
+ * 4,096; {@code none} or {@code disable} sends no {@code thinking}, and so does Python's
+ * {@code None} ({@code LmOptions.withExtraNone}).
  *
  * <p>Errors, timeouts, logging and thread-safety are as for {@link OpenAiLm}; in addition
  * Anthropic's 529 "overloaded" is a {@link LmException.ServerError} and "prompt is too long" a
@@ -63,8 +77,8 @@ import dev.dspy4j.provider.http.AnthropicChat;
  */
 public final class AnthropicLm extends HttpChatLm implements Lm {
 
-    private AnthropicLm(AnthropicChat chat, LmOptions options) {
-        super(chat, options);
+    private AnthropicLm(AnthropicChat chat, LmOptions options, @Nullable LmCapabilities capabilities) {
+        super(chat, options, capabilities);
     }
 
     /** A {@link Builder}; its {@code model(String)} is required. */
@@ -91,7 +105,7 @@ public final class AnthropicLm extends HttpChatLm implements Lm {
          *     (naming {@code ANTHROPIC_API_KEY}), or the defaults cannot be expressed in the API
          */
         public AnthropicLm build() {
-            return new AnthropicLm(new AnthropicChat(settings.resolveAnthropic()), options);
+            return new AnthropicLm(new AnthropicChat(settings.resolveAnthropic()), options, capabilities);
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.provider.http.Chat;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What {@link OpenAiLm} and {@link AnthropicLm} share: a {@link Chat} and the default options,
@@ -22,14 +23,17 @@ abstract class HttpChatLm implements Lm {
 
     final Chat chat;
     private final LmOptions options;
+    private final LmCapabilities capabilities;
 
     /**
+     * @param capabilities the builder's capabilities, or {@code null} for the model table's
      * @throws LmException.Configuration if the provider does not accept the options
      */
-    HttpChatLm(Chat chat, LmOptions options) {
+    HttpChatLm(Chat chat, LmOptions options, @Nullable LmCapabilities capabilities) {
         chat.check(options);
         this.chat = chat;
         this.options = options;
+        this.capabilities = capabilities != null ? capabilities : chat.capabilities();
     }
 
     /**
@@ -69,10 +73,13 @@ abstract class HttpChatLm implements Lm {
         return options;
     }
 
-    /** As listed in the class documentation. */
+    /**
+     * As listed in the class documentation for the model, unless the builder's
+     * {@link LmBuilder#capabilities(LmCapabilities) capabilities(...)} replaced them.
+     */
     @Override
     public LmCapabilities capabilities() {
-        return chat.capabilities();
+        return capabilities;
     }
 
     /** {@code model}, {@code model_type} and the default options by wire name; never credentials or URLs. */
@@ -106,8 +113,20 @@ abstract class HttpChatLm implements Lm {
     abstract static class LmBuilder<B extends LmBuilder<B>> extends HttpClientBuilder<B> {
 
         LmOptions options = LmOptions.NONE;
+        @Nullable LmCapabilities capabilities;
 
         LmBuilder() {
+        }
+
+        /**
+         * What the LM supports, replacing the model-name table in the class documentation: e.g.
+         * {@code LmCapabilities.withReasoning(true)} for a reasoning model the table does not know
+         * (a {@code Reasoning} output is then filled from the model's native reasoning), or
+         * {@code false} to keep it in the prompt. Adapters decide what to send by these.
+         */
+        public B capabilities(LmCapabilities value) {
+            this.capabilities = Objects.requireNonNull(value, "capabilities");
+            return self();
         }
 
         /** Options every request starts from (a request's own options override them). */

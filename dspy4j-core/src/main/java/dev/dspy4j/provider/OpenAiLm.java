@@ -1,6 +1,7 @@
 package dev.dspy4j.provider;
 
 import dev.dspy4j.lm.Lm;
+import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
@@ -9,6 +10,7 @@ import dev.dspy4j.provider.http.OpenAiChat;
 import dev.dspy4j.provider.http.OpenAiRequests;
 import java.time.Duration;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An LM behind an OpenAI-compatible Chat Completions endpoint ({@code POST {baseUrl}/chat/completions}):
@@ -44,6 +46,14 @@ import java.util.Map;
  * <tr><td>{@code deepseek/}, {@code mistral/}, {@code fireworks_ai/}, {@code xai/}, {@code deepinfra/}</td>
  *     <td>the provider's public endpoint</td><td>{@code <PREFIX>_API_KEY}</td><td>{@code <PREFIX>_API_BASE}</td></tr>
  * </table>
+ *
+ * <p>"Reasoning" is native reasoning as adapters use it: a signature's {@code Reasoning} output
+ * leaves the prompt, {@code reasoning_effort} (default {@code low}) is sent, and the reply's
+ * {@code reasoning_content} (or {@code reasoning}, as OpenRouter and vLLM name it) fills the
+ * output. GPT-5 models are "no" because Chat Completions returns no reasoning text for them, and
+ * DSPy 3.3.1 leaves their native reasoning off for that reason. Citations: no. The builder's
+ * {@code capabilities(LmCapabilities)} replaces the table for a model it does not know (e.g. a
+ * DeepSeek or Qwen reasoning model behind vLLM).
  * A llama.cpp server or any other OpenAI-compatible server: {@code openai/<model>} with
  * {@code OPENAI_BASE_URL} or the {@link Builder}'s {@code baseUrl(URI)}. A hosted provider needs a key only at
  * its default endpoint; with a configured base URL the key is optional (Azure always needs one,
@@ -66,7 +76,7 @@ import java.util.Map;
  * <table>
  * <caption>Capabilities by model name (last segment)</caption>
  * <tr><th>Model</th><th>Function calling</th><th>Reasoning</th><th>Response schema</th><th>Supported params</th></tr>
- * <tr><td>reasoning models (above)</td><td>yes</td><td>yes</td><td>yes</td><td>max_completion_tokens, n, seed,
+ * <tr><td>reasoning models (above)</td><td>yes</td><td>o-series yes, gpt-5* no</td><td>yes</td><td>max_completion_tokens, n, seed,
  *     response_format, tools, tool_choice, parallel_tool_calls, reasoning_effort, ...</td></tr>
  * <tr><td>gpt-4o*, gpt-4.1*, gpt-5-chat*</td><td>yes</td><td>no</td><td>yes</td><td>temperature, max_tokens, n,
  *     stop, seed, response_format, tools, tool_choice, logprobs, ...</td></tr>
@@ -115,8 +125,8 @@ import java.util.Map;
  */
 public final class OpenAiLm extends HttpChatLm implements Lm {
 
-    private OpenAiLm(OpenAiChat chat, LmOptions options) {
-        super(chat, options);
+    private OpenAiLm(OpenAiChat chat, LmOptions options, @Nullable LmCapabilities capabilities) {
+        super(chat, options, capabilities);
     }
 
     /** A {@link Builder}; its {@code model(String)} is required. */
@@ -162,7 +172,7 @@ public final class OpenAiLm extends HttpChatLm implements Lm {
          *     reasoning-model rule
          */
         public OpenAiLm build() {
-            return new OpenAiLm(new OpenAiChat(settings.resolveOpenAiCompatible()), options);
+            return new OpenAiLm(new OpenAiChat(settings.resolveOpenAiCompatible()), options, capabilities);
         }
     }
 }

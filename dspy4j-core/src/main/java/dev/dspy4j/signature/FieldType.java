@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A closed set: {@code str}, {@code int}, {@code float}, {@code bool}, {@code list[T]},
  * {@code dict[K, V]}, {@code Literal[...]}, optional types, named enums and records, {@code Any},
- * and DSPy's special types ({@code History}, {@code Reasoning}, ...). The type decides how a
+ * {@code Code["language"]} ({@link CodeType}), and DSPy's other special types ({@code History},
+ * {@code Reasoning}, {@code Citations}, ...). The type decides how a
  * value is rendered into a prompt, which note the prompt gives the LM, and how the LM's text is
  * parsed back.
  *
@@ -226,8 +227,39 @@ public sealed interface FieldType {
     }
 
     /**
-     * One of DSPy's built-in special types. {@link Kind#REASONING} behaves as {@code str};
-     * {@link Kind#HISTORY} is an input that becomes conversation turns.
+     * DSPy's {@code dspy.Code["language"]}: source code in a language, held by a {@link Code}
+     * value. The LM is asked for a markdown code block, and parsing keeps the code inside the
+     * block. Bare {@code dspy.Code} is Python code under the name {@code Code}.
+     *
+     * @param language the language as written in {@code Code[...]}, e.g. {@code python}; shown to
+     *     the LM in the type description, and lower-cased as the fence's language tag
+     * @param pythonName the type's name as shown to the LM: {@code Code_<language>}, or
+     *     {@code Code} for bare {@code dspy.Code}
+     */
+    record CodeType(String language, String pythonName) implements FieldType {
+        public CodeType {
+            Objects.requireNonNull(language, "language");
+            Objects.requireNonNull(pythonName, "pythonName");
+            if (language.isBlank()) {
+                throw new IllegalArgumentException("Code needs a language, e.g. Code[\"python\"]");
+            }
+        }
+
+        /** {@code Code["language"]}, named {@code Code_<language>} as DSPy names it. */
+        public static CodeType of(String language) {
+            return new CodeType(language, "Code_" + language);
+        }
+
+        /** Bare {@code dspy.Code}: Python code, named {@code Code}. */
+        public static CodeType bare() {
+            return new CodeType("python", "Code");
+        }
+    }
+
+    /**
+     * One of DSPy's built-in special types. {@link Kind#REASONING} behaves as {@code str} (or is
+     * produced natively by the model); {@link Kind#HISTORY} is an input that becomes conversation
+     * turns.
      *
      * @param kind which special type
      */
@@ -250,8 +282,11 @@ public sealed interface FieldType {
             FILE("File"),
             /** {@code dspy.experimental.Document}. */
             DOCUMENT("Document"),
-            /** {@code dspy.Code}. */
-            CODE("Code");
+            /**
+             * {@code dspy.experimental.Citations}: passages of the input documents the reply cites,
+             * held by a {@link Citations} value.
+             */
+            CITATIONS("Citations");
 
             private final String pythonName;
 

@@ -62,6 +62,9 @@ final class JavaTypes {
         if (c == Object.class) {
             return FieldType.ANY;
         }
+        if (c == Code.class) {
+            return FieldType.CodeType.bare();
+        }
         CustomFieldType custom = c.getAnnotation(CustomFieldType.class);
         if (custom != null) {
             return new FieldType.Custom(CustomTypes.instance(custom.value(), c, where));
@@ -83,7 +86,7 @@ final class JavaTypes {
         if (c.isRecord()) {
             Map<String, FieldType> fields = new LinkedHashMap<>();
             for (RecordComponent component : c.getRecordComponents()) {
-                fields.put(promptName(component), toFieldType(component.getGenericType(),
+                fields.put(promptName(component), componentType(component,
                         c.getSimpleName() + "." + component.getName()));
             }
             return new FieldType.RecordType(c.getSimpleName(), fields, (Class<? extends Record>) c);
@@ -96,6 +99,23 @@ final class JavaTypes {
         }
         throw new SignatureException("Type " + c.getName() + " of " + where
                 + " has no DSPy counterpart; use String, numbers, boolean, List, Map, Optional, an enum or a record.");
+    }
+
+    /**
+     * The field type of a record component: its Java type's, with the language of
+     * {@link Code.Language @Code.Language} on a {@link Code} component.
+     */
+    static FieldType componentType(RecordComponent component, String where) {
+        FieldType type = toFieldType(component.getGenericType(), where);
+        Code.Language language = component.getAnnotation(Code.Language.class);
+        if (language == null) {
+            return type;
+        }
+        if (!(type instanceof FieldType.CodeType)) {
+            throw new SignatureException("@Code.Language on " + where + " needs a component of type Code, not "
+                    + component.getGenericType().getTypeName() + ".");
+        }
+        return FieldType.CodeType.of(language.value());
     }
 
     static String promptName(RecordComponent component) {

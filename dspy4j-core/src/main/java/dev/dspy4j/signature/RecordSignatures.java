@@ -32,8 +32,7 @@ final class RecordSignatures {
         }
         for (RecordComponent component : components) {
             String name = JavaTypes.promptName(component);
-            FieldType fieldType = JavaTypes.toFieldType(component.getGenericType(),
-                    type.getSimpleName() + "." + component.getName());
+            FieldType fieldType = JavaTypes.componentType(component, type.getSimpleName() + "." + component.getName());
             Desc desc = component.getAnnotation(Desc.class);
             Optional<Object> noDefault = fieldType.isOptional() && role == Field.Role.OUTPUT
                     ? Optional.of(Field.NONE) : Optional.empty();

@@ -165,7 +165,9 @@ final class ShorthandParser {
             case "dspy.Audio", "Audio" -> special(FieldType.SpecialType.Kind.AUDIO);
             case "dspy.File", "File" -> special(FieldType.SpecialType.Kind.FILE);
             case "dspy.experimental.Document", "Document" -> special(FieldType.SpecialType.Kind.DOCUMENT);
-            case "dspy.Code", "Code" -> special(FieldType.SpecialType.Kind.CODE);
+            case "dspy.Code", "Code" -> generic ? codeType(end) : FieldType.CodeType.bare();
+            case "dspy.experimental.Citations", "dspy.Citations", "Citations" ->
+                    special(FieldType.SpecialType.Kind.CITATIONS);
             default -> {
                 FieldType registered = types.lookup(name);
                 if (registered == null) {
@@ -183,7 +185,7 @@ final class ShorthandParser {
 
     private static boolean isGenericName(String name) {
         return switch (name) {
-            case "list", "List", "dict", "Dict", "Optional", "Union", "Literal" -> true;
+            case "list", "List", "dict", "Dict", "Optional", "Union", "Literal", "dspy.Code", "Code" -> true;
             default -> false;
         };
     }
@@ -259,6 +261,34 @@ final class ShorthandParser {
             expect(']');
             return new FieldType.LiteralType(values);
         }
+    }
+
+    /**
+     * {@code Code["python"]} (single or double quotes). An unquoted {@code Code[python]} is refused
+     * as DSPy refuses it ({@code Unknown name: python}).
+     */
+    private FieldType codeType(int end) {
+        expect('[');
+        skipSpaces();
+        int at = pos;
+        char quote = pos < end ? text.charAt(pos) : ' ';
+        if (quote != '\'' && quote != '"') {
+            String name = pos < end && Character.isLetter(text.charAt(pos)) ? identifier(end) : "";
+            throw error(at, "the language of Code[...] must be a quoted string, e.g. Code[\"" + (name.isEmpty()
+                    ? "python" : name) + "\"]" + (name.isEmpty() ? "" : " (DSPy rejects the bare name: Unknown name: "
+                    + name + ")"));
+        }
+        int close = text.indexOf(quote, pos + 1);
+        if (close < 0 || close >= end) {
+            throw error("unterminated string in Code[...]");
+        }
+        String language = text.substring(pos + 1, close);
+        if (language.isBlank()) {
+            throw error(at, "Code[...] needs a language, e.g. Code[\"python\"]");
+        }
+        pos = close + 1;
+        expect(']');
+        return FieldType.CodeType.of(language);
     }
 
     private String identifier(int end) {

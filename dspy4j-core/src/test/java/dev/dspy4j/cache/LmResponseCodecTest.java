@@ -50,11 +50,11 @@ class LmResponseCodecTest {
     @Test
     void rejectsAnotherFormatVersion() {
         String json = new String(LmResponseCodec.encode(LmResponse.of("x")), StandardCharsets.UTF_8)
-                .replace("\"version\":1", "\"version\":2");
+                .replace("\"version\":1", "\"version\":3");
 
         assertThatThrownBy(() -> LmResponseCodec.decode(json.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(CacheFormatException.class)
-                .hasMessageContaining("version 2");
+                .hasMessageContaining("version 3");
     }
 
     @Test

@@ -24,6 +24,7 @@ final class InputSchemas {
             case FieldType.BoolType b -> schema.put("type", "boolean");
             case FieldType.AnyType a -> { }
             case FieldType.SpecialType s -> { }
+            case FieldType.CodeType c -> schema.put("type", "string");
             case FieldType.Custom c -> schema.putAll(c.type().jsonSchema());
             case FieldType.ListType l -> {
                 schema.put("items", of(l.element()));

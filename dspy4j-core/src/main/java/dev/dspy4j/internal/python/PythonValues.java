@@ -3,7 +3,10 @@ package dev.dspy4j.internal.python;
 import dev.dspy4j.internal.PythonFloats;
 import dev.dspy4j.internal.records.RecordValues;
 
+import dev.dspy4j.signature.Citations;
+import dev.dspy4j.signature.Code;
 import dev.dspy4j.signature.FieldType;
+import dev.dspy4j.signature.Reasoning;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -108,6 +111,15 @@ public final class PythonValues {
         }
         if (value instanceof Enum<?> e) {
             return e.toString();
+        }
+        if (value instanceof Code code) {
+            return code.code(); // DSPy's Code serializes to its bare code
+        }
+        if (value instanceof Reasoning reasoning) {
+            return reasoning.content();
+        }
+        if (value instanceof Citations citations) {
+            return toJsonable(citations.toList()); // DSPy's Citations serializes as format() does
         }
         if (value instanceof Record r) {
             return toJsonable(RecordValues.toMap(r));

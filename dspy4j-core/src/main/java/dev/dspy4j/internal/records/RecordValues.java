@@ -2,6 +2,7 @@ package dev.dspy4j.internal.records;
 
 import dev.dspy4j.signature.Name;
 import dev.dspy4j.signature.Names;
+import dev.dspy4j.signature.Reasoning;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -170,6 +171,9 @@ public final class RecordValues {
                 }
             }
             throw new IllegalArgumentException("'" + text + "' is not one of " + List.of(raw.getEnumConstants()));
+        }
+        if (raw == Reasoning.class && value instanceof String text) {
+            return new Reasoning(text); // a Reasoning output is text, natively produced or parsed
         }
         if (raw.isRecord() && value instanceof Map<?, ?> map) {
             return construct((Class<? extends Record>) raw, (Map<String, ?>) map);

@@ -2,6 +2,7 @@ package dev.dspy4j.provider.http;
 
 import dev.dspy4j.internal.JsonTrees;
 import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.Citation;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
@@ -159,6 +160,9 @@ public final class AnthropicChat implements Chat {
         }
         // seed: the Messages API has none, so it is not sent (documented on AnthropicLm)
         for (Map.Entry<String, Object> extra : options.extra().entrySet()) {
+            if (extra.getValue() == LmOptions.ExplicitNone.VALUE) {
+                continue; // Python's None: set, never sent
+            }
             switch (extra.getKey()) {
                 case "reasoning_effort" -> {
                     if (budget > 0 && !options.extra().containsKey("thinking")) {
@@ -178,7 +182,7 @@ public final class AnthropicChat implements Chat {
     /** The thinking budget {@code reasoning_effort} asks for (litellm's mapping), 0 if none. */
     private int thinkingBudget(LmOptions options) {
         Object effort = options.extra().get("reasoning_effort");
-        if (effort == null || options.extra().containsKey("thinking")) {
+        if (effort == null || effort == LmOptions.ExplicitNone.VALUE || options.extra().containsKey("thinking")) {
             return 0;
         }
         int budget = switch (String.valueOf(effort)) {
@@ -220,11 +224,18 @@ public final class AnthropicChat implements Chat {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = null;
         List<ToolCall> calls = new ArrayList<>();
+        List<Citation> citations = new ArrayList<>();
         for (JsonNode block : content.values()) {
             String type = Json.string(block, "type");
             if ("text".equals(type)) {
                 String piece = Json.string(block, "text");
                 text.append(piece == null ? "" : piece);
+                JsonNode cited = block.get("citations");
+                if (cited != null && cited.isArray()) {
+                    for (JsonNode citation : cited.values()) {
+                        citations.add(citation(citation));
+                    }
+                }
             } else if ("thinking".equals(type)) {
                 reasoning = reasoning == null ? new StringBuilder() : reasoning;
                 String piece = Json.string(block, "thinking");
@@ -237,8 +248,36 @@ public final class AnthropicChat implements Chat {
             }
         }
         Choice choice = new Choice(text.toString(), calls, reasoning == null ? null : reasoning.toString(),
-                finishReason(Json.string(root, "stop_reason")));
+                finishReason(Json.string(root, "stop_reason")), citations);
         return new LmResponse(List.of(choice), usage(root.get("usage"), 0), Json.string(root, "model"), false);
+    }
+
+    /**
+     * One of Anthropic's citations (on a text block, or in a {@code citations_delta}) as a
+     * {@link Citation}, as litellm passes them on and DSPy reads them: {@code char_location} with
+     * its character offsets; {@code page_location} and {@code content_block_location} with their
+     * page or block numbers in the index fields, and the type saying so; search-result citations
+     * with {@code search_result_index} as the document and {@code title} as its title.
+     */
+    static Citation citation(JsonNode node) {
+        String type = Json.string(node, "type");
+        String cited = Json.string(node, "cited_text");
+        String title = Json.string(node, "document_title");
+        return new Citation(type == null ? Citation.CHAR_LOCATION : type, cited == null ? "" : cited,
+                firstNumber(node, "document_index", "search_result_index"),
+                title != null ? title : Json.string(node, "title"),
+                firstNumber(node, "start_char_index", "start_page_number", "start_block_index"),
+                firstNumber(node, "end_char_index", "end_page_number", "end_block_index"), null);
+    }
+
+    private static long firstNumber(JsonNode node, String... names) {
+        for (String name : names) {
+            JsonNode value = node.get(name);
+            if (value != null && value.isIntegralNumber()) {
+                return value.longValue();
+            }
+        }
+        return 0;
     }
 
     /** Anthropic's stop reasons in OpenAI's words, which adapters check ({@code length}). */

@@ -64,6 +64,12 @@ final class AnthropicStream extends SseStream {
                 switch (String.valueOf(Json.string(delta, "type"))) {
                     case "text_delta" -> text(Json.string(delta, "text"));
                     case "thinking_delta" -> reasoning(Json.string(delta, "thinking"));
+                    case "citations_delta" -> {
+                        JsonNode citation = delta.get("citation");
+                        if (citation != null && citation.isObject()) {
+                            choice.addCitation(AnthropicChat.citation(citation));
+                        }
+                    }
                     case "input_json_delta" -> {
                         int index = root.path("index").asInt(0);
                         String partial = Json.string(delta, "partial_json");

@@ -1,17 +1,19 @@
 package dev.dspy4j.provider.http;
 
 import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.Citation;
 import dev.dspy4j.lm.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
-/** Assembles one choice from streamed pieces: text, reasoning, tool-call fragments, finish reason. */
+/** Assembles one choice from streamed pieces: text, reasoning, tool-call fragments, citations, finish reason. */
 final class ChoiceBuilder {
 
     private final StringBuilder text = new StringBuilder();
     private @Nullable StringBuilder reasoning;
     private final List<Tool> tools = new ArrayList<>();
+    private final List<Citation> citations = new ArrayList<>();
     @Nullable String finishReason;
 
     /** A tool call being assembled; {@code key} is the provider's index for it. */
@@ -37,6 +39,10 @@ final class ChoiceBuilder {
         reasoning.append(piece);
     }
 
+    void addCitation(Citation citation) {
+        citations.add(citation);
+    }
+
     /** The tool call with this provider index, created on first use. */
     Tool tool(int key) {
         for (Tool tool : tools) {
@@ -59,7 +65,8 @@ final class ChoiceBuilder {
             String args = tool.arguments.isEmpty() ? "{}" : tool.arguments.toString();
             calls.add(ToolCall.parse(tool.id, tool.name == null ? "" : tool.name, args));
         }
-        return new Choice(text.toString(), calls, reasoning == null ? null : reasoning.toString(), finishReason);
+        return new Choice(text.toString(), calls, reasoning == null ? null : reasoning.toString(), finishReason,
+                citations);
     }
 
     /** Builders for choices {@code 0..n-1}, growing as higher indexes arrive. */

@@ -68,7 +68,9 @@ final class ModelRules {
     static LmCapabilities openAiCompatible(String provider, String wireModel) {
         String family = family(wireModel);
         if (isOpenAiReasoning(wireModel)) {
-            return new LmCapabilities(true, true, true, OPENAI_REASONING);
+            // GPT-5 models return no reasoning content over Chat Completions, so DSPy 3.3.1 does not
+            // use their native reasoning there (its Reasoning type checks "gpt-5" and model_type chat)
+            return new LmCapabilities(true, !family.startsWith("gpt-5"), true, OPENAI_REASONING);
         }
         if (family.startsWith("gpt-4o") || family.startsWith("gpt-4.1") || family.startsWith("gpt-5")
                 || family.startsWith("chatgpt-4o")) {
@@ -90,6 +92,7 @@ final class ModelRules {
         boolean thinking = family.startsWith("claude-3-7") || family.startsWith("claude-sonnet-4")
                 || family.startsWith("claude-opus-4") || family.startsWith("claude-haiku-4")
                 || family.startsWith("claude-4");
-        return new LmCapabilities(true, thinking, false, ANTHROPIC);
+        // native citations: DSPy turns them on for every anthropic/ model
+        return new LmCapabilities(true, thinking, false, ANTHROPIC, true);
     }
 }

@@ -112,7 +112,9 @@ public final class OpenAiChat implements Chat {
         }
         OpenAiRequests.parameters(request).forEach(root::putPOJO);
         for (Map.Entry<String, Object> extra : options.extra().entrySet()) {
-            root.putPOJO(extra.getKey(), extra.getValue());
+            if (extra.getValue() != LmOptions.ExplicitNone.VALUE) { // Python's None: set, never sent
+                root.putPOJO(extra.getKey(), extra.getValue());
+            }
         }
         if (stream) {
             root.put("stream", true);
