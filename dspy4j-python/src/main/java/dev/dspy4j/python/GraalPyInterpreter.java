@@ -21,6 +21,7 @@ import org.graalvm.polyglot.EnvironmentAccess;
 import org.graalvm.polyglot.HostAccess;
 import org.graalvm.polyglot.PolyglotAccess;
 import org.graalvm.polyglot.Source;
+import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.io.IOAccess;
 
 /**
@@ -69,7 +70,9 @@ import org.graalvm.polyglot.io.IOAccess;
  * library modules the runner imports; see {@code docs/modules.md} for measured times); later
  * sessions take milliseconds. Modules imported by one session stay imported in that context, so a
  * session that changes a module's state (say {@code math.pi = 3}) is seen by later sessions on
- * the same context; {@link Builder#isolateSessions} gives every session a new context instead.
+ * the same context. Pooled contexts therefore do not isolate sessions from hostile code: code
+ * that rewrites the standard library or the runner's helpers affects the sessions that reuse its
+ * context. {@link Builder#isolateSessions} gives every session a new context instead.
  * {@link #warmUp()} starts the first context ahead of time.
  *
  * <p>Code runs on the interpreter's own daemon threads (platform threads, so their allocation can
@@ -183,7 +186,9 @@ public final class GraalPyInterpreter implements CodeInterpreter {
             throw new DspyException("GraalPy could not start its runner: " + e.getMessage() + ". Check that "
                     + "org.graalvm.polyglot:python is on the class path in the same version as polyglot.", e);
         }
-        return new PythonContext(context, out, err);
+        Value bindings = context.getBindings("python");
+        return new PythonContext(context, out, err, bindings.getMember("__dspy4j_namespace"),
+                bindings.getMember("__dspy4j_run"));
     }
 
     /** Takes back a session's context: pooled, unless sessions are isolated or it was cancelled. */
@@ -247,8 +252,11 @@ public final class GraalPyInterpreter implements CodeInterpreter {
         }
     }
 
-    /** A pooled context with its output streams. */
-    record PythonContext(Context context, CappedOutput out, CappedOutput err) {
+    /**
+     * A pooled context with its output streams and the runner's two functions, held here so that
+     * code rebinding their global names does not change what later sessions call.
+     */
+    record PythonContext(Context context, CappedOutput out, CappedOutput err, Value namespaceFactory, Value runner) {
         void close() {
             try {
                 context.close(true);

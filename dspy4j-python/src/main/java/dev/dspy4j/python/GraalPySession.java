@@ -52,8 +52,7 @@ final class GraalPySession implements CodeSession {
         List<List<Object>> declared = tools.stream()
                 .map(tool -> List.<Object>of(tool.name(), List.copyOf(tool.args().keySet()))).toList();
         ProxyExecutable hostCall = arguments -> callTool(arguments[0].asString(), arguments[1].asString());
-        return on.context().getBindings("python").getMember("__dspy4j_namespace")
-                .execute(JSON.writeValueAsString(declared), hostCall);
+        return on.namespaceFactory().execute(JSON.writeValueAsString(declared), hostCall);
     }
 
     private String callTool(String name, String argumentsJson) {
@@ -114,8 +113,7 @@ final class GraalPySession implements CodeSession {
         RunWatchdog.Run watched = interpreter.watchdog().start(on.context(), on.out(), on.err(),
                 interpreter.runTimeout(), interpreter.maxAllocatedBytes());
         try {
-            Value runner = on.context().getBindings("python").getMember("__dspy4j_run");
-            Value result = runner.execute(namespace, code, variablesJson);
+            Value result = on.runner().execute(namespace, code, variablesJson);
             Value payload = result.getArrayElement(1);
             return new RawResult(result.getArrayElement(0).asString(), payload.isNull() ? null : payload.asString(),
                     result.getArrayElement(2).asInt(), on.out().text());

@@ -11,7 +11,7 @@ final class PythonErrors {
     private static final Set<String> FORBIDDEN_TYPES = Set.of("PermissionError");
     private static final Set<String> FORBIDDEN_WORDS = Set.of("not allowed", "access denied", "permission denied",
             "host access", "is not permitted", "operation not permitted", "polyglot access", "no access",
-            "not supported in this context", "sandbox");
+            "not supported in this context", "sandbox", "was excluded", "has been denied");
 
     private PythonErrors() {}
 

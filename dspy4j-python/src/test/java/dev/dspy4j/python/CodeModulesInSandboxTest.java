@@ -23,7 +23,7 @@ class CodeModulesInSandboxTest {
 
     @BeforeAll
     static void startPython() {
-        python = GraalPyInterpreter.builder().timeout(Duration.ofSeconds(2)).build();
+        python = GraalPyInterpreter.builder().timeout(Duration.ofSeconds(4)).build();
     }
 
     @AfterAll
@@ -60,7 +60,7 @@ class CodeModulesInSandboxTest {
         assertThat(lm.requests().get(1).messages().getLast().text())
                 .contains("[[ ## error ## ]]\nNameError: name 'undefined_total' is not defined (line 1)");
         assertThat(lm.requests().get(2).messages().getLast().text())
-                .contains("[[ ## error ## ]]\nTimeoutError: the code ran longer than the limit of 2000 ms");
+                .contains("[[ ## error ## ]]\nTimeoutError: the code ran longer than the limit of 4000 ms");
         assertThat(lm.requests().get(3).messages().getLast().text())
                 .contains("[[ ## code_output ## ]]\n{\"answer\": 42}");
     }

@@ -1,6 +1,7 @@
 package dev.dspy4j.python;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.dspy4j.module.CodeExecutionException;
@@ -8,6 +9,9 @@ import dev.dspy4j.module.CodeExecutionException.Kind;
 import dev.dspy4j.module.CodeResult;
 import dev.dspy4j.module.CodeSession;
 import dev.dspy4j.tool.Tool;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +35,9 @@ class GraalPyInterpreterTest {
     @BeforeAll
     static void startPython() {
         python = GraalPyInterpreter.builder()
-                .timeout(Duration.ofSeconds(2))
-                .maxAllocatedBytes(256L << 20)
+                // generous for a loaded 2-core CI machine, where a first `import subprocess` takes seconds
+                .timeout(Duration.ofSeconds(8))
+                .maxAllocatedBytes(64L << 20)
                 .maxOutputBytes(4096)
                 .build();
         python.warmUp();
@@ -123,10 +128,19 @@ class GraalPyInterpreterTest {
     }
 
     @Test
-    void refusesToOpenASocket() {
-        CodeExecutionException e = failure("import socket\ns = socket.create_connection(('127.0.0.1', 22), timeout=1)");
-        assertThat(e.kind()).as(e.getMessage()).isIn(Kind.FORBIDDEN, Kind.RUNTIME);
-        assertThat(e.errorType()).isNotEqualTo("ConnectionRefusedError");
+    void refusesToOpenASocket() throws Exception {
+        // given: a server on loopback that the code knows the port of
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            server.setSoTimeout(300);
+            // when
+            CodeExecutionException e = failure("import socket\ns = socket.socket()\ns.connect(('127.0.0.1', "
+                    + server.getLocalPort() + "))");
+            CodeExecutionException dns = failure("import socket\nsocket.create_connection(('localhost', 80))");
+            // then: refused, and no connection reached the server
+            assertThat(e.kind()).as(e.getMessage()).isEqualTo(Kind.FORBIDDEN);
+            assertThat(dns.kind()).as(dns.getMessage()).isEqualTo(Kind.FORBIDDEN);
+            assertThatThrownBy(server::accept).isInstanceOf(SocketTimeoutException.class);
+        }
         stillWorks();
     }
 
@@ -156,8 +170,8 @@ class GraalPyInterpreterTest {
     void refusesJavaInterop() {
         CodeExecutionException java = failure("import java\njava.type('java.lang.System').exit(1)");
         CodeExecutionException polyglot = failure("import polyglot\npolyglot.eval(language='js', string='1')");
-        assertThat(java.getMessage()).isNotBlank();
-        assertThat(polyglot.getMessage()).isNotBlank();
+        assertThat(java.kind()).as(java.getMessage()).isEqualTo(Kind.FORBIDDEN);
+        assertThat(polyglot.kind()).as(polyglot.getMessage()).isEqualTo(Kind.FORBIDDEN);
         stillWorks();
     }
 
@@ -172,7 +186,7 @@ class GraalPyInterpreterTest {
     void stopsAnEndlessLoopAtTheTimeLimitAndStaysUsable() {
         CodeExecutionException e = failure("while True:\n    pass");
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
-        assertThat(e.getMessage()).startsWith("TimeoutError: the code ran longer than the limit of 2000 ms");
+        assertThat(e.getMessage()).startsWith("TimeoutError: the code ran longer than the limit of 8000 ms");
         stillWorks();
     }
 
