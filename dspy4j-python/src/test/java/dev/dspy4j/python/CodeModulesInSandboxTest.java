@@ -86,6 +86,11 @@ class CodeModulesInSandboxTest {
 
         // then
         assertThat(p.getString("total")).isEqualTo("3998");
+        // codeact gets the trajectory as a dict, which the adapter writes as json.dumps does
+        assertThat(lm.requests().get(0).messages().getLast().text()).contains("[[ ## trajectory ## ]]\n{}");
+        assertThat(lm.requests().get(1).messages().getLast().text()).contains("[[ ## trajectory ## ]]\n"
+                + "{\"generated_code_0\": \"unit = price('lamp')\\nprint(unit)\", "
+                + "\"code_output_0\": \"\\\"1999\\\\n\\\"\"}");
         assertThat(p.get("trajectory")).isEqualTo(Map.of(
                 "generated_code_0", "unit = price('lamp')\nprint(unit)", "code_output_0", "\"1999\\n\"",
                 "generated_code_1", "total = unit * 2\nprint(total)", "code_output_1", "\"3998\\n\""));
