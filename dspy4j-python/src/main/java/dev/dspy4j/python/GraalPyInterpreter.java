@@ -14,7 +14,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
 import org.graalvm.polyglot.EnvironmentAccess;
@@ -107,12 +106,10 @@ public final class GraalPyInterpreter implements CodeInterpreter {
         this.engine = Engine.newBuilder("python")
                 .option("engine.WarnInterpreterOnly", "false")
                 .build();
-        AtomicInteger number = new AtomicInteger();
-        this.runners = Executors.newCachedThreadPool(r -> {
-            Thread thread = new Thread(r, "dspy4j-python-run-" + number.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        // platform threads, whose allocation ThreadMXBean measures; they must not inherit the
+        // context of whichever call happened to start them (each run binds its caller's)
+        this.runners = Executors.newCachedThreadPool(Thread.ofPlatform().name("dspy4j-python-run-", 1).daemon(true)
+                .inheritInheritableThreadLocals(false).factory());
     }
 
     /** An interpreter with the default limits: 10 s, 1 GiB allocated, 64 KiB of output per run. */

@@ -1,6 +1,7 @@
 package dev.dspy4j.python;
 
 import dev.dspy4j.DspyException;
+import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.module.CodeExecutionException;
 import dev.dspy4j.module.CodeResult;
 import dev.dspy4j.module.CodeSession;
@@ -77,7 +78,13 @@ final class GraalPySession implements CodeSession {
         interpreter.checkOpen();
         String variablesJson = JSON.writeValueAsString(variables);
         GraalPyInterpreter.PythonContext on = context;
-        Future<RawResult> future = interpreter.runners().submit(() -> run(on, code, variablesJson));
+        // tools run on the interpreter's thread: they see the caller's context, as ReAct's tools do
+        DspyContext caller = DspyContext.current();
+        Future<RawResult> future = interpreter.runners().submit(() -> {
+            try (DspyContext.Scope scope = caller.bind()) {
+                return run(on, code, variablesJson);
+            }
+        });
         RawResult result;
         try {
             result = future.get(interpreter.runTimeout().toMillis() + GRACE_MILLIS, TimeUnit.MILLISECONDS);

@@ -224,6 +224,27 @@ class GraalPyInterpreterTest {
     }
 
     @Test
+    void toolsSeeTheCallersContext() {
+        // given: a tool that reports the LM of the context it runs in
+        Tool whichLm = Tool.ofSchema("which_lm", "Names the LM in context.", Map.of(),
+                args -> String.valueOf(dev.dspy4j.context.DspyContext.current().lm()));
+        dev.dspy4j.testkit.ScriptedLm lm = dev.dspy4j.testkit.ScriptedLm.replying();
+        // when: two calls under different contexts, on the same pooled interpreter thread
+        Object inside;
+        try (var scope = dev.dspy4j.context.DspyContext.of(lm).bind();
+             CodeSession session = python.openSession(List.of(whichLm))) {
+            inside = session.execute("which_lm()").value();
+        }
+        Object outside;
+        try (CodeSession session = python.openSession(List.of(whichLm))) {
+            outside = session.execute("which_lm()").value();
+        }
+        // then
+        assertThat(inside).isEqualTo(String.valueOf(lm));
+        assertThat(outside).isEqualTo("null");
+    }
+
+    @Test
     void runsConcurrentSessionsInSeparateContexts() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
