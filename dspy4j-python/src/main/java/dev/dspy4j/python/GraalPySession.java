@@ -134,6 +134,13 @@ final class GraalPySession implements CodeSession {
                         "MemoryError", "MemoryError: the code exhausted the JVM's memory or stack and was stopped; "
                         + "make it use less", 0, e), true);
             }
+            if (e.isExit() || String.valueOf(e.getMessage()).contains("ThreadDeath")) {
+                // os._exit: GraalPy unwinds the context's thread (the test runs the context afterwards,
+                // but it is replaced anyway: an exit half-caught by guest code is no state to keep)
+                throw new StoppedRun(new CodeExecutionException(CodeExecutionException.Kind.FORBIDDEN, "SystemExit",
+                        "SystemExit: the code tried to exit the interpreter; end with a value or SUBMIT instead", 0,
+                        e), true);
+            }
             if (e.isCancelled() || e.isInterrupted()) {
                 throw new StoppedRun(new CodeExecutionException(CodeExecutionException.Kind.TIMEOUT, "TimeoutError",
                         "TimeoutError: the code was stopped", 0, e), true);

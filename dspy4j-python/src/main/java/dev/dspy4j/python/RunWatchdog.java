@@ -110,12 +110,15 @@ final class RunWatchdog implements AutoCloseable {
         return false;
     }
 
-    private static void stop(Run run, CodeExecutionException reason) {
+    private void stop(Run run, CodeExecutionException reason) {
         if (run.stopReason != null) {
             return;
         }
         run.stopReason = reason;
         Thread.ofVirtual().name("dspy4j-python-stop").start(() -> {
+            if (!runs.contains(run)) {
+                return; // it ended meanwhile; do not interrupt the context's next run
+            }
             try {
                 run.context.interrupt(Duration.ofSeconds(1));
             } catch (TimeoutException | RuntimeException e) {

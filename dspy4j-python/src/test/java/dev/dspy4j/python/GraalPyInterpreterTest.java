@@ -183,6 +183,15 @@ class GraalPyInterpreterTest {
     }
 
     @Test
+    void refusesToExitTheInterpreter() {
+        CodeExecutionException exit = failure("import os\nos._exit(3)");
+        CodeExecutionException systemExit = failure("import sys\nsys.exit(3)");
+        assertThat(exit.errorType()).as(exit.getMessage()).isEqualTo("SystemExit");
+        assertThat(systemExit.errorType()).as(systemExit.getMessage()).isEqualTo("SystemExit");
+        stillWorks();
+    }
+
+    @Test
     void stopsAnEndlessLoopAtTheTimeLimitAndStaysUsable() {
         CodeExecutionException e = failure("while True:\n    pass");
         assertThat(e.kind()).isEqualTo(Kind.TIMEOUT);
