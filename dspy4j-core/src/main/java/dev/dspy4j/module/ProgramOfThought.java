@@ -109,6 +109,15 @@ public final class ProgramOfThought extends Module {
         return new ProgramOfThought(signature, maxIters, interpreter);
     }
 
+    /**
+     * A typed program of thought over records (see {@link Signature#fromRecords(Class, Class)}):
+     * {@code call} returns the output record; {@link TypedModule#predict} also gives the reasoning.
+     */
+    public static <I extends Record, O extends Record> TypedModule<I, O> typed(Class<I> inputs, Class<O> outputs,
+                                                                             CodeInterpreter interpreter) {
+        return new TypedModule<>(of(Signature.fromRecords(inputs, outputs), interpreter), inputs, outputs);
+    }
+
     /** The user's signature. */
     public Signature signature() {
         return signature;

@@ -59,6 +59,7 @@ import org.graalvm.polyglot.io.IOAccess;
  *   <li><b>output</b>: {@link Builder#maxOutputBytes}, default 64 KiB each of stdout and stderr;
  *     printing more stops the run.</li>
  * </ul>
+ * Tools called from the code run on the run's thread, so their time and allocation count too.
  * A stopped run raises {@link dev.dspy4j.module.CodeExecutionException} of kind {@code TIMEOUT},
  * {@code MEMORY_LIMIT} or {@code OUTPUT_LIMIT}, which ProgramOfThought feeds back to the LM. When
  * the code had to be cancelled, the session continues in a fresh context: its variables are lost.

@@ -111,6 +111,22 @@ class ProgramOfThoughtTest {
         assertThat(python.executed()).containsExactly("6 * 7");
     }
 
+    record Question(String question) {}
+
+    record Answer(long answer) {}
+
+    @Test
+    void aTypedProgramOfThoughtReturnsTheOutputRecord() {
+        ScriptedLm lm = ScriptedLm.replying(code("Multiply.", "```python\nSUBMIT({'answer': 6 * 7})\n```"), ANSWER);
+        ScriptedInterpreter python = ScriptedInterpreter.create()
+                .expect("SUBMIT({'answer': 6 * 7})", new CodeResult.Submitted(Map.of("answer", 42L)));
+
+        Answer answer = ProgramOfThought.typed(Question.class, Answer.class, python)
+                .call(new Question("What is 6 times 7?"), DspyContext.of(lm));
+
+        assertThat(answer).isEqualTo(new Answer(42));
+    }
+
     @Test
     void rejectsSignaturesUsingItsOwnFieldNames() {
         assertThatThrownBy(() -> ProgramOfThought.of("question, error -> answer", ScriptedInterpreter.create()))
