@@ -59,6 +59,11 @@ final class Trajectory {
      * {@code ""} when empty.
      */
     String format(Adapter adapter) {
+        return format(adapter, entries);
+    }
+
+    /** {@link #format(Adapter)} of any ordered map of steps (CodeAct's keys differ from ReAct's). */
+    static String format(Adapter adapter, Map<String, @Nullable Object> entries) {
         if (entries.isEmpty()) {
             return "";
         }

@@ -19,6 +19,7 @@ import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.PredictorState;
+import dev.dspy4j.module.ProgramOfThought;
 import dev.dspy4j.module.ReAct;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
@@ -54,7 +55,7 @@ class DspySavedProgramsTest {
 
     /** Module types whose programs {@link SavedPrograms#build} can rebuild today. */
     private static final Set<String> BUILT = Set.of("Predict", "ChainOfThought", "custom", "ReAct",
-            "MultiChainComparison", "BestOfN", "Refine");
+            "MultiChainComparison", "BestOfN", "Refine", "ProgramOfThought");
 
     @TestFactory
     Stream<DynamicTest> eachProgramCapturedForFeaturesInProgressRunsOnceItsModulesExist() {
@@ -65,8 +66,7 @@ class DspySavedProgramsTest {
                     Set<String> missing = new TreeSet<>(SavedPrograms.moduleTypes(structure.get("module")));
                     missing.removeAll(BUILT);
                     Assumptions.assumeTrue(missing.isEmpty(), () -> "needs the module(s) " + missing
-                            + ", not built yet (modules II: MultiChainComparison, BestOfN, Refine, "
-                            + "ProgramOfThought)");
+                            + ", not built yet");
                     checkFolder(folder);
                 }));
     }
@@ -120,7 +120,7 @@ class DspySavedProgramsTest {
 
         // and: every LM call replays byte for byte, in call order
         Set<String> types = SavedPrograms.moduleTypes(module);
-        if (program instanceof ReAct) {
+        if (program instanceof ReAct || program instanceof ProgramOfThought) {
             replayAgentRuns(loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")), tools);
         } else if (types.contains("MultiChainComparison") || types.contains("BestOfN") || types.contains("Refine")) {
             replayWholeRuns(loaded, cases, SavedPrograms.readObjects(folder.resolve("runs.json")));
@@ -153,6 +153,9 @@ class DspySavedProgramsTest {
                     .toArray(String[]::new));
             List<Map<String, Object>> toolCalls = objects(run.get("tool_calls"));
             tools.expect(toolCalls);
+            List<String> executed = run.containsKey("interpreter_executed")
+                    ? list(run.get("interpreter_executed")).stream().map(String.class::cast).toList() : List.of();
+            tools.expectCode(executed, calls);
 
             Prediction prediction = loaded.call(object(run.get("program_inputs")),
                     DspyContext.of(lm).withAdapter(ChatAdapter.DEFAULT));
@@ -168,6 +171,8 @@ class DspySavedProgramsTest {
                 crossCheckStandalone(loaded, entry, label);
             }
             assertThat(tools.remaining()).as("tool calls of run %s not made", index).isZero();
+            assertThat(tools.executedCode()).as("code run by the interpreter in run %s", index)
+                    .isEqualTo(executed);
             assertThat(tools.calls()).as("tool calls of run %s", index)
                     .usingElementComparator(ByValue.COMPARATOR)
                     .containsExactlyElementsOf(toolCalls.stream().filter(c -> !"finish".equals(c.get("tool")))

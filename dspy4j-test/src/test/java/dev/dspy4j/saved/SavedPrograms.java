@@ -11,6 +11,11 @@ import dev.dspy4j.module.ChainOfThought;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.MultiChainComparison;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.module.ProgramOfThought;
+import dev.dspy4j.module.CodeInterpreter;
+import dev.dspy4j.module.CodeResult;
+import dev.dspy4j.module.CodeSession;
+import dev.dspy4j.testkit.ScriptedInterpreter;
 import dev.dspy4j.module.ReAct;
 import dev.dspy4j.module.Refine;
 import dev.dspy4j.module.RewardFunction;
@@ -281,6 +286,17 @@ final class SavedPrograms {
                                 .get("signature"))));
                 yield react;
             }
+            case "ProgramOfThought" -> {
+                ProgramOfThought pot = ProgramOfThought.of(signature(object(node.get("signature"))),
+                        ((Number) node.get("max_iters")).intValue(), script.interpreter());
+                object(node.get("children")).forEach((name, child) -> {
+                    Map<String, Object> predictNode = object(object(object(child).get("children")).get("predict"));
+                    assertThat(view(pot.namedPredictors().get(name + ".predict").signature()))
+                            .as("ProgramOfThought's %s signature", name)
+                            .isEqualTo(view(object(predictNode.get("signature"))));
+                });
+                yield pot;
+            }
             case "Predict" -> new Predict(signature(object(node.get("signature"))));
             case "ChainOfThought" -> {
                 ChainOfThought cot = new ChainOfThought(signature(object(node.get("base_signature"))));
@@ -411,6 +427,59 @@ final class SavedPrograms {
                 throw new IllegalStateException(String.valueOf(next.get("error")));
             }
             return next.get("observation");
+        }
+
+        private volatile ScriptedInterpreter python = ScriptedInterpreter.create();
+
+        /** An interpreter that runs the script {@link #expectCode} loaded last. */
+        CodeInterpreter interpreter() {
+            return new CodeInterpreter() {
+                @Override
+                public CodeSession openSession(List<Tool> tools) {
+                    return python.openSession(tools);
+                }
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        /**
+         * Loads the code one run of {@code runs.json} executed ({@code interpreter_executed}), with
+         * what DSPy's fake interpreter answered: read from the calls that followed each execution
+         * (the {@code error} input of {@code code_regenerate}, the {@code code_output} input of
+         * {@code generate_output}).
+         */
+        void expectCode(List<String> executed, List<Map<String, Object>> calls) {
+            ScriptedInterpreter next = ScriptedInterpreter.create();
+            int index = 0;
+            for (Map<String, Object> call : calls) {
+                Map<String, Object> inputs = object(call.get("inputs"));
+                String predictor = (String) call.get("predictor");
+                boolean regenerate = predictor.startsWith("code_regenerate.");
+                boolean answer = predictor.startsWith("generate_output.");
+                if (!regenerate && !answer || index >= executed.size()) {
+                    continue;
+                }
+                String code = (String) inputs.get(regenerate ? "previous_code" : "final_generated_code");
+                if (!executed.get(index).equals(code)) {
+                    continue; // the code was not run (a parse error)
+                }
+                index++;
+                if (regenerate) {
+                    String error = (String) inputs.get("error");
+                    next.expectError(code, error.substring(0, Math.max(0, error.indexOf(':'))), error);
+                } else {
+                    next.expect(code, new CodeResult.Output(JSON.readValue((String) inputs.get("code_output"),
+                            Object.class)));
+                }
+            }
+            python = next;
+        }
+
+        /** The code executed since {@link #expectCode}. */
+        List<String> executedCode() {
+            return python.executed();
         }
 
         /** Loads the tool calls of one run (the {@code finish} calls, made by ReAct itself, are skipped). */

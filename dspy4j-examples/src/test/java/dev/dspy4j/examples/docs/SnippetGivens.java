@@ -58,6 +58,9 @@ public abstract class SnippetGivens {
     protected List<Tool> tools;
     protected Tool search;
 
+    /** A Python interpreter, as docs/modules.md makes one. */
+    protected dev.dspy4j.module.CodeInterpreter interpreter;
+
     protected LmHistory history;
     protected CacheInterceptor cache;
     protected ConcurrencyLimit limit;
