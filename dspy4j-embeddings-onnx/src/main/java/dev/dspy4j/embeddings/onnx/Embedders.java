@@ -5,6 +5,7 @@ import dev.dspy4j.lm.LmException;
 import dev.dspy4j.provider.OpenAiEmbedder;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The embedder a program gets when it does not pick one: an OpenAI-compatible endpoint when one is
@@ -74,7 +75,7 @@ public final class Embedders {
         return builder.build();
     }
 
-    private static @org.jspecify.annotations.Nullable String blankToNull(@org.jspecify.annotations.Nullable String value) {
+    private static @Nullable String blankToNull(@Nullable String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -104,7 +105,7 @@ final class MiniLmModel implements AutoCloseable {
     float[] embed(long[] ids) throws OrtException {
         long[][] inputIds = {ids};
         long[][] mask = new long[1][ids.length];
-        java.util.Arrays.fill(mask[0], 1L);
+        Arrays.fill(mask[0], 1L);
         long[][] types = new long[1][ids.length];
         try (OnnxTensor idTensor = OnnxTensor.createTensor(environment, inputIds);
              OnnxTensor maskTensor = OnnxTensor.createTensor(environment, mask);

@@ -36,8 +36,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p><b>Length.</b> Texts are truncated to {@link Builder#maxTokens(int)} word pieces, default
  * {@value #DEFAULT_MAX_TOKENS} (sentence-transformers' limit for this model; at most
  * {@value #MAX_TOKENS}, BERT's positions), {@code [CLS]} and {@code [SEP]} included. The rest of
- * a longer text does not count: embed passages, not books. English runs at roughly 0.75 words per
- * token, so 256 tokens are about 190 words.
+ * a longer text does not count: embed passages, not books (the tokenizer still reads the whole
+ * text, in linear time). English runs at roughly 0.75 words per token, so 256 tokens are about 190
+ * words.
  *
  * <p><b>Work.</b> {@link #embed(List)} splits the texts into batches of
  * {@link Builder#batchSize(int)} (default {@value #DEFAULT_BATCH_SIZE}); a batch is tokenized in
@@ -49,7 +50,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Loading takes about a second (model parse and native library extraction; DJL unpacks its
  * tokenizer library into {@code DJL_CACHE_DIR}, by default {@code ~/.djl.ai}). Create one embedder
  * and share it: it is thread-safe. {@link #close()} releases the native session; later calls fail
- * with {@link LmException.Configuration}.
+ * with {@link LmException.Configuration}. {@code close()} waits for the calls in progress, each
+ * bounded by its own computation, so that no native run is cut off.
  */
 public final class OnnxEmbedder implements Embedder {
 
