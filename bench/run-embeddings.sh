@@ -6,8 +6,12 @@
 #   bench/run-embeddings.sh                 512 Debian passages, 3 rounds per configuration
 #   bench/run-embeddings.sh 1024 5          passages, rounds
 #   SKIP_BUILD=1 bench/run-embeddings.sh    reuse the last build
+#   bench/run-embeddings.sh --recall        instead: embed the whole Debian corpus and report how
+#                                           often one exact cosine search finds each supporting passage
 set -euo pipefail
 cd "$(dirname "$0")/.."
+recall=0
+if [ "${1:-}" = --recall ]; then recall=1; shift; fi
 . scripts/jdk.sh
 module=dspy4j-embeddings-onnx
 
@@ -20,6 +24,12 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
 fi
 cp="$module/target/classes:$module/target/test-classes:$(cat $module/target/classpath.txt)"
 java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+corpus=dspy4j-examples/src/main/resources/corpus/debian
+export DJL_CACHE_DIR="$PWD/$module/target/djl-cache"
+if [ $recall = 1 ]; then
+  exec "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" dev.dspy4j.embeddings.onnx.CorpusRecallHarness \
+    $corpus/passages.jsonl.gz $corpus/questions.jsonl
+fi
 
 echo "Jars the module adds to dspy4j-core's (runtime scope):"
 echo
@@ -33,6 +43,5 @@ for jar in $(tr ':' '\n' < $module/target/runtime-classpath.txt | grep '\.jar$' 
 done
 printf '| **total** | **%.1f** |\n\n' "$(echo "$total / 1048576" | bc -l)"
 
-export DJL_CACHE_DIR="$PWD/$module/target/djl-cache"
 "$java" --enable-native-access=ALL-UNNAMED -Xmx1g -cp "$cp" dev.dspy4j.embeddings.onnx.EmbeddingsHarness \
-  dspy4j-examples/src/main/resources/corpus/debian/passages.jsonl.gz "${1:-512}" "${2:-3}"
+  $corpus/passages.jsonl.gz "${1:-512}" "${2:-3}"

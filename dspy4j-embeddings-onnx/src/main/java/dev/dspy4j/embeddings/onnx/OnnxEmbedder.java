@@ -6,7 +6,6 @@ import dev.dspy4j.cache.LmCache;
 import dev.dspy4j.lm.Embedder;
 import dev.dspy4j.lm.LmException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
