@@ -11,6 +11,11 @@
  * {@link dev.dspy4j.cache.TieredCache}, which promotes lower-tier hits upward. Responses are
  * stored with {@link dev.dspy4j.cache.LmResponseCodec}, a versioned JSON format.
  *
+ * <p>Embeddings share the tiers: {@link dev.dspy4j.cache.CachingEmbedder} wraps any
+ * {@link dev.dspy4j.lm.Embedder}, looks each text up by SHA-256 of model id and text, and stores
+ * each vector as an entry whose text is the base64 of its little-endian float32 values, so a
+ * memory, disk or Redis tier holds vectors and LM responses side by side without colliding.
+ *
  * <p>Caches are optimizations: every tier turns its own failures into misses and logs one WARN
  * per outage, and nothing touches the file system before the first lookup. Disable caching for
  * one request with {@code LmOptions.withCache(false)}.
