@@ -28,6 +28,7 @@ module dev.dspy4j.core {
     exports dev.dspy4j.lm;
     exports dev.dspy4j.module;
     exports dev.dspy4j.provider;
+    exports dev.dspy4j.retrieve;
     exports dev.dspy4j.run;
     exports dev.dspy4j.signature;
     exports dev.dspy4j.tool;
