@@ -6,6 +6,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.ConcurrencyLimit;
+import dev.dspy4j.lm.Embedder;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
@@ -57,6 +58,9 @@ public abstract class SnippetGivens {
     /** Tools made as docs/agents.md shows. */
     protected List<Tool> tools;
     protected Tool search;
+
+    /** An embedder, as docs/retrieval.md uses it (e.g. {@code OpenAiEmbedder}). */
+    protected Embedder embedder;
 
     protected LmHistory history;
     protected CacheInterceptor cache;
