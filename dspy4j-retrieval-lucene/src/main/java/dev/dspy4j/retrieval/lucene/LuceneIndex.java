@@ -64,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  * <p><b>Embedding.</b> Passages are embedded in batches of {@link Builder#batchSize}, up to
  * {@link Builder#embeddingConcurrency} batches at once on virtual threads, so memory holds at most
  * {@code batchSize × embeddingConcurrency} passages however long the input. Queries use the same
- * embedder; an index built with one model must be searched with it.
+ * embedder; an index built with one model must be searched with it. Virtual threads are not
+ * preempted: while other virtual threads keep every carrier busy with CPU work, embedding waits.
  *
  * <p><b>Bounds.</b> {@code k} is at most {@value #MAX_K}, a query at most {@value #MAX_QUERY_CHARS}
  * characters and its first 1024 distinct terms.

@@ -70,11 +70,14 @@ class LuceneIndexTest {
     }
 
     @Test
-    void closeCommitsPendingChanges() {
+    void closeCommitsPendingChangesAndSearchesAfterCloseFailClearly() {
         // given passages added but not committed
-        try (LuceneIndex index = builder().create()) {
-            index.addAll(corpus().limit(20));
-        }
+        LuceneIndex closed = builder().create();
+        closed.addAll(corpus().limit(20));
+        closed.close();
+        closed.close(); // idempotent
+        assertThatThrownBy(() -> closed.search("bread", 1)).isInstanceOf(RetrievalException.class)
+                .hasMessageContaining("is closed; open it again");
 
         // when / then
         try (LuceneIndex index = builder().open()) {
