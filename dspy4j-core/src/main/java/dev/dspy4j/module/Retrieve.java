@@ -88,7 +88,11 @@ public final class Retrieve extends Module {
                     + "; call it as retrieve.call(\"query\", \"...\").");
         }
         Object perCall = inputs.get("k");
-        int callK = perCall == null ? k : checkK(perCall instanceof Number n ? n.intValue() : -1);
+        if (perCall != null && !(perCall instanceof Integer || perCall instanceof Long)) {
+            throw new DspyException("Retrieve's input \"k\" must be an integer, not " + perCall + ".");
+        }
+        int callK = perCall == null ? k
+                : checkK((int) Math.clamp(((Number) perCall).longValue(), Integer.MIN_VALUE, Integer.MAX_VALUE));
         List<String> passages = search(text, callK).stream().map(Passage::text).toList();
         Map<String, Object> outputs = new LinkedHashMap<>();
         outputs.put("passages", passages);

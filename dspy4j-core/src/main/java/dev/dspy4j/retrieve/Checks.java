@@ -19,7 +19,8 @@ final class Checks {
 
     static int k(int k, int maxK, String where) {
         if (k < 1 || k > maxK) {
-            throw new IllegalArgumentException(where + ": k must be between 1 and " + maxK + ", not " + k + ".");
+            throw new IllegalArgumentException(where + ": k must be "
+                    + (maxK == Integer.MAX_VALUE ? "at least 1" : "between 1 and " + maxK) + ", not " + k + ".");
         }
         return k;
     }

@@ -159,6 +159,8 @@ class RetrieveTest {
                 .isInstanceOf(DspyException.class)
                 .hasMessageContaining("needs a string input \"query\"");
         assertThatThrownBy(() -> new Retrieve(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Retrieve(1, new Numbered("")).call(Map.of("query", "q", "k", "2"),
+                DspyContext.empty())).isInstanceOf(DspyException.class).hasMessageContaining("must be an integer");
     }
 
     @Test

@@ -102,7 +102,7 @@ class InMemoryRetrieverTest {
 
         // when / then
         assertThatThrownBy(() -> retriever.search("a", 0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("k must be between 1");
+                .hasMessageContaining("k must be at least 1, not 0");
         assertThatThrownBy(() -> retriever.search("q", 1)).isInstanceOf(RetrievalException.class)
                 .hasMessageContaining("3 dimensions, the corpus's 2");
     }

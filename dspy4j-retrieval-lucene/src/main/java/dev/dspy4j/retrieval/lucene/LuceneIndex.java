@@ -109,6 +109,7 @@ public final class LuceneIndex implements Retriever {
         }
         Directory dir = null;
         IndexWriter w = null;
+        SearcherManager manager = null;
         try {
             if (!create && !Files.isDirectory(path)) {
                 throw missing(null);
@@ -125,12 +126,12 @@ public final class LuceneIndex implements Retriever {
             IndexWriterConfig config = new IndexWriterConfig(analyzer)
                     .setOpenMode(create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.APPEND);
             w = new IndexWriter(dir, config);
-            this.searchers = new SearcherManager(w, null);
+            manager = new SearcherManager(w, null);
             if (builder.checkIntegrity) {
-                checkIntegrity();
+                checkIntegrity(manager);
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(w, dir);
+            closeQuietly(manager, w, dir);
             if (e instanceof RetrievalException r) {
                 throw r;
             }
@@ -142,6 +143,7 @@ public final class LuceneIndex implements Retriever {
         }
         this.directory = dir;
         this.writer = w;
+        this.searchers = manager;
     }
 
     /**
@@ -412,7 +414,7 @@ public final class LuceneIndex implements Retriever {
         return documents.size();
     }
 
-    private void checkIntegrity() throws IOException {
+    private static void checkIntegrity(SearcherManager searchers) throws IOException {
         IndexSearcher searcher = searchers.acquire();
         try {
             for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
@@ -487,7 +489,15 @@ public final class LuceneIndex implements Retriever {
         }
     }
 
-    private static void closeQuietly(@Nullable IndexWriter writer, @Nullable Directory directory) {
+    private static void closeQuietly(@Nullable SearcherManager searchers, @Nullable IndexWriter writer,
+                                     @Nullable Directory directory) {
+        try {
+            if (searchers != null) {
+                searchers.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // already failing; the first error is the one to report
+        }
         try {
             if (writer != null) {
                 writer.rollback();
