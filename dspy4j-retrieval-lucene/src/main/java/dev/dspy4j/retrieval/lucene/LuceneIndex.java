@@ -112,7 +112,7 @@ public final class LuceneIndex implements Retriever {
         SearcherManager manager = null;
         try {
             if (!create && !Files.isDirectory(path)) {
-                throw missing(null);
+                throw IndexErrors.missing(path);
             }
             dir = FSDirectory.open(path);
             boolean exists = DirectoryReader.indexExists(dir);
@@ -121,7 +121,7 @@ public final class LuceneIndex implements Retriever {
                         + "LuceneIndex.builder(path).open(), or delete the directory to build anew.");
             }
             if (!create && !exists) {
-                throw missing(null);
+                throw IndexErrors.missing(path);
             }
             IndexWriterConfig config = new IndexWriterConfig(analyzer)
                     .setOpenMode(create ? IndexWriterConfig.OpenMode.CREATE : IndexWriterConfig.OpenMode.APPEND);
@@ -136,10 +136,9 @@ public final class LuceneIndex implements Retriever {
                 throw r;
             }
             if (e instanceof LockObtainFailedException) {
-                throw new RetrievalException("The Lucene index at " + path.toAbsolutePath() + " is open elsewhere "
-                        + "(in this JVM or another process holds its write lock); close that one first.", false, e);
+                throw IndexErrors.locked(path, e);
             }
-            throw damaged(e);
+            throw IndexErrors.damaged(path, e);
         }
         this.directory = dir;
         this.writer = w;
@@ -216,7 +215,7 @@ public final class LuceneIndex implements Retriever {
         try {
             writer.deleteDocuments(LuceneDocuments.idTerm(id));
         } catch (IOException | AlreadyClosedException e) {
-            throw writeFailed(e);
+            throw IndexErrors.writeFailed(path, e);
         }
     }
 
@@ -229,7 +228,7 @@ public final class LuceneIndex implements Retriever {
         try {
             writer.commit();
         } catch (IOException | AlreadyClosedException e) {
-            throw writeFailed(e);
+            throw IndexErrors.writeFailed(path, e);
         }
         refresh();
     }
@@ -244,7 +243,7 @@ public final class LuceneIndex implements Retriever {
         try {
             searchers.maybeRefreshBlocking();
         } catch (IOException | AlreadyClosedException e) {
-            throw readFailed(e);
+            throw IndexErrors.readFailed(path, e);
         }
     }
 
@@ -316,7 +315,7 @@ public final class LuceneIndex implements Retriever {
             }
             return List.copyOf(results);
         } catch (IOException | AlreadyClosedException e) {
-            throw readFailed(e);
+            throw IndexErrors.readFailed(path, e);
         } finally {
             release(searcher);
         }
@@ -406,7 +405,7 @@ public final class LuceneIndex implements Retriever {
                 writer.updateDocument(LuceneDocuments.idTerm(document.get(LuceneDocuments.ID)), document);
             }
         } catch (IOException | AlreadyClosedException e) {
-            throw writeFailed(e);
+            throw IndexErrors.writeFailed(path, e);
         } catch (IllegalArgumentException e) {
             throw new RetrievalException("Cannot add passages to the index at " + path + ": " + e.getMessage()
                     + " (is the embedder the model that built the index?)", false, e);
@@ -431,7 +430,7 @@ public final class LuceneIndex implements Retriever {
         try {
             return searchers.acquire();
         } catch (IOException | AlreadyClosedException e) {
-            throw readFailed(e);
+            throw IndexErrors.readFailed(path, e);
         }
     }
 
@@ -439,37 +438,8 @@ public final class LuceneIndex implements Retriever {
         try {
             searchers.release(searcher);
         } catch (IOException e) {
-            throw readFailed(e);
+            throw IndexErrors.readFailed(path, e);
         }
-    }
-
-    private RetrievalException missing(@Nullable Throwable cause) {
-        return new RetrievalException("No Lucene index at " + path.toAbsolutePath() + ": "
-                + (Files.isDirectory(path) ? "the directory holds no index" : "there is no such directory")
-                + ". Check the path, or build the index with LuceneIndex.builder(path).create() and addAll(...).",
-                false, cause);
-    }
-
-    private RetrievalException damaged(Throwable cause) {
-        return new RetrievalException("The Lucene index at " + path.toAbsolutePath() + " is damaged or unreadable ("
-                + cause + "). Rebuild it from its source passages (delete the directory, then create and addAll), "
-                + "or restore a copy; Lucene's CheckIndex tool names the damaged segment.", false, cause);
-    }
-
-    private RetrievalException readFailed(Throwable cause) {
-        if (cause instanceof AlreadyClosedException) {
-            return new RetrievalException("The Lucene index at " + path + " is closed; open it again with "
-                    + "LuceneIndex.builder(path).open().", false, cause);
-        }
-        return damaged(cause);
-    }
-
-    private RetrievalException writeFailed(Throwable cause) {
-        if (cause instanceof AlreadyClosedException) {
-            return readFailed(cause);
-        }
-        return new RetrievalException("Cannot write the Lucene index at " + path.toAbsolutePath() + " (" + cause
-                + "); check the disk's space and permissions.", false, cause);
     }
 
     /**
@@ -485,7 +455,7 @@ public final class LuceneIndex implements Retriever {
             writer.close();
             directory.close();
         } catch (IOException e) {
-            throw writeFailed(e);
+            throw IndexErrors.writeFailed(path, e);
         }
     }
 
