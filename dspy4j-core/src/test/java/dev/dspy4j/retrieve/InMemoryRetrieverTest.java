@@ -81,6 +81,32 @@ class InMemoryRetrieverTest {
     }
 
     @Test
+    void ranksByDotProductExactlyAsAStableDescendingSortDoes() {
+        // given 200 random vectors from a few values, so many scores tie (KnnFewShot relies on this order)
+        java.util.Random random = new java.util.Random(7);
+        List<float[]> vectors = new java.util.ArrayList<>();
+        List<Passage> passages = new java.util.ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            vectors.add(new float[] {random.nextInt(3), random.nextInt(3) - 1, random.nextInt(2)});
+            passages.add(Passage.of(Integer.toString(i), "p" + i));
+        }
+        float[] query = {1, 2, -1};
+        InMemoryRetriever retriever = InMemoryRetriever.ofVectors(texts -> List.of(query), passages, vectors,
+                InMemoryRetriever.Similarity.DOT_PRODUCT);
+
+        // when
+        List<String> ids = retriever.search("q", 25).stream().map(Passage::id).toList();
+
+        // then the order is the one KnnFewShot computed before it used this search
+        double[] scores = vectors.stream().mapToDouble(v -> v[0] * query[0] + v[1] * query[1] + v[2] * query[2])
+                .toArray();
+        List<String> expected = java.util.stream.IntStream.range(0, 200).boxed()
+                .sorted(java.util.Comparator.comparingDouble((Integer i) -> scores[i]).reversed())
+                .limit(25).map(i -> Integer.toString(i)).toList();
+        assertThat(ids).isEqualTo(expected);
+    }
+
+    @Test
     void keepsPassageMetadataAndReturnsFewerHitsThanKForASmallCorpus() {
         // given
         InMemoryRetriever retriever = InMemoryRetriever.of(new HashingEmbedder(16),
