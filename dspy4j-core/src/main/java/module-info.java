@@ -29,6 +29,7 @@ module dev.dspy4j.core {
     exports dev.dspy4j.media;
     exports dev.dspy4j.module;
     exports dev.dspy4j.provider;
+    exports dev.dspy4j.retrieve;
     exports dev.dspy4j.run;
     exports dev.dspy4j.signature;
     exports dev.dspy4j.tool;

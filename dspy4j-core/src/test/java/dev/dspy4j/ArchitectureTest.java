@@ -39,6 +39,7 @@ class ArchitectureTest {
             .layer("Trace").definedBy("dev.dspy4j.trace..")
             .layer("ProviderHttp").definedBy("dev.dspy4j.provider.http..")
             .layer("Provider").definedBy("dev.dspy4j.provider")
+            .layer("Retrieve").definedBy("dev.dspy4j.retrieve..")
             .layer("Adapter").definedBy("dev.dspy4j.adapter..")
             .layer("Context").definedBy("dev.dspy4j.context..")
             .layer("Run").definedBy("dev.dspy4j.run..")
@@ -58,7 +59,8 @@ class ArchitectureTest {
             .whereLayer("ProviderHttp").mayOnlyBeAccessedByLayers("Provider")
             .whereLayer("Provider").mayOnlyAccessLayers(with(BASE, "Cache", "ProviderHttp"))
             .whereLayer("Adapter").mayOnlyAccessLayers(with(BASE, "Trace"))
-            .whereLayer("Context").mayOnlyAccessLayers(with(BASE, "Adapter", "Trace"))
+            .whereLayer("Retrieve").mayOnlyAccessLayers(BASE)
+            .whereLayer("Context").mayOnlyAccessLayers(with(BASE, "Adapter", "Trace", "Retrieve"))
             .whereLayer("Run").mayOnlyAccessLayers(with(BASE, "Context"))
             .whereLayer("Module").mayNotBeAccessedByAnyLayer();
 

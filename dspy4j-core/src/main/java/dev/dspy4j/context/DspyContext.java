@@ -7,6 +7,7 @@ import dev.dspy4j.adapter.ChatAdapter;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.retrieve.Retriever;
 import dev.dspy4j.trace.ActiveSpan;
 import dev.dspy4j.trace.DspyListener;
 import dev.dspy4j.trace.Span;
@@ -51,6 +52,7 @@ public final class DspyContext {
     private static final DspyContext EMPTY = new DspyContext(null, ChatAdapter.DEFAULT, LmOptions.NONE, List.of(),
             List.of(), null, Map.of());
     private static final InheritableThreadLocal<DspyContext.Scope> CURRENT = new InheritableThreadLocal<>();
+    private static final ContextKey<Retriever> RETRIEVER = ContextKey.named("retriever");
 
     private final @Nullable Lm lm;
     private final Adapter adapter;
@@ -144,6 +146,19 @@ public final class DspyContext {
     public DspyContext withLm(Lm newLm) {
         return new DspyContext(Objects.requireNonNull(newLm, "lm"), adapter, options, listeners, interceptors, span,
                 values);
+    }
+
+    /**
+     * This context with a retriever, which {@link dev.dspy4j.module.Retrieve} modules without their
+     * own use (DSPy's {@code dspy.configure(rm=...)}). The context does not own it: close it yourself.
+     */
+    public DspyContext withRetriever(Retriever retriever) {
+        return with(RETRIEVER, Objects.requireNonNull(retriever, "retriever"));
+    }
+
+    /** The retriever set with {@link #withRetriever}, or {@code null}. */
+    public @Nullable Retriever retriever() {
+        return get(RETRIEVER);
     }
 
     /** This context with another adapter. */

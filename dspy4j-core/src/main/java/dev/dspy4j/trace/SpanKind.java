@@ -17,5 +17,11 @@ public enum SpanKind {
     /** An evaluation run, or one example inside it. */
     EVALUATION,
     /** One step of an optimizer (a candidate, a round, a trial). */
-    OPTIMIZER_STEP
+    OPTIMIZER_STEP,
+    /**
+     * One search by a retriever, from the {@code Retrieve} module: starts with
+     * {@code dspy.retrieval.query} and {@code dspy.retrieval.k}, ends with
+     * {@code dspy.retrieval.hits} and {@code dspy.retrieval.duration_ms}.
+     */
+    RETRIEVAL
 }

@@ -6,14 +6,14 @@ import dev.dspy4j.data.Prediction;
 import dev.dspy4j.lm.Embedder;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.retrieve.InMemoryRetriever;
+import dev.dspy4j.retrieve.Passage;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 
 /**
  * Bootstraps demos, on every call, from the {@code k} trainset examples nearest to the call's
@@ -22,7 +22,9 @@ import java.util.stream.IntStream;
  * <p>An example is embedded as the text {@code "key: value | key: value"} of its declared inputs;
  * a call as the same text of its inputs. Nearness is the dot product of the embeddings (use a
  * normalized embedder for cosine similarity); the {@code k} highest come first, ties in trainset
- * order. The trainset is embedded once, at {@code compile}; each call embeds its inputs and runs
+ * order: the exact search of {@link InMemoryRetriever} with
+ * {@link InMemoryRetriever.Similarity#DOT_PRODUCT}, as retrieval uses. The trainset is embedded
+ * once, at {@code compile}; each call embeds its inputs and runs
  * a {@link BootstrapFewShot} on the neighbours, so a call costs one embedding plus the teacher
  * runs. Immutable and thread-safe; the compiled program is thread-safe too.
  */
@@ -61,7 +63,7 @@ public final class KnnFewShot implements Optimizer {
         List<Example> train = List.copyOf(trainset);
         List<float[]> vectors = train.isEmpty() ? List.of()
                 : embedder.embed(train.stream().map(e -> text(e.inputs().toMap())).toList());
-        return new KnnProgram(program.mapState((path, s) -> s.withDemos(List.of())), train, vectors);
+        return new KnnProgram(program.mapState((path, s) -> s.withDemos(List.of())), train, search(train, vectors));
     }
 
     /** At compile time no LM calls; each call of the program makes up to {@code k × rounds} teacher runs. */
@@ -74,24 +76,21 @@ public final class KnnFewShot implements Optimizer {
         return values.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining(" | "));
     }
 
-    /** The {@code k} nearest trainset examples, nearest first. */
-    List<Example> nearest(List<Example> train, List<float[]> vectors, Map<String, ?> inputs) {
-        float[] query = embedder.embed(List.of(text(inputs))).get(0);
-        double[] scores = vectors.stream().mapToDouble(v -> dot(v, query)).toArray();
-        return IntStream.range(0, train.size()).boxed()
-                .sorted(Comparator.comparingDouble((Integer i) -> scores[i]).reversed())
-                .limit(k).map(train::get).toList();
+    /** Exact dot-product search over the trainset's vectors; a passage's id is its trainset index. */
+    private InMemoryRetriever search(List<Example> train, List<float[]> vectors) {
+        List<Passage> passages = new ArrayList<>(train.size());
+        for (int i = 0; i < train.size(); i++) {
+            passages.add(Passage.of(Integer.toString(i), text(train.get(i).inputs().toMap())));
+        }
+        return InMemoryRetriever.ofVectors(embedder, passages, vectors, InMemoryRetriever.Similarity.DOT_PRODUCT);
     }
 
-    private static double dot(float[] a, float[] b) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("Embeddings of different sizes: " + a.length + " and " + b.length + ".");
+    /** The {@code k} nearest trainset examples, nearest first. */
+    List<Example> nearest(List<Example> train, InMemoryRetriever search, Map<String, ?> inputs) {
+        if (train.isEmpty()) {
+            return List.of();
         }
-        double sum = 0;
-        for (int i = 0; i < a.length; i++) {
-            sum += (double) a[i] * b[i];
-        }
-        return sum;
+        return search.search(text(inputs), k).stream().map(p -> train.get(Integer.parseInt(p.id()))).toList();
     }
 
     @Override
@@ -104,18 +103,18 @@ public final class KnnFewShot implements Optimizer {
 
         private final Module student;
         private final List<Example> train;
-        private final List<float[]> vectors;
+        private final InMemoryRetriever search;
 
-        KnnProgram(Module student, List<Example> train, List<float[]> vectors) {
+        KnnProgram(Module student, List<Example> train, InMemoryRetriever search) {
             this.student = student;
             this.train = train;
-            this.vectors = new ArrayList<>(vectors);
+            this.search = search;
         }
 
         @Override
         protected Prediction forward(Example inputs) {
             DspyContext context = DspyContext.current();
-            List<Example> neighbours = nearest(train, vectors, inputs.toMap());
+            List<Example> neighbours = nearest(train, search, inputs.toMap());
             return bootstrap.compile(student, neighbours, context).call(inputs.toMap(), context);
         }
 

@@ -6,6 +6,7 @@ import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.Metric;
 import dev.dspy4j.lm.ConcurrencyLimit;
+import dev.dspy4j.lm.Embedder;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.TypedModule;
@@ -60,6 +61,8 @@ public abstract class SnippetGivens {
 
     /** A Python interpreter, as docs/modules.md makes one. */
     protected dev.dspy4j.module.CodeInterpreter interpreter;
+    /** An embedder, as docs/retrieval.md uses it (e.g. {@code OpenAiEmbedder}). */
+    protected Embedder embedder;
 
     protected LmHistory history;
     protected CacheInterceptor cache;
