@@ -44,7 +44,8 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.dspy4j.signature.Name}), list items {@code name[0]}, map entries {@code name['k']}, and
  * a bare Predict is {@code self}. Fields are visited in declaration order, superclass first.
  *
- * <p><b>Learned state</b> (instructions, demos, per-predictor LMs) is data apart from structure:
+ * <p><b>Learned state</b> (instructions, demos, per-predictor LMs, and each {@link Retrieve}'s
+ * {@code k}, which DSPy saves too) is data apart from structure:
  * {@link #state()} reads it, {@link #withState(ProgramState)} returns a program that runs with
  * other state, and neither changes this module. Many such programs can run at once on different
  * threads. Modules must therefore not change their fields after construction.
@@ -53,6 +54,7 @@ import org.jspecify.annotations.Nullable;
  */
 public abstract class Module {
 
+    private volatile @Nullable Map<String, Module> parameters; // computed on first use
     private volatile @Nullable Map<String, Predict> predictors; // computed on first use
     private volatile @Nullable Map<Predict, String> pathIndex;  // computed on first use
 
@@ -224,14 +226,38 @@ public abstract class Module {
     }
 
     /**
-     * Every predictor in this program by path, in DSPy's order. Computed once.
+     * Every parameter of this program by path, in DSPy's {@code named_parameters()} order: the
+     * predictors and the {@link Retrieve}s, whose state ({@link #state()}) the program saves. A bare
+     * Predict or Retrieve is {@code self}. Computed once.
+     *
+     * @return path to {@link Predict} or {@link Retrieve}, e.g. {@code generate_query[0].predict},
+     *     {@code retrieve}
+     */
+    public Map<String, Module> namedParameters() {
+        Map<String, Module> result = parameters;
+        if (result == null) {
+            result = ModuleWalker.namedParameters(this);
+            parameters = result;
+        }
+        return result;
+    }
+
+    /**
+     * Every predictor in this program by path, in DSPy's order: {@link #namedParameters()} without
+     * the Retrieves, as DSPy's {@code named_predictors()}. Computed once.
      *
      * @return path to predictor, e.g. {@code generate_query[0].predict}
      */
     public Map<String, Predict> namedPredictors() {
         Map<String, Predict> result = predictors;
         if (result == null) {
-            result = ModuleWalker.namedPredictors(this);
+            Map<String, Predict> found = new LinkedHashMap<>();
+            namedParameters().forEach((path, parameter) -> {
+                if (parameter instanceof Predict predict) {
+                    found.put(path, predict);
+                }
+            });
+            result = Collections.unmodifiableMap(found);
             predictors = result;
         }
         return result;
@@ -249,18 +275,19 @@ public abstract class Module {
         return result;
     }
 
-    /** The learned state this program runs with, by predictor path. */
+    /** The learned state this program runs with: each predictor's state and each Retrieve's {@code k}, by path. */
     public ProgramState state() {
-        Map<String, PredictorState> states = new LinkedHashMap<>();
-        namedPredictors().forEach((path, predictor) -> states.put(path, predictor.ownState()));
-        return ProgramState.of(states);
+        Map<String, Object> states = new LinkedHashMap<>();
+        namedParameters().forEach((path, parameter) -> states.put(path,
+                parameter instanceof Predict predictor ? predictor.ownState() : (Object) ((Retrieve) parameter).k()));
+        return ProgramState.ofParameters(states, ProgramState.DEFAULT_DEPENDENCY_VERSIONS);
     }
 
     /**
      * This program's structure with other learned state. This module is unchanged; the result
      * shares its structure and can run alongside it on other threads.
      *
-     * @param state state for every predictor of this program
+     * @param state state for every predictor and Retrieve of this program
      * @return a program that runs with {@code state}
      * @throws DspyException if the state's paths are not exactly this program's
      */
@@ -270,13 +297,11 @@ public abstract class Module {
 
     /**
      * This program with each predictor's state transformed, e.g.
-     * {@code program.mapState((path, s) -> s.withDemos(List.of()))}.
+     * {@code program.mapState((path, s) -> s.withDemos(List.of()))}. Each Retrieve keeps its
+     * {@code k}.
      */
     public Module mapState(java.util.function.BiFunction<String, PredictorState, PredictorState> edit) {
-        Map<String, PredictorState> edited = new LinkedHashMap<>();
-        ProgramState current = state();
-        current.predictors().forEach((path, s) -> edited.put(path, edit.apply(path, s)));
-        return withState(ProgramState.of(edited, current.dependencyVersions()));
+        return withState(state().mapPredictors(edit));
     }
 
     /** This program with {@code lm} set on every predictor (DSPy's {@code set_lm}). */

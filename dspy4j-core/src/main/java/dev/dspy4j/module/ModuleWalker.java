@@ -16,19 +16,20 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Finds the predictors of a module and names them as DSPy's {@code named_predictors()} does:
- * attributes in order, sub-modules recursively as {@code a.b}, list items as {@code a[i]} and map
- * entries as {@code a['k']}, each predictor once (by identity).
+ * Finds the parameters of a module (its {@link Predict}s and {@link Retrieve}s) and names them as
+ * DSPy's {@code named_parameters()} does: attributes in order, sub-modules recursively as
+ * {@code a.b}, list items as {@code a[i]} and map entries as {@code a['k']}, each parameter once (by
+ * identity).
  */
 final class ModuleWalker {
 
     private ModuleWalker() {}
 
-    static Map<String, Predict> namedPredictors(Module root) {
-        Map<String, Predict> out = new LinkedHashMap<>();
+    static Map<String, Module> namedParameters(Module root) {
+        Map<String, Module> out = new LinkedHashMap<>();
         Set<Object> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        if (root instanceof Predict predict) {
-            out.put("self", predict);
+        if (root instanceof Predict || root instanceof Retrieve) {
+            out.put("self", root);
             return Collections.unmodifiableMap(out);
         }
         seen.add(root);
@@ -36,7 +37,7 @@ final class ModuleWalker {
         return Collections.unmodifiableMap(out);
     }
 
-    private static void walk(Module module, String prefix, Map<String, Predict> out, Set<Object> seen) {
+    private static void walk(Module module, String prefix, Map<String, Module> out, Set<Object> seen) {
         Map<String, ?> declared = module.children();
         if (declared != null) {
             declared.forEach((name, value) -> {
@@ -56,13 +57,14 @@ final class ModuleWalker {
         }
     }
 
-    private static void visit(Object value, String name, Map<String, Predict> out, Set<Object> seen, boolean nest) {
+    private static void visit(Object value, String name, Map<String, Module> out, Set<Object> seen, boolean nest) {
         if (value instanceof TypedModule<?, ?> typed) {
             value = typed.module();
         }
-        if (value instanceof Predict predict) {
-            if (seen.add(predict)) {
-                out.put(name, predict);
+        if (value instanceof Predict || value instanceof Retrieve) {
+            // DSPy's Parameters: a Retrieve's k is saved with the program, as a predictor's state is
+            if (seen.add(value)) {
+                out.put(name, (Module) value);
             }
         } else if (value instanceof Module child) {
             if (seen.add(child)) {

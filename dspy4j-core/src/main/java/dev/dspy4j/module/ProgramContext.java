@@ -8,13 +8,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What modules keep in a {@link DspyContext} under keys only this package holds: learned-state
- * overrides (how {@link Module#withState} runs a program with other state) and the predictors'
+ * overrides of predictors and Retrieves (how {@link Module#withState} runs a program with other state) and the predictors'
  * paths (so LM calls and spans can name the calling predictor), and the attempt of
  * {@link BestOfN} or {@link Refine} that predictor calls belong to.
  */
 final class ProgramContext {
 
     private static final ContextKey<Map<Predict, PredictorState>> OVERLAY = ContextKey.named("dspy4j.state-overlay");
+    private static final ContextKey<Map<Retrieve, Integer>> K_OVERLAY = ContextKey.named("dspy4j.retrieve-k-overlay");
     private static final ContextKey<Map<Predict, String>> PATHS = ContextKey.named("dspy4j.predictor-paths");
     private static final ContextKey<AttemptRecord> ATTEMPT = ContextKey.named("dspy4j.rollout-attempt");
 
@@ -38,6 +39,26 @@ final class ProgramContext {
     static @Nullable PredictorState overlayFor(DspyContext context, Predict predictor) {
         Map<Predict, PredictorState> overlay = context.get(OVERLAY);
         return overlay == null ? null : overlay.get(predictor);
+    }
+
+    /** {@code context} with {@code entries} overriding Retrieves' {@code k}; later overrides win. */
+    static DspyContext withKOverlay(DspyContext context, Map<Retrieve, Integer> entries) {
+        if (entries.isEmpty()) {
+            return context;
+        }
+        Map<Retrieve, Integer> current = context.get(K_OVERLAY);
+        if (current == null) {
+            return context.with(K_OVERLAY, entries);
+        }
+        Map<Retrieve, Integer> merged = new IdentityHashMap<>(current);
+        merged.putAll(entries);
+        return context.with(K_OVERLAY, merged);
+    }
+
+    /** The {@code k} override for {@code retrieve}, or {@code null}. */
+    static @Nullable Integer kOverlayFor(DspyContext context, Retrieve retrieve) {
+        Map<Retrieve, Integer> overlay = context.get(K_OVERLAY);
+        return overlay == null ? null : overlay.get(retrieve);
     }
 
     /**

@@ -30,7 +30,9 @@ import org.jspecify.annotations.Nullable;
  * listeners, with the query and {@code k} at its start and the number of hits and the duration at
  * its end.
  *
- * <p>{@code k} is structure here, not learned state: DSPy saves it with a program, dspy4j does not.
+ * <p>{@code k} is saved with the program, as DSPy saves it ({@code "retrieve": {"k": 3}}): a
+ * program loaded from a file ({@link Module#load}) or given other state ({@link Module#withState})
+ * searches with the state's {@code k}; a per-call {@code k} still wins. The retriever is not saved.
  * Immutable and thread-safe (as thread-safe as its retriever).
  */
 public final class Retrieve extends Module {
@@ -69,9 +71,19 @@ public final class Retrieve extends Module {
         this.retriever = java.util.Objects.requireNonNull(retriever, "retriever");
     }
 
-    /** Passages per search, unless a call says otherwise. */
+    /**
+     * Passages per search as constructed, unless a call says otherwise. A program with other state
+     * (loaded, or {@link Module#withState}) may search with another {@code k}: see
+     * {@link ProgramState#retrieveKs()}.
+     */
     public int k() {
         return k;
+    }
+
+    /** The {@code k} this module searches with under {@code context}: a program state's, else its own. */
+    int kIn(DspyContext context) {
+        Integer override = ProgramContext.kOverlayFor(context, this);
+        return override != null ? override : k;
     }
 
     /**
@@ -91,7 +103,7 @@ public final class Retrieve extends Module {
         if (perCall != null && !(perCall instanceof Integer || perCall instanceof Long)) {
             throw new DspyException("Retrieve's input \"k\" must be an integer, not " + perCall + ".");
         }
-        int callK = perCall == null ? k
+        int callK = perCall == null ? kIn(DspyContext.current())
                 : checkK((int) Math.clamp(((Number) perCall).longValue(), Integer.MIN_VALUE, Integer.MAX_VALUE));
         List<String> passages = search(text, callK).stream().map(Passage::text).toList();
         Map<String, Object> outputs = new LinkedHashMap<>();
@@ -100,14 +112,15 @@ public final class Retrieve extends Module {
     }
 
     /**
-     * The module's {@code k} best passages for {@code query}, with ids, scores and metadata, from
-     * the retriever of the context bound to this thread (unless the module has its own).
+     * The module's {@code k} best passages for {@code query} (the {@code k} of the program state
+     * in effect, if any), with ids, scores and metadata, from the retriever of the context bound to
+     * this thread (unless the module has its own).
      *
      * @throws DspyException if no retriever is set
      * @throws dev.dspy4j.retrieve.RetrievalException if the search fails
      */
     public List<Passage> search(String query) {
-        return search(query, k);
+        return search(query, kIn(DspyContext.current()));
     }
 
     /**

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Reads DSPy's saved-program JSON and checks it against a program, all or nothing. */
+/**
+ * Reads DSPy's saved-program JSON and checks it against a program, all or nothing: each predictor's
+ * state and each Retrieve's {@code k}.
+ */
 final class StateReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(StateReader.class);
@@ -99,9 +103,9 @@ final class StateReader {
         if (!(parsed instanceof Map<?, ?> root)) {
             throw fail("must hold a JSON object at the top level, not " + kind(parsed));
         }
-        Map<String, Predict> predictors = program.namedPredictors();
+        Map<String, Module> parameters = program.namedParameters();
         Map<String, String> versions = readMetadata(root.get("metadata"));
-        boolean flatFile = !root.containsKey("self") && isPredictorState(root, predictors.keySet());
+        boolean flatFile = !root.containsKey("self") && isFlatState(root, parameters);
         Map<String, Object> byPath = new LinkedHashMap<>();
         if (flatFile) {
             // DSPy saves a bare Predict flat: its state at the top level, with no "self" key
@@ -119,22 +123,69 @@ final class StateReader {
                 }
             });
         }
-        if (!byPath.keySet().equals(predictors.keySet())) {
-            throw mismatch(byPath.keySet(), flatFile, predictors.keySet());
+        List<String> unsavedRetrieves = unsavedRetrieves(byPath.keySet(), parameters);
+        if (!byPath.keySet().equals(parameters.keySet()) && unsavedRetrieves.isEmpty()) {
+            throw mismatch(byPath.keySet(), flatFile, parameters);
         }
-        Map<String, PredictorState> states = new LinkedHashMap<>();
-        predictors.forEach((path, predictor) ->
-                states.put(path, readPredictor(path, byPath.get(path), predictor.ownState())));
-        return ProgramState.of(states, versions);
+        if (!unsavedRetrieves.isEmpty()) {
+            LOG.warn("{} has no state for Retrieve {} (an older dspy4j saved it without k); keeping the k set "
+                    + "in code. DSPy's load fails on such a file: save the program again to add each k.",
+                    source, unsavedRetrieves);
+        }
+        Map<String, Object> states = new LinkedHashMap<>();
+        parameters.forEach((path, parameter) -> {
+            if (parameter instanceof Retrieve retrieve) {
+                states.put(path, byPath.containsKey(path) ? readK(path, byPath.get(path)) : retrieve.k());
+            } else {
+                states.put(path, readPredictor(path, byPath.get(path), ((Predict) parameter).ownState()));
+            }
+        });
+        return ProgramState.ofParameters(states, versions);
     }
 
     /**
-     * Whether the top level of a file is one predictor's state, as DSPy saves a bare Predict: it
-     * has a predictor's keys ({@code signature}, {@code demos}, ...) and none of the program's
-     * paths. A file of several predictors has only paths and {@code metadata}.
+     * The program's Retrieve paths when the file has exactly the program's predictors and none of
+     * its Retrieves: a file saved by a dspy4j that did not save {@code k} yet, which loads with the
+     * {@code k}s set in code. Empty otherwise (also when the file has some Retrieves but not all).
      */
-    private static boolean isPredictorState(Map<?, ?> root, Set<String> programPaths) {
-        for (String path : programPaths) {
+    private static List<String> unsavedRetrieves(Set<String> filePaths, Map<String, Module> parameters) {
+        List<String> retrieves = new ArrayList<>();
+        Set<String> predictors = new LinkedHashSet<>();
+        parameters.forEach((path, parameter) -> (parameter instanceof Retrieve ? retrieves : predictors).add(path));
+        return !retrieves.isEmpty() && filePaths.equals(predictors) ? retrieves : List.of();
+    }
+
+    /**
+     * A Retrieve's saved state, {@code {"k": 3}} as DSPy's {@code Retrieve.dump_state} writes it.
+     * Keys other than {@code k} are ignored, as a predictor's unknown keys are.
+     */
+    private int readK(String path, @Nullable Object raw) {
+        String fix = "; DSPy saves a Retrieve as {\"k\": <passages per search>}, so write an integer >= 1 there";
+        if (!(raw instanceof Map<?, ?> entry)) {
+            throw failRetrieve(path, "must be a JSON object like {\"k\": 3}, not " + kind(raw) + fix);
+        }
+        if (!entry.containsKey("k")) {
+            throw failRetrieve(path, "has no 'k'" + fix);
+        }
+        Object k = entry.get("k");
+        if (!(k instanceof Long || k instanceof Integer || k instanceof java.math.BigInteger)) {
+            throw failRetrieve(path, "has a 'k' that is " + kind(k) + ", not an integer" + fix);
+        }
+        Number n = (Number) k;
+        if (n instanceof java.math.BigInteger || n.longValue() < 1 || n.longValue() > Integer.MAX_VALUE) {
+            throw failRetrieve(path, "has 'k' = " + k + ", out of range" + fix + " (at most " + Integer.MAX_VALUE + ")");
+        }
+        return n.intValue();
+    }
+
+    /**
+     * Whether the top level of a file is one parameter's state, as DSPy saves a bare Predict: it
+     * has a predictor's keys ({@code signature}, {@code demos}, ...), or {@code k} for a bare
+     * Retrieve, and none of the program's paths. A file of several parameters has only paths and
+     * {@code metadata}.
+     */
+    private static boolean isFlatState(Map<?, ?> root, Map<String, Module> parameters) {
+        for (String path : parameters.keySet()) {
             if (root.containsKey(path)) {
                 return false;
             }
@@ -144,10 +195,12 @@ final class StateReader {
                 return true;
             }
         }
-        return false;
+        return parameters.get("self") instanceof Retrieve && root.containsKey("k");
     }
 
-    private StateLoadException mismatch(Set<String> filePaths, boolean flatFile, Set<String> programPaths) {
+    private StateLoadException mismatch(Set<String> filePaths, boolean flatFile, Map<String, Module> parameters) {
+        Set<String> programPaths = parameters.keySet();
+        boolean withRetrieves = parameters.values().stream().anyMatch(Retrieve.class::isInstance);
         List<String> missing = new ArrayList<>();
         for (String path : programPaths) {
             if (!filePaths.contains(path)) {
@@ -161,7 +214,7 @@ final class StateReader {
             }
         }
         String inFile = flatFile ? "a single predictor saved flat (path 'self'), as DSPy saves a bare Predict"
-                : "predictors " + filePaths;
+                : (withRetrieves ? "parameters " : "predictors ") + filePaths;
         List<String> details = new ArrayList<>();
         if (!missing.isEmpty()) {
             details.add("no state for " + missing);
@@ -170,7 +223,8 @@ final class StateReader {
             details.add("not in the program: " + extra);
         }
         return fail("does not match the program " + program.structure().getClass().getSimpleName()
-                + ": the file holds " + inFile + ", the program has " + programPaths
+                + ": the file holds " + inFile + ", the program has "
+                + (withRetrieves ? "predictors and Retrieves " : "") + programPaths
                 + (details.isEmpty() ? "" : " (" + String.join("; ", details) + ")")
                 + "; load a file saved from a program of the same structure");
     }
@@ -315,6 +369,10 @@ final class StateReader {
 
     private StateLoadException fail(String what) {
         return new StateLoadException("Saved program " + source + " " + what + ".");
+    }
+
+    private StateLoadException failRetrieve(String path, String what) {
+        return new StateLoadException("Saved program " + source + ": Retrieve '" + path + "' " + what + ".");
     }
 
     private StateLoadException fail(String path, String what) {

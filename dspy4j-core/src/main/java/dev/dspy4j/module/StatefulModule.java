@@ -12,25 +12,42 @@ final class StatefulModule extends Module {
     private final Module structure;
     private final ProgramState state;
     private final Map<Predict, PredictorState> overlay;
+    private final Map<Retrieve, Integer> kOverlay;
 
     StatefulModule(Module structure, ProgramState state) {
         this.structure = structure.structure();
-        this.state = state;
-        Map<String, Predict> predictors = this.structure.namedPredictors();
-        state.requireSamePaths(predictors.keySet());
+        Map<String, Module> parameters = this.structure.namedParameters();
+        this.state = state.forProgram(parameters);
         Map<Predict, PredictorState> byIdentity = new IdentityHashMap<>();
-        predictors.forEach((path, predictor) -> byIdentity.put(predictor, state.predictor(path)));
+        Map<Retrieve, Integer> ks = new IdentityHashMap<>();
+        parameters.forEach((path, parameter) -> {
+            if (parameter instanceof Retrieve retrieve) {
+                ks.put(retrieve, state.retrieveK(path));
+            } else {
+                byIdentity.put((Predict) parameter, state.predictor(path));
+            }
+        });
         this.overlay = byIdentity;
+        this.kOverlay = ks;
     }
 
     @Override
     protected Prediction forward(Example inputs) {
-        return structure.call(inputs.toMap(), ProgramContext.withOverlay(DspyContext.current(), overlay));
+        return structure.call(inputs.toMap(), overlaid(DspyContext.current()));
     }
 
     @Override
     public Prediction call(Map<String, ?> inputs, DspyContext context) {
-        return structure.call(inputs, ProgramContext.withOverlay(ProgramContext.enter(context, structure), overlay));
+        return structure.call(inputs, overlaid(ProgramContext.enter(context, structure)));
+    }
+
+    private DspyContext overlaid(DspyContext context) {
+        return ProgramContext.withKOverlay(ProgramContext.withOverlay(context, overlay), kOverlay);
+    }
+
+    @Override
+    public Map<String, Module> namedParameters() {
+        return structure.namedParameters();
     }
 
     @Override

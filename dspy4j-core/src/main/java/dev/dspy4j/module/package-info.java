@@ -9,8 +9,9 @@
  * in plain Java.
  * {@link dev.dspy4j.module.TypedModule} gives any module record-typed inputs and outputs.
  *
- * <p>Learned state (instructions, demos, per-predictor LMs) is data apart from structure:
- * {@link dev.dspy4j.module.ProgramState}, keyed by DSPy-compatible predictor paths, saved and loaded
+ * <p>Learned state (instructions, demos, per-predictor LMs, and each
+ * {@link dev.dspy4j.module.Retrieve}'s {@code k}) is data apart from structure:
+ * {@link dev.dspy4j.module.ProgramState}, keyed by DSPy-compatible parameter paths, saved and loaded
  * in DSPy's JSON format. {@link dev.dspy4j.module.Module#withState} runs a program's structure with
  * other state without copying or changing it, so optimizers can run many candidates at once.
  */

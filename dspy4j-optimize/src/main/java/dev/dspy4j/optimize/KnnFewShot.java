@@ -124,6 +124,11 @@ public final class KnnFewShot implements Optimizer {
         }
 
         @Override
+        public Map<String, Module> namedParameters() {
+            return student.namedParameters();
+        }
+
+        @Override
         public Map<String, Predict> namedPredictors() {
             return student.namedPredictors();
         }

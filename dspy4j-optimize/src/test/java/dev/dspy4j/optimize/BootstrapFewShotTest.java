@@ -16,6 +16,9 @@ import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.ProgramState;
+import dev.dspy4j.module.Retrieve;
+import dev.dspy4j.retrieve.Passage;
+import dev.dspy4j.retrieve.Retriever;
 import dev.dspy4j.testkit.ScriptedLm;
 import java.util.List;
 import java.util.Map;
@@ -226,5 +229,39 @@ class BootstrapFewShotTest {
 
         assertThat(estimate.teacherRuns()).isEqualTo(12);
         assertThat(estimate.lmCalls()).isEqualTo(12);
+    }
+
+    /** A RAG program: retrieve passages for the question, then answer from them. */
+    static final class Rag extends Module {
+        final Retrieve retrieve = new Retrieve(2);
+        final Predict answer = Predict.of("context: list[str], question -> answer");
+
+        @Override
+        protected Prediction forward(Example inputs) {
+            Object passages = retrieve.call(Map.of("query", inputs.get("question"))).get("passages");
+            return answer.call(Map.of("context", passages, "question", inputs.get("question")));
+        }
+    }
+
+    @Test
+    void aCompiledProgramKeepsItsRetrievesKAndSavesIt() {
+        // given: a RAG program whose state sets k = 4 (the code says 2)
+        Module program = new Rag();
+        program = program.withState(program.state().withRetrieveK("retrieve", 4));
+        List<Integer> ks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Retriever retriever = (query, k) -> {
+            ks.add(k);
+            return java.util.stream.IntStream.range(0, k).mapToObj(i -> Passage.of("p" + i, query + " #" + i)).toList();
+        };
+
+        // when
+        Module compiled = BootstrapFewShot.builder().metric(Fixtures.EXACT).maxBootstrappedDemos(2).build()
+                .compile(program, Fixtures.trainset(4), DspyContext.of(Fixtures.oddCorrect()).withRetriever(retriever));
+
+        // then: the teacher searched with k = 4, and the compiled program keeps it and saves it as DSPy does
+        assertThat(ks).isNotEmpty().containsOnly(4);
+        assertThat(compiled.state().retrieveK("retrieve")).isEqualTo(4);
+        assertThat(compiled.state().predictor("answer").demos()).isNotEmpty();
+        assertThat(compiled.state().toJson()).startsWith("{\n  \"retrieve\": {\n    \"k\": 4\n  },\n  \"answer\": {");
     }
 }
