@@ -292,6 +292,23 @@ class RetrieveStateTest {
     }
 
     @Test
+    void searchInsideAProgramUsesTheStatesK() {
+        Module searching = new Module() {
+            final Retrieve retrieve = new Retrieve(3);
+
+            @Override
+            protected Prediction forward(Example inputs) {
+                return Prediction.of(Map.of("hits", retrieve.search(inputs.getString("query")).size()));
+            }
+        };
+        Module six = searching.withState(searching.state().withRetrieveK("retrieve", 6));
+        DspyContext context = DspyContext.empty().withRetriever(new Recording());
+
+        assertThat(six.call(Map.of("query", "q"), context).get("hits")).isEqualTo(6);
+        assertThat(searching.call(Map.of("query", "q"), context).get("hits")).isEqualTo(3);
+    }
+
+    @Test
     void aBareRetrieveSavesFlatAsItsOwnStateAndLoadsBack() throws IOException {
         Path file = dir.resolve("retrieve.json");
         Retrieve retrieve = new Retrieve(4);
