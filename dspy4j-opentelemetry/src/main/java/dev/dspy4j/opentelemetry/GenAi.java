@@ -57,7 +57,9 @@ final class GenAi {
         String prefix = model.substring(0, slash);
         return switch (prefix) {
             case "ollama_chat" -> "ollama";
-            case "gemini", "vertex_ai" -> "gcp.gemini";
+            case "gemini" -> "gcp.gemini";
+            case "vertex_ai" -> "gcp.vertex_ai";
+            case "xai" -> "x_ai";
             case "azure" -> "azure.ai.openai";
             case "bedrock" -> "aws.bedrock";
             case "mistral" -> "mistral_ai";
