@@ -67,8 +67,42 @@ class PromptExportTest {
         assertThat(user).startsWith("[[ ## question ## ]]\nWhat is {{context}}?\n\n[[ ## context ## ]]\n[\"a\", \"b\"]\n\n");
         assertThat(qa.formatValue("context", List.of(1, 2))).isEqualTo("[1, 2]");
         assertThat(qa.formatValue("question", List.of("a", "b"))).isEqualTo("[1] «a»\n[2] «b»");
+        assertThat(qa.formatValue("question", List.of("a", "b\nc"))).isEqualTo("[1] «a»\n[2] «««\n    b\n    c\n»»»");
         assertThat(qa.formatValue("question", Map.of("k", true))).isEqualTo("{\"k\": true}");
         assertThat(qa.formatValue("question", null)).isEqualTo("None");
+    }
+
+    @Test
+    void rendersValuesOfEveryTypeExactlyAsPredictSendsThemUnderEachAdapter() {
+        // given: inputs of many types, and demos
+        Predict predict = Predict.of("text, count: int, ratio: float, flag: bool, tags: list[str], "
+                + "meta: dict[str, Any], maybe: Optional[str], notes -> answer: int").withDemos(List.of(Example.of(
+                Map.of("text", "t", "count", 1, "ratio", 0.5, "flag", false, "tags", List.of(), "meta", Map.of(),
+                        "notes", "n", "answer", 3))));
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        inputs.put("text", "  spaced  \n");
+        inputs.put("count", 42);
+        inputs.put("ratio", 1e-7);
+        inputs.put("flag", true);
+        inputs.put("tags", List.of("é", "«b»"));
+        inputs.put("meta", Map.of("k", List.of(1, 2.5, "x")));
+        inputs.put("maybe", null);
+        inputs.put("notes", List.of("one", "two\nlines"));
+        for (var adapter : List.of(dev.dspy4j.adapter.ChatAdapter.DEFAULT, JsonAdapter.DEFAULT, XmlAdapter.DEFAULT)) {
+            ScriptedLm lm = ScriptedLm.replying("unparsable", "unparsable");
+            DspyContext context = DspyContext.of(lm).withAdapter(adapter).withOptions(LmOptions.NONE.withTemperature(0.0));
+
+            // when
+            LmRequest rendered = PromptExport.of(predict, context).predictor("self").render(inputs);
+            try {
+                predict.call(inputs, context);
+            } catch (RuntimeException unparsable) {
+                // only the request matters
+            }
+
+            // then
+            assertThat(rendered).as(adapter.name()).isEqualTo(lm.requests().getFirst());
+        }
     }
 
     @Test
