@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * DSPy's multi-hop RAG over the Debian corpus ({@link DebianCorpus}): indexes the 4,094 package
@@ -87,8 +88,8 @@ public final class MultiHopRagExample {
         if (configured.isEmpty()) {
             return 2;
         }
-        try {
-            Outcome outcome = run(configured.get(), hybrid, saveTo, out);
+        try (OnnxEmbedder embedder = hybrid ? OnnxEmbedder.create() : null) {
+            Outcome outcome = run(configured.get(), embedder, saveTo, out);
             return outcome.compiled().score() > outcome.baseline().score() ? 0 : 1;
         } catch (LmException e) {
             err.println("An LM call failed: " + e.getMessage());
@@ -99,8 +100,12 @@ public final class MultiHopRagExample {
         }
     }
 
-    /** Builds the index in a temporary directory, evaluates, compiles, evaluates, saves and reloads. */
-    static Outcome run(Lm lm, boolean hybrid, Path saveTo, PrintStream out) {
+    /**
+     * Builds the index in a temporary directory (with vectors when given an embedder), evaluates,
+     * compiles, evaluates again, saves, reloads and prints the table.
+     */
+    static Outcome run(Lm lm, @Nullable OnnxEmbedder embedder, Path saveTo, PrintStream out) {
+        boolean hybrid = embedder != null;
         DebianCorpus corpus = DebianCorpus.load();
         List<Question> twoHop = corpus.questions().stream().filter(q -> q.hops() == 2).toList();
         List<Question> singleHop = corpus.questions().stream().filter(q -> q.hops() == 1).toList();
@@ -109,8 +114,7 @@ public final class MultiHopRagExample {
         devset.addAll(examples(singleHop.subList(0, DEV_SINGLE_HOP)));
 
         Path dir = temporaryDirectory();
-        try (OnnxEmbedder embedder = hybrid ? OnnxEmbedder.create() : null;
-             LuceneIndex index = open(dir, corpus, embedder, out)) {
+        try (LuceneIndex index = open(dir, corpus, embedder, out)) {
             DspyContext context = DspyContext.of(lm).withRetriever(index);
             Metric metric = semanticF1(context);
             Evaluate evaluate = Evaluate.builder().devset(devset).metric(metric).concurrency(4).build();
@@ -157,7 +161,7 @@ public final class MultiHopRagExample {
     }
 
     /** A new Lucene index of the corpus in {@code dir}: BM25, and vectors too when given an embedder. */
-    static LuceneIndex open(Path dir, DebianCorpus corpus, OnnxEmbedder embedder, PrintStream out) {
+    static LuceneIndex open(Path dir, DebianCorpus corpus, @Nullable OnnxEmbedder embedder, PrintStream out) {
         LuceneIndex.Builder builder = LuceneIndex.builder(dir);
         if (embedder != null) {
             builder.embedder(embedder);

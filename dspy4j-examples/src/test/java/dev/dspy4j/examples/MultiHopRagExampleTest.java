@@ -42,7 +42,7 @@ class MultiHopRagExampleTest {
         server = FakeLmServer.start(Dialect.OPENAI).respondWith(new SimulatedRagModel());
         lm = Lms.of("openai/simulated-rag", Map.of("OPENAI_BASE_URL", server.baseUrl().toString(),
                 "OPENAI_API_KEY", "sk-rag-test"));
-        outcome = MultiHopRagExample.run(lm, false, dir.resolve("multihop-rag.json"),
+        outcome = MultiHopRagExample.run(lm, null, dir.resolve("multihop-rag.json"),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
@@ -110,5 +110,14 @@ class MultiHopRagExampleTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("DSPY4J_MODEL");
+    }
+
+    @Test
+    void anUnknownArgumentIsNamedWithTheUsage() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = MultiHopRagExample.run(Map.of(), new String[] {"--hybird"},
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--hybird").contains("usage: MultiHopRagExample");
     }
 }

@@ -13,7 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MultiHopRagTest {
 
@@ -37,6 +39,21 @@ class MultiHopRagTest {
         assertThat(loaded.namedPredictors().keySet()).containsExactly("generate_query[0].predict",
                 "generate_query[1].predict", "generate_query[2].predict", "generate_answer.predict");
         assertThat(loaded.state().toJson()).isEqualTo(Files.readString(DSPY_SAVED));
+    }
+
+    @Test
+    @Disabled("known gap, not yet fixed: StateReader rejects a top-level entry that is not a predictor path, so"
+            + " DSPy's saved Retrieve state ({\"retrieve\": {\"k\": 3}}) fails to load; see docs/retrieval.md")
+    void aDspyFileThatAlsoSavesTheRetrievesKLoads(@TempDir Path dir) throws Exception {
+        // DSPy's Retrieve is a Parameter: a program with self.retrieve saves {"retrieve": {"k": 3}} too
+        Path saved = dir.resolve("program.json");
+        new MultiHopRag().save(saved);
+        String json = Files.readString(saved);
+        Files.writeString(saved, json.replaceFirst("\\{", "{\n  \"retrieve\": {\n    \"k\": 3\n  },"));
+
+        Module loaded = new MultiHopRag().load(saved);
+
+        assertThat(loaded.namedPredictors()).hasSize(3);
     }
 
     @Test
