@@ -74,13 +74,13 @@ public final class SimulatedRagModel implements Responder {
         String user = request.lastUserText();
         StringBuilder reply = new StringBuilder();
         if (outputs.contains("query")) {
-            Query q = query(user, demosShowDependencyHop(messages));
+            Output q = query(user, demosShowDependencyHop(messages));
             append(reply, outputs, "reasoning", q.reasoning());
-            append(reply, outputs, "query", q.query());
+            append(reply, outputs, "query", q.value());
         } else if (outputs.contains("answer")) {
-            Query a = answer(user);
+            Output a = answer(user);
             append(reply, outputs, "reasoning", a.reasoning());
-            append(reply, outputs, "answer", a.query());
+            append(reply, outputs, "answer", a.value());
         } else if (outputs.contains("recall") && outputs.contains("precision")) {
             Set<String> truth = words(field(user, "ground_truth"));
             Set<String> response = words(field(user, "system_response"));
@@ -100,15 +100,15 @@ public final class SimulatedRagModel implements Responder {
         return Reply.text(reply.append("[[ ## completed ## ]]").toString());
     }
 
-    /** A reply's two fields: the reasoning and the query (or answer). */
-    private record Query(String reasoning, String query) {}
+    /** A reply's two fields: the reasoning and the value of the query or answer field. */
+    private record Output(String reasoning, String value) {}
 
-    private static Query query(String user, boolean shownHow) {
+    private static Output query(String user, boolean shownHow) {
         String question = field(user, "question");
         List<String> context = context(user);
         String key = keyPhrase(question);
         if (context.isEmpty()) {
-            return new Query("Search for the package the question describes.", key);
+            return new Output("Search for the package the question describes.", key);
         }
         boolean follows = shownHow || Math.floorMod(mix(question), 100) < PERCENT_WITHOUT_DEMOS;
         if (asksAboutDependency(question) && follows) {
@@ -116,37 +116,37 @@ public final class SimulatedRagModel implements Responder {
             List<String> libraries = depends(anchor).stream()
                     .filter(name -> name.startsWith("lib") && !GENERIC_LIBRARIES.contains(name)).toList();
             if (!libraries.isEmpty()) {
-                return new Query("The package is " + name(anchor) + "; its Depends line names the libraries "
+                return new Output("The package is " + name(anchor) + "; its Depends line names the libraries "
                         + String.join(", ", libraries) + ", so search for them.", String.join(" ", libraries));
             }
         }
-        return new Query("Search again for the package the question describes.", key);
+        return new Output("Search again for the package the question describes.", key);
     }
 
-    private static Query answer(String user) {
+    private static Output answer(String user) {
         String question = field(user, "question");
         List<String> context = context(user);
         if (context.isEmpty()) {
-            return new Query("The context is empty.", "unknown");
+            return new Output("The context is empty.", "unknown");
         }
         String anchor = anchor(context, keyPhrase(question));
         if (!asksAboutDependency(question)) {
-            return new Query("The passage that matches the description is " + name(anchor) + ".", name(anchor));
+            return new Output("The passage that matches the description is " + name(anchor) + ".", name(anchor));
         }
         List<String> depends = depends(anchor);
         for (String passage : context) {
             if (!passage.equals(anchor) && depends.contains(name(passage))) {
-                return new Query(name(anchor) + " depends on " + name(passage) + ", whose passage says what it is for.",
+                return new Output(name(anchor) + " depends on " + name(passage) + ", whose passage says what it is for.",
                         synopsis(passage));
             }
         }
         for (String passage : context) {
             if (!passage.equals(anchor)) {
-                return new Query("No library on the Depends line is in the context; guessing from "
+                return new Output("No library on the Depends line is in the context; guessing from "
                         + name(passage) + ".", synopsis(passage));
             }
         }
-        return new Query("Only the package itself is in the context.", "unknown");
+        return new Output("Only the package itself is in the context.", "unknown");
     }
 
     /** Whether a demo (a user/assistant pair before the last message) makes a query from a Depends line. */
