@@ -19,9 +19,9 @@ import java.util.Map;
  *
  * <p>Its predictor paths are DSPy's for the same Python module ({@code self.generate_query = [...]},
  * {@code self.generate_answer}): {@code generate_query[0].predict}, {@code generate_query[1].predict},
- * {@code generate_answer.predict}, so a program of this shape saved by DSPy loads into it (unless
- * the Python module also had a {@code dspy.Retrieve} attribute, whose saved {@code k} dspy4j does not
- * read yet). The retriever comes from the context
+ * {@code generate_answer.predict}, and its {@link Retrieve} is saved at {@code retrieve} as
+ * {@code {"k": ...}}, as DSPy saves a {@code dspy.Retrieve} attribute, so a program of this shape
+ * saved by DSPy loads into it. The retriever comes from the context
  * ({@code DspyContext.withRetriever}). Returns {@code context} (the passages, deduplicated, in the
  * order found), {@code reasoning} and {@code answer}. Thread-safe: it holds no per-call state.
  */
