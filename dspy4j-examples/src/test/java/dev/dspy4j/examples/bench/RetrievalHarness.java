@@ -81,6 +81,11 @@ public final class RetrievalHarness {
                 Map<String, BiFunction<String, Integer, List<Passage>>> modes = new LinkedHashMap<>();
                 modes.put("BM25 (Lucene `LEXICAL`)", (q, k) -> index.search(q, k, SearchMode.LEXICAL));
                 modes.put("MiniLM, HNSW (Lucene `VECTOR`)", (q, k) -> index.search(q, k, SearchMode.VECTOR));
+                // the graph search asked for 100 candidates, the best k kept: how much the approximation costs at k
+                modes.put("MiniLM, HNSW, 100 candidates cut to k", (q, k) -> {
+                    List<Passage> candidates = index.search(q, Math.max(k, 100), SearchMode.VECTOR);
+                    return candidates.subList(0, Math.min(k, candidates.size()));
+                });
                 modes.put("MiniLM, exact (`InMemoryRetriever`)", exact::search);
                 modes.put("hybrid RRF (Lucene `HYBRID`)", (q, k) -> index.search(q, k, SearchMode.HYBRID));
 
