@@ -19,7 +19,8 @@ import java.util.function.BiFunction;
 
 /**
  * Retrieval quality and query latency on the Debian corpus (issue 13): BM25, MiniLM vectors (Lucene
- * HNSW, and exact in-memory search as a check of the approximation) and hybrid RRF. For each mode,
+ * HNSW, the same asked for 100 candidates and cut to k, and exact in-memory search as a check of the
+ * approximation) and hybrid RRF. For each mode,
  * recall@1, @5 and @20 of the supporting passage of the 300 single-hop questions, and of the first-
  * and second-hop passages of the 100 two-hop questions with the question alone as the query; then
  * the warm latency of one search (k = 20), with the query's embedding included, and the embedding
