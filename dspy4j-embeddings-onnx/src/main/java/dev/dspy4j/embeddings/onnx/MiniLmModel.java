@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * all-MiniLM-L6-v2 (quantized) as sentence-transformers runs it: WordPiece tokens with
@@ -46,8 +47,54 @@ final class MiniLmModel implements AutoCloseable {
         this.tokenizer = tokenizer;
     }
 
-    /** Loads the model and tokenizer from the class path. */
+    /** Stack of the thread that loads the model: native loading needs more than a default stack. */
+    private static final long LOADER_STACK_BYTES = 16L << 20;
+
+    /**
+     * Loads the model and tokenizer from the class path, on a platform thread of its own with a
+     * 16 MiB stack. Loading runs native code (ONNX Runtime's session set-up, DJL's platform probe)
+     * that can overflow the caller's default 1 MiB stack: seen as a segmentation fault with no JVM
+     * crash report when the class path held GraalPy's jars, and gone with a larger stack.
+     */
     static MiniLmModel load(int maxTokens, int intraOpThreads) {
+        AtomicReference<MiniLmModel> loaded = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread loader = new Thread(null, () -> {
+            try {
+                loaded.set(loadHere(maxTokens, intraOpThreads));
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "dspy4j-onnx-loader", LOADER_STACK_BYTES);
+        loader.setDaemon(true);
+        loader.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                loader.join();
+                break;
+            } catch (InterruptedException e) {
+                // the load cannot be abandoned halfway (it holds native resources): finish it first
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable error = failure.get();
+        if (error instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (error instanceof Error fatal) {
+            throw fatal;
+        }
+        if (error != null) {
+            throw new IllegalStateException("could not load " + MODEL_RESOURCE + ": " + error.getMessage(), error);
+        }
+        return loaded.get();
+    }
+
+    private static MiniLmModel loadHere(int maxTokens, int intraOpThreads) {
         byte[] model = resource(MODEL_RESOURCE);
         OrtEnvironment environment = OrtEnvironment.getEnvironment();
         OrtSession session;
