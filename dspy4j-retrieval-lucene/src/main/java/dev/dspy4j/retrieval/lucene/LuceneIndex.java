@@ -93,6 +93,7 @@ public final class LuceneIndex implements Retriever {
     private final int embeddingConcurrency;
     private final int rrfConstant;
     private final int hybridDepth;
+    private final int vectorCandidates;
 
     private LuceneIndex(Builder builder, boolean create) {
         this.path = builder.path;
@@ -103,6 +104,7 @@ public final class LuceneIndex implements Retriever {
         this.embeddingConcurrency = builder.embeddingConcurrency;
         this.rrfConstant = builder.rrfConstant;
         this.hybridDepth = builder.hybridDepth;
+        this.vectorCandidates = builder.vectorCandidates;
         if (mode != SearchMode.LEXICAL && embedder == null) {
             throw new IllegalArgumentException("LuceneIndex at " + path + ": search mode " + mode + " needs an embedder; "
                     + "set one with builder.embedder(...) or use SearchMode.LEXICAL.");
@@ -336,7 +338,11 @@ public final class LuceneIndex implements Retriever {
                     + "-dimensional vectors, but the embedder made a " + vector.length + "-dimensional one for the "
                     + "query; search with the model that built the index, or rebuild it.");
         }
-        return hits(searcher, searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, vector, k), k), true);
+        // the graph search keeps as many candidates as it is asked for: asking for k alone loses
+        // recall (measured on the Debian corpus: 0.92 vs exact 0.96 at 5), so ask for more, keep k
+        int candidates = Math.max(k, vectorCandidates);
+        return hits(searcher, searcher.search(new KnnFloatVectorQuery(LuceneDocuments.VECTOR, vector, candidates), k),
+                true);
     }
 
     private static List<Passage> hits(IndexSearcher searcher, TopDocs top, boolean cosine) throws IOException {
@@ -501,6 +507,7 @@ public final class LuceneIndex implements Retriever {
         private int embeddingConcurrency = 4;
         private int rrfConstant = ReciprocalRankFusion.DEFAULT_CONSTANT;
         private int hybridDepth = 100;
+        private int vectorCandidates = 100;
         private boolean checkIntegrity;
 
         private Builder(Path path) {
@@ -546,6 +553,20 @@ public final class LuceneIndex implements Retriever {
                 throw new IllegalArgumentException("LuceneIndex rrfConstant must be >= 0, not " + value);
             }
             this.rrfConstant = value;
+            return this;
+        }
+
+        /**
+         * How many candidates a vector search gathers in the HNSW graph before keeping the best
+         * {@code k} (at least {@code k} is always used); default 100, at most {@value #MAX_K}. More
+         * candidates cost a little time and bring the results closer to exact search.
+         */
+        public Builder vectorCandidates(int value) {
+            if (value < 1 || value > MAX_K) {
+                throw new IllegalArgumentException("LuceneIndex vectorCandidates must be between 1 and " + MAX_K
+                        + ", not " + value + ".");
+            }
+            this.vectorCandidates = value;
             return this;
         }
 

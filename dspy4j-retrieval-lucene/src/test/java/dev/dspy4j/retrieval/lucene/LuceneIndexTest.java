@@ -166,6 +166,27 @@ class LuceneIndexTest {
     }
 
     @Test
+    void vectorSearchGathersCandidatesBeyondKAndKeepsTheBestK() {
+        try (LuceneIndex index = builder().vectorCandidates(200).create()) {
+            // given
+            index.addAll(corpus());
+            index.commit();
+            String text = corpus().skip(7).findFirst().orElseThrow().text();
+
+            // when
+            List<Passage> three = index.search(text, 3, SearchMode.VECTOR);
+            List<Passage> wide = index.search(text, 200, SearchMode.VECTOR);
+
+            // then k hits come back, the best of the wider candidate set, in its order
+            assertThat(three).hasSize(3).isEqualTo(wide.subList(0, 3));
+            assertThat(three.get(0).id()).isEqualTo("p7");
+        }
+        assertThatThrownBy(() -> builder().vectorCandidates(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("vectorCandidates");
+        assertThatThrownBy(() -> builder().vectorCandidates(1001)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aLexicalIndexNeedsNoEmbedder() {
         try (LuceneIndex index = LuceneIndex.builder(dir.resolve("lexical")).create()) {
             // given
