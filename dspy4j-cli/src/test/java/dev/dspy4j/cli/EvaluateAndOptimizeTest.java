@@ -1,0 +1,93 @@
+package dev.dspy4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dspy4j.testkit.server.FakeLmServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateAndOptimizeTest {
+
+    private static final String DATA = """
+            {"question": "What is the capital of France?", "answer": "Paris"}
+            {"question": "What is 2 + 2?", "answer": "4"}
+            {"question": "Which planet is red?", "answer": "Venus"}
+            """;
+
+    @TempDir
+    Path dir;
+
+    FakeLmServer server;
+
+    @BeforeEach
+    void startServer() {
+        server = CliHarness.server();
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.close();
+    }
+
+    @Test
+    void evaluatePrintsTheScoreTableAndWritesAJsonReport() throws Exception {
+        // given: the server gets 2 of the 3 gold answers right
+        Path devset = Files.writeString(dir.resolve("dev.jsonl"), DATA);
+        Path report = dir.resolve("report.json");
+
+        // when
+        CliHarness.Result result = CliHarness.run("", "evaluate", "--signature", "question -> answer",
+                "--lm", "openai/gpt-4o-mini", "--base-url", server.baseUrl().toString(), "--max-retries", "0",
+                "--devset", devset.toString(), "--metric", "exact-match", "--report", report.toString());
+
+        // then
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("exact-match", "66.67%", "examples", "errors");
+        assertThat(Files.readString(report)).contains("Paris", "Venus");
+        assertThat(result.out() + result.err()).doesNotContain(CliHarness.API_KEY);
+    }
+
+    @Test
+    void evaluateRejectsAnUnknownMetricAndADevsetWithoutTheGoldField() throws Exception {
+        Path devset = Files.writeString(dir.resolve("dev.jsonl"), "{\"question\": \"What is 2 + 2?\"}\n");
+
+        CliHarness.Result unknown = CliHarness.run("", "evaluate", "--signature", "question -> answer",
+                "--lm", "openai/gpt-4o-mini", "--devset", devset.toString(), "--metric", "bleu");
+        CliHarness.Result noGold = CliHarness.run("", "evaluate", "--signature", "question -> answer",
+                "--lm", "openai/gpt-4o-mini", "--base-url", server.baseUrl().toString(), "--devset", devset.toString());
+
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.err()).contains("exact-match, f1, semantic-f1");
+        assertThat(noGold.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(noGold.err()).contains("no gold field \"answer\"");
+    }
+
+    @Test
+    void optimizeWithBootstrapSavesDemosThatInspectAndRunUse() throws Exception {
+        // given
+        Path trainset = Files.writeString(dir.resolve("train.jsonl"), DATA);
+        Path optimized = dir.resolve("optimized.json");
+
+        // when
+        CliHarness.Result result = CliHarness.run("", "optimize", "--signature", "question -> answer",
+                "--lm", "openai/gpt-4o-mini", "--base-url", server.baseUrl().toString(), "--max-retries", "0",
+                "--trainset", trainset.toString(), "--optimizer", "bootstrap", "--concurrency", "1",
+                "--out", optimized.toString());
+        CliHarness.Result inspected = CliHarness.run("", "inspect", optimized.toString());
+        server.reset();
+        CliHarness.Result ran = CliHarness.run("{\"question\": \"What is 2 + 2?\"}\n", "run",
+                "--signature", "question -> answer", "--program", optimized.toString(), "--lm", "openai/gpt-4o-mini",
+                "--base-url", server.baseUrl().toString());
+
+        // then: the two right answers became bootstrapped demos, the wrong one a labeled demo
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("self: 3 demos");
+        assertThat(inspected.out()).contains("Demos: 3 (2 bootstrapped, 1 labeled)", "Paris", "Venus");
+        assertThat(ran.exitCode()).isZero();
+        assertThat(server.lastRequest().bodyText()).contains("What is the capital of France?");
+    }
+}
