@@ -1,6 +1,8 @@
 package dev.dspy4j.cli;
 
 import com.github.freva.asciitable.AsciiTable;
+import com.github.freva.asciitable.Column;
+import com.github.freva.asciitable.HorizontalAlign;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +69,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static JsonNode readJson(Path file) {
-        ProgramOptions.requireReadable(file, "file");
+        ProgramOptions.requireReadable(file, "saved program");
         try {
             return JsonLines.MAPPER.readTree(Files.readString(file));
         } catch (IOException e) {
@@ -156,7 +158,9 @@ final class InspectCommand implements Callable<Integer> {
             }
             rows.add(row.toArray());
         }
-        return AsciiTable.getTable(headers.toArray(String[]::new), rows.toArray(Object[][]::new));
+        Column[] left = headers.stream().map(header -> new Column().header(header).dataAlign(HorizontalAlign.LEFT))
+                .toArray(Column[]::new);
+        return AsciiTable.getTable(left, rows.toArray(Object[][]::new));
     }
 
     private String cut(String text) {
