@@ -25,6 +25,7 @@ module dev.dspy4j.core {
     exports dev.dspy4j.cache;
     exports dev.dspy4j.context;
     exports dev.dspy4j.data;
+    exports dev.dspy4j.export;
     exports dev.dspy4j.lm;
     exports dev.dspy4j.media;
     exports dev.dspy4j.module;

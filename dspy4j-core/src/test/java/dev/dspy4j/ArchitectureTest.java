@@ -44,6 +44,7 @@ class ArchitectureTest {
             .layer("Context").definedBy("dev.dspy4j.context..")
             .layer("Run").definedBy("dev.dspy4j.run..")
             .layer("Module").definedBy("dev.dspy4j.module..")
+            .layer("Export").definedBy("dev.dspy4j.export..")
 
             .whereLayer("Root").mayNotAccessAnyLayer()
             .whereLayer("Internal").mayOnlyAccessLayers(BASE)
@@ -62,7 +63,9 @@ class ArchitectureTest {
             .whereLayer("Retrieve").mayOnlyAccessLayers(BASE)
             .whereLayer("Context").mayOnlyAccessLayers(with(BASE, "Adapter", "Trace", "Retrieve"))
             .whereLayer("Run").mayOnlyAccessLayers(with(BASE, "Context"))
-            .whereLayer("Module").mayNotBeAccessedByAnyLayer();
+            .whereLayer("Module").mayOnlyBeAccessedByLayers("Export")
+            .whereLayer("Export").mayOnlyAccessLayers(with(BASE, "Adapter", "Context", "Module", "Provider"))
+            .whereLayer("Export").mayNotBeAccessedByAnyLayer();
 
     private static String[] with(String[] base, String... more) {
         return Stream.concat(Stream.of(base), Stream.of(more)).toArray(String[]::new);

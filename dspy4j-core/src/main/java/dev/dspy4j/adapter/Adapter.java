@@ -5,6 +5,7 @@ import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.Message;
+import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +58,22 @@ public interface Adapter {
      */
     default String formatUserMessageContent(Signature signature, Map<String, ?> values) {
         return ChatTurns.INSTANCE.userContent(signature, values, "", false);
+    }
+
+    /**
+     * How this adapter writes one input value into the user message, without the field's header or
+     * tags: DSPy's {@code format_field_value} (a {@code str} as given, a list for a {@code str}
+     * field as a numbered list, other lists, maps and records as JSON, anything else as Python's
+     * {@code str()}). Values of media and custom types come back as content-part markers.
+     * {@link dev.dspy4j.export.PromptExport} fills its templates with it, so that they render
+     * exactly what this adapter sends.
+     *
+     * @param field the input field
+     * @param value the value, possibly {@code null} ({@code None})
+     * @return the text that stands for the value in the prompt
+     */
+    default String formatInputValue(Field field, @Nullable Object value) {
+        return AdapterText.formatValue(field.type(), value);
     }
 
     /**

@@ -88,6 +88,12 @@ public final class TwoStepAdapter implements Adapter {
         return parts.toString();
     }
 
+    /** Stage one writes each input as {@code name: value}, the value as Python's {@code str()}. */
+    @Override
+    public String formatInputValue(Field field, @Nullable Object value) {
+        return PythonValues.str(CustomValues.strForm(field.type(), value));
+    }
+
     /** The inputs as this adapter writes them in a user message (DSPy's {@code format_user_message_content}). */
     @Override
     public String formatUserMessageContent(Signature signature, Map<String, ?> values) {

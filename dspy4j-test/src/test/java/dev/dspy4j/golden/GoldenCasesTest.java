@@ -230,7 +230,7 @@ class GoldenCasesTest {
      * options where dspy4j has them, the rest (tools, tool choice, ...) as extra options under
      * their wire names, which is how a caller passes them through a predictor's options.
      */
-    private static LmOptions options(Map<String, Object> kwargs) {
+    static LmOptions options(Map<String, Object> kwargs) {
         LmOptions options = LmOptions.NONE;
         for (Map.Entry<String, Object> e : kwargs.entrySet()) {
             options = switch (e.getKey()) {
@@ -243,7 +243,7 @@ class GoldenCasesTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static LmCapabilities capabilities(Map<String, Object> json) {
+    static LmCapabilities capabilities(Map<String, Object> json) {
         boolean functionCalling = false;
         boolean reasoning = false;
         boolean responseSchema = false;

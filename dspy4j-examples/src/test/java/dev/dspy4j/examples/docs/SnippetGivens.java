@@ -65,6 +65,8 @@ public abstract class SnippetGivens {
     protected Embedder embedder;
 
     protected LmHistory history;
+    /** A prompt export, as docs/export.md makes one. */
+    protected dev.dspy4j.export.PromptExport export;
     protected CacheInterceptor cache;
     protected ConcurrencyLimit limit;
 
