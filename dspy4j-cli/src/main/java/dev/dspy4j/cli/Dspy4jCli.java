@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
 @Command(name = "dspy4j", mixinStandardHelpOptions = true, versionProvider = Dspy4jCli.Version.class,
         description = "Run, evaluate, optimize, inspect and export dspy4j and DSPy programs.",
         subcommands = {RunCommand.class, EvaluateCommand.class, OptimizeCommand.class, InspectCommand.class,
-            HistoryCommand.class},
+            ExportCommand.class, HistoryCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:success",

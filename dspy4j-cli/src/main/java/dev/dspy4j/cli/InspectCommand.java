@@ -69,7 +69,11 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     static JsonNode readJson(Path file) {
-        ProgramOptions.requireReadable(file, "saved program");
+        return readJson(file, "saved program");
+    }
+
+    static JsonNode readJson(Path file, String what) {
+        ProgramOptions.requireReadable(file, what);
         try {
             return JsonLines.MAPPER.readTree(Files.readString(file));
         } catch (IOException e) {

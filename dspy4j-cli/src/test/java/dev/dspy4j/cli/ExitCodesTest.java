@@ -62,7 +62,7 @@ class ExitCodesTest {
         CliHarness.Result result = CliHarness.run("", "--help");
 
         assertThat(result.exitCode()).isZero();
-        assertThat(result.out()).contains("run", "evaluate", "optimize", "inspect", "history", "Exit codes:",
+        assertThat(result.out()).contains("run", "evaluate", "optimize", "inspect", "export", "history", "Exit codes:",
                 "OPENAI_API_KEY");
     }
 }
