@@ -97,7 +97,7 @@ final class JsonLines {
         try {
             return MAPPER.valueToTree(value);
         } catch (JacksonException | IllegalArgumentException e) {
-            return MAPPER.getNodeFactory().textNode(String.valueOf(value));
+            return MAPPER.getNodeFactory().stringNode(String.valueOf(value));
         }
     }
 

@@ -160,4 +160,33 @@ class RunCommandTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.PROVIDER);
         assertThat(result.err()).contains("OPENAI_API_KEY");
     }
+
+    @Test
+    void runsAUserProgramClassFromTheClassPath() {
+        // when
+        CliHarness.Result result = CliHarness.run("{\"question\": \"Which planet is red?\"}\n", "run",
+                "--program-class", ShoutingQa.class.getName(), "--lm", "openai/gpt-4o-mini",
+                "--base-url", server.baseUrl().toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(lines(result.out())).singleElement()
+                .satisfies(line -> assertThat(line.path("outputs").path("answer").asString()).isEqualTo("MARS"));
+    }
+
+    @Test
+    void answersARerunFromTheDiskCache() {
+        // given
+        String cache = dir.resolve("cache").toString();
+        String stdin = "{\"question\": \"What is 2 + 2?\"}\n";
+
+        // when: two separate runs, as two processes would be
+        CliHarness.Result first = CliHarness.run(stdin, run("--cache", cache));
+        CliHarness.Result second = CliHarness.run(stdin, run("--cache", cache));
+
+        // then
+        assertThat(first.exitCode()).isZero();
+        assertThat(second.out()).isEqualTo(first.out());
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
 }
