@@ -27,9 +27,15 @@ public record CliIo(InputStream in, PrintStream out, PrintStream err, Map<String
         environment = Map.copyOf(environment);
     }
 
-    /** The process's own streams and environment; a terminal when the JVM has an interactive console. */
+    /**
+     * The process's own streams and environment. A terminal when the system property
+     * {@code dspy4j.terminal} says so ({@code scripts/dspy4j} sets it from whether stderr is one),
+     * else when the JVM has an interactive console (stdin and stdout both a terminal).
+     */
     public static CliIo system() {
-        return new CliIo(System.in, System.out, System.err, System.getenv(), interactive());
+        String told = System.getProperty("dspy4j.terminal");
+        boolean terminal = told != null ? Boolean.parseBoolean(told) : interactive();
+        return new CliIo(System.in, System.out, System.err, System.getenv(), terminal);
     }
 
     private static boolean interactive() {
