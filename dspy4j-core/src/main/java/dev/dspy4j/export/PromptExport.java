@@ -2,6 +2,7 @@ package dev.dspy4j.export;
 
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.module.Module;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -41,7 +42,7 @@ public final class PromptExport {
     private final Map<String, ExportedPredictor> predictors;
 
     PromptExport(Map<String, ExportedPredictor> predictors) {
-        this.predictors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(predictors));
+        this.predictors = Collections.unmodifiableMap(new LinkedHashMap<>(predictors));
     }
 
     /**
@@ -59,6 +60,19 @@ public final class PromptExport {
         Objects.requireNonNull(program, "program");
         Objects.requireNonNull(context, "context");
         return PromptExporter.export(program, context);
+    }
+
+    /**
+     * Exports every predictor of {@code program} as it runs under the {@linkplain
+     * DspyContext#current() current context} (the one bound by {@link DspyContext#bind()}, else an
+     * empty one): see {@link #of(Module, DspyContext)}.
+     *
+     * @param program the program
+     * @return the export, predictors in DSPy's order
+     * @throws PromptExportException if a predictor cannot be exported
+     */
+    public static PromptExport of(Module program) {
+        return of(program, DspyContext.current());
     }
 
     /** The exported predictors by path, in DSPy's order. */

@@ -63,10 +63,7 @@ public final class PromptExportExample {
                     + " and prompts.md. The request for \"" + QUESTION + "\":");
             out.println(qa.renderJson(Map.of("question", QUESTION)));
             return 0;
-        } catch (IOException e) {
-            err.println("Could not write the export to " + folder.toAbsolutePath() + ": " + e.getMessage());
-            return 1;
-        } catch (UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             err.println("Could not write the export to " + folder.toAbsolutePath() + ": " + e.getMessage());
             return 1;
         }

@@ -139,6 +139,23 @@ class PromptExportTest {
     }
 
     @Test
+    void exportsUnderTheBoundContextWhenNoneIsGiven() {
+        // given
+        DspyContext context = DspyContext.of(ScriptedLm.replying()).withAdapter(XmlAdapter.DEFAULT);
+
+        // when
+        PromptExport export;
+        try (var scope = context.bind()) {
+            export = PromptExport.of(QA);
+        }
+
+        // then
+        assertThat(export.predictor("self").adapterName()).isEqualTo("XMLAdapter");
+        assertThatThrownBy(() -> export.predictor("missing")).isInstanceOf(PromptExportException.class)
+                .hasMessageContaining("No predictor 'missing'").hasMessageContaining("[self]");
+    }
+
+    @Test
     void refusesMediaHistoryAndTwoStepWithAnErrorNamingTheFieldOrAdapter() {
         DspyContext context = DspyContext.of(ScriptedLm.replying());
         assertThatThrownBy(() -> PromptExport.of(Predict.of("photo: Image, question -> answer"), context))
