@@ -44,11 +44,11 @@ final class HistoryCommand implements Callable<Integer> {
         for (HistoryFile.Entry entry : entries) {
             out.append("\n\n\n\n");
             colored(out, BLUE, "[" + entry.timestamp() + "]", color).append("\n\n");
-            for (String[] message : entry.messages()) {
-                String role = message[0].isEmpty() ? message[0]
-                        : Character.toUpperCase(message[0].charAt(0)) + message[0].substring(1);
+            for (HistoryFile.Sent message : entry.messages()) {
+                String role = message.role().isEmpty() ? ""
+                        : Character.toUpperCase(message.role().charAt(0)) + message.role().substring(1);
                 colored(out, RED, role + " message:", color).append("\n\n");
-                out.append(message[1].strip()).append("\n\n\n");
+                out.append(message.content().strip()).append("\n\n\n");
             }
             colored(out, RED, "Response:", color).append("\n\n");
             colored(out, GREEN, entry.outputs().isEmpty() ? "" : entry.outputs().getFirst().strip(), color)

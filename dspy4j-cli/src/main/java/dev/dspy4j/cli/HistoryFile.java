@@ -29,10 +29,18 @@ final class HistoryFile {
      *
      * @param timestamp when it finished, ISO-8601
      * @param model the model
-     * @param messages role and text of each message
+     * @param messages each message sent
      * @param outputs the text of each choice
      */
-    record Entry(String timestamp, String model, List<String[]> messages, List<String> outputs) {}
+    record Entry(String timestamp, String model, List<Sent> messages, List<String> outputs) {}
+
+    /**
+     * One message of a recorded call.
+     *
+     * @param role the wire role: system, user, assistant, tool
+     * @param content its text, media as a short tag
+     */
+    record Sent(String role, String content) {}
 
     private HistoryFile() {}
 
@@ -95,9 +103,9 @@ final class HistoryFile {
                 throw CliException.input("history file " + file + ", line " + row.line() + ": " + row.problem());
             }
             JsonNode node = JsonLines.MAPPER.valueToTree(row.values());
-            List<String[]> messages = new ArrayList<>();
+            List<Sent> messages = new ArrayList<>();
             for (JsonNode message : node.path("messages")) {
-                messages.add(new String[] {message.path("role").asString(""), message.path("content").asString("")});
+                messages.add(new Sent(message.path("role").asString(""), message.path("content").asString("")));
             }
             List<String> outputs = new ArrayList<>();
             for (JsonNode output : node.path("outputs")) {
