@@ -90,4 +90,30 @@ class EvaluateAndOptimizeTest {
         assertThat(ran.exitCode()).isZero();
         assertThat(server.lastRequest().bodyText()).contains("What is the capital of France?");
     }
+
+    @Test
+    void evaluateExitsWithFourWhenEveryExampleFailsAtTheProvider() throws Exception {
+        // given: nothing listens on port 1
+        Path devset = Files.writeString(dir.resolve("dev.jsonl"), DATA);
+
+        // when
+        CliHarness.Result result = CliHarness.run("", "evaluate", "--signature", "question -> answer",
+                "--lm", "openai/gpt-4o-mini", "--base-url", "http://127.0.0.1:1/v1", "--max-retries", "0",
+                "--devset", devset.toString());
+
+        // then: the table still shows the errors
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.PROVIDER);
+        assertThat(result.out()).contains("0.00%", "|        3 |      3 |");
+        assertThat(result.err()).contains("every example failed at the LM provider");
+    }
+
+    @Test
+    void historyRefusesAFileThatIsNotAHistory() throws Exception {
+        Path notHistory = Files.writeString(dir.resolve("h.jsonl"), DATA);
+
+        CliHarness.Result result = CliHarness.run("", "history", notHistory.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.INPUT);
+        assertThat(result.err()).contains("not an LM call");
+    }
 }
