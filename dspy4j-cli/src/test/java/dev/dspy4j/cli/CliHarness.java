@@ -45,7 +45,19 @@ final class CliHarness {
             return Reply.text("I refuse to use your format.");
         }
         String answer = ANSWERS.getOrDefault(question, "I don't know");
-        return Reply.text("[[ ## answer ## ]]\n" + answer + "\n\n[[ ## completed ## ]]");
+        String system = request.json().path("messages").path(0).path("content").asString("");
+        int outputs = system.indexOf("Your output fields are:");
+        if (outputs < 0 || system.indexOf("`answer`", outputs) >= 0) {
+            return Reply.text("[[ ## answer ## ]]\n" + answer + "\n\n[[ ## completed ## ]]");
+        }
+        // another signature (an optimizer's proposer): a plain text for each of its output fields
+        StringBuilder reply = new StringBuilder();
+        java.util.regex.Matcher field = java.util.regex.Pattern.compile("\\n\\d+\\. `(\\w+)`")
+                .matcher(system.substring(outputs, system.indexOf("All interactions", outputs)));
+        while (field.find()) {
+            reply.append("[[ ## ").append(field.group(1)).append(" ## ]]\nAnswer the question briefly.\n\n");
+        }
+        return Reply.text(reply.append("[[ ## completed ## ]]").toString());
     }
 
     static Result run(String stdin, String... args) {

@@ -116,4 +116,24 @@ class EvaluateAndOptimizeTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(result.err()).contains("not an LM call");
     }
+
+    @Test
+    void optimizeWithMiproLightSavesAProgramThatInspectReads() throws Exception {
+        // given: the server answers the task and, with plain text, the proposer's signatures
+        Path trainset = Files.writeString(dir.resolve("train.jsonl"), DATA + DATA.replace("?\"", "??\""));
+        Path optimized = dir.resolve("optimized.json");
+
+        // when
+        CliHarness.Result result = CliHarness.run("", "optimize", "--signature", "question -> answer",
+                "--lm", "openai/gpt-4o-mini", "--base-url", server.baseUrl().toString(), "--max-retries", "0",
+                "--trainset", trainset.toString(), "--optimizer", "mipro-light", "--concurrency", "1",
+                "--max-bootstrapped-demos", "1", "--max-labeled-demos", "1", "--out", optimized.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(optimized).exists();
+        assertThat(server.requests()).anySatisfy(request ->
+                assertThat(request.bodyText()).contains("proposed_instruction"));
+        assertThat(CliHarness.run("", "inspect", optimized.toString()).out()).contains("== Predictor self ==");
+    }
 }
