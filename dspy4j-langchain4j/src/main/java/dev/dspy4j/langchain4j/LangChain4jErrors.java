@@ -59,8 +59,8 @@ final class LangChain4jErrors {
     /** Not one of langchain4j's kinds: an I/O failure underneath is a transport error, else a bad request. */
     private static LmException byCause(String message, RuntimeException e) {
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause instanceof java.net.http.HttpTimeoutException
-                    || cause instanceof java.net.SocketTimeoutException) {
+            if (cause instanceof java.io.InterruptedIOException // SocketTimeoutException among them
+                    || cause.getClass().getSimpleName().endsWith("TimeoutException")) {
                 return new LmException.Timeout(message, PROVIDER, 0, null, e);
             }
             if (cause instanceof java.io.IOException) {
