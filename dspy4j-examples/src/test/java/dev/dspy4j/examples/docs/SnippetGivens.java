@@ -69,6 +69,10 @@ public abstract class SnippetGivens {
     protected dev.dspy4j.export.PromptExport export;
     protected CacheInterceptor cache;
     protected ConcurrencyLimit limit;
+    /** A langchain4j chat model, as docs/bridges.md uses it. */
+    protected dev.langchain4j.model.chat.ChatModel langchain4jModel;
+    /** A Spring AI chat model, as docs/bridges.md uses it. */
+    protected org.springframework.ai.chat.model.ChatModel springAiModel;
 
     /** A retriever, as in DSPy's multi-hop example. */
     protected List<String> search(String query) {

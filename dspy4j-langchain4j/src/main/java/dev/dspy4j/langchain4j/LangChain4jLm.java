@@ -1,0 +1,286 @@
+package dev.dspy4j.langchain4j;
+
+import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.ContentPart;
+import dev.dspy4j.lm.Lm;
+import dev.dspy4j.lm.LmCapabilities;
+import dev.dspy4j.lm.LmException;
+import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.LmRequest;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.Message;
+import dev.dspy4j.lm.ResponseFormat;
+import dev.dspy4j.lm.ToolCall;
+import dev.dspy4j.lm.ToolChoice;
+import dev.dspy4j.lm.ToolSpec;
+import dev.dspy4j.lm.Usage;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.data.message.AiMessage;
+import dev.langchain4j.data.message.ChatMessage;
+import dev.langchain4j.data.message.Content;
+import dev.langchain4j.data.message.ImageContent;
+import dev.langchain4j.data.message.SystemMessage;
+import dev.langchain4j.data.message.TextContent;
+import dev.langchain4j.data.message.ToolExecutionResultMessage;
+import dev.langchain4j.data.message.UserMessage;
+import dev.langchain4j.exception.AuthenticationException;
+import dev.langchain4j.exception.RateLimitException;
+import dev.langchain4j.exception.TimeoutException;
+import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.request.ChatRequest;
+import dev.langchain4j.model.chat.request.ResponseFormatType;
+import dev.langchain4j.model.chat.request.json.JsonRawSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchema;
+import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
+import dev.langchain4j.model.output.TokenUsage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A langchain4j {@link ChatModel} used as a dspy4j {@link Lm}: keep the langchain4j client you
+ * configured (provider, HTTP client, listeners) and run dspy4j signatures, modules and optimizers
+ * on it.
+ *
+ * <p>Each {@link LmRequest} becomes one {@link ChatRequest}: messages keep their roles and order
+ * and their text byte for byte (so the adapter's prompt reaches the provider unchanged), images
+ * become {@link ImageContent}, assistant tool calls and tool results map to langchain4j's tool
+ * execution messages, tools become {@link ToolSpecification}s with their JSON schema, and the
+ * response format, temperature, max tokens and stop sequences map to the request parameters. The
+ * {@link ChatResponse} comes back as one {@link Choice} with its text, tool calls and finish
+ * reason, and its token usage as a dspy4j {@link Usage}.
+ *
+ * <p>What does not map, and fails with {@link LmException.BadRequest} rather than being dropped
+ * silently: audio, file and document parts, a named tool choice, {@code n > 1}, and a seed
+ * (langchain4j's request has none; set it on the provider's model instead). Other
+ * {@link LmOptions#extra()} entries are ignored, as a langchain4j request has no place for them.
+ *
+ * <p>langchain4j's exceptions become dspy4j's: {@link RateLimitException} to
+ * {@link LmException.RateLimited}, {@link TimeoutException} to {@link LmException.Timeout},
+ * {@link AuthenticationException} to {@link LmException.Authentication}, and so on, so that
+ * dspy4j's {@code Retry} and cache interceptors work over the bridge. Turn off langchain4j's own
+ * retries ({@code maxRetries(0)} on its model builders) when dspy4j's {@code Retry} is in the
+ * chain, or the two multiply.
+ *
+ * <p>Streaming: {@link #stream} replays the whole response as one chunk (the {@link Lm} default);
+ * langchain4j's {@code StreamingChatModel} is not bridged yet.
+ *
+ * <p>Thread-safe if the wrapped model is (langchain4j's provider models are).
+ */
+public final class LangChain4jLm implements Lm {
+
+    private static final String PROVIDER = "langchain4j";
+
+    private final ChatModel model;
+    private final String modelName;
+
+    private LangChain4jLm(ChatModel model, String modelName) {
+        this.model = model;
+        this.modelName = modelName;
+    }
+
+    /**
+     * Wraps a langchain4j chat model.
+     *
+     * @param model the langchain4j model, configured as usual
+     * @param modelName the name dspy4j reports (history, cache keys, saved state), for example
+     *     {@code "openai/gpt-4o-mini"}
+     * @return the model as a dspy4j LM
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code modelName} is blank
+     */
+    public static LangChain4jLm of(ChatModel model, String modelName) {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(modelName, "modelName");
+        if (modelName.isBlank()) {
+            throw new IllegalArgumentException("A LangChain4jLm needs a model name for history and cache keys;"
+                    + " got a blank one");
+        }
+        return new LangChain4jLm(model, modelName);
+    }
+
+    /** The wrapped langchain4j model. */
+    public ChatModel chatModel() {
+        return model;
+    }
+
+    @Override
+    public String model() {
+        return modelName;
+    }
+
+    /**
+     * Function calling and JSON-schema response formats, as langchain4j's {@link ChatRequest}
+     * carries both; whether the provider behind it honours them is up to that provider.
+     */
+    @Override
+    public LmCapabilities capabilities() {
+        return new LmCapabilities(true, false, true, Set.of("temperature", "max_tokens", "stop"));
+    }
+
+    /**
+     * Sends the request through the langchain4j model.
+     *
+     * @throws LmException.BadRequest if the request uses something that does not map (see the
+     *     class documentation) or the provider rejected it
+     * @throws LmException the mapped kind of any langchain4j failure
+     */
+    @Override
+    public LmResponse call(LmRequest request) {
+        ChatRequest chatRequest = toChatRequest(request);
+        ChatResponse response;
+        try {
+            response = model.chat(chatRequest);
+        } catch (RuntimeException e) {
+            throw LangChain4jErrors.toLmException(e);
+        }
+        return toLmResponse(response);
+    }
+
+    static ChatRequest toChatRequest(LmRequest request) {
+        LmOptions options = request.options();
+        if (options.n() != null && options.n() > 1) {
+            throw unsupported("n=" + options.n() + " (a langchain4j request returns one choice)");
+        }
+        if (options.seed() != null) {
+            throw unsupported("a seed (langchain4j's request has none; set it on the provider's model)");
+        }
+        ChatRequest.Builder builder = ChatRequest.builder().messages(toMessages(request.messages()));
+        if (options.temperature() != null) {
+            builder.temperature(options.temperature());
+        }
+        if (options.maxTokens() != null) {
+            builder.maxOutputTokens(options.maxTokens());
+        }
+        if (options.stop() != null && !options.stop().isEmpty()) {
+            builder.stopSequences(options.stop());
+        }
+        if (!request.tools().isEmpty()) {
+            builder.toolSpecifications(request.tools().stream().map(LangChain4jLm::toSpecification).toList());
+            builder.toolChoice(switch (request.toolChoice()) {
+                case ToolChoice.Auto a -> dev.langchain4j.model.chat.request.ToolChoice.AUTO;
+                case ToolChoice.None n -> dev.langchain4j.model.chat.request.ToolChoice.NONE;
+                case ToolChoice.Required r -> dev.langchain4j.model.chat.request.ToolChoice.REQUIRED;
+                case ToolChoice.Named named -> throw unsupported("a named tool choice ('" + named.name() + "')");
+            });
+        }
+        switch (request.responseFormat()) {
+            case ResponseFormat.Text t -> { }
+            case ResponseFormat.JsonObject j -> builder.responseFormat(
+                    dev.langchain4j.model.chat.request.ResponseFormat.JSON);
+            case ResponseFormat.JsonSchema s -> builder.responseFormat(
+                    dev.langchain4j.model.chat.request.ResponseFormat.builder().type(ResponseFormatType.JSON)
+                            .jsonSchema(JsonSchema.builder().name(s.name())
+                                    .rootElement(JsonRawSchema.from(BridgeJson.write(s.schema()))).build())
+                            .build());
+        }
+        return builder.build();
+    }
+
+    private static List<ChatMessage> toMessages(List<Message> messages) {
+        List<ChatMessage> out = new ArrayList<>(messages.size());
+        for (Message message : messages) {
+            out.add(switch (message) {
+                case Message.SystemMessage s -> SystemMessage.from(textOnly(s, "system"));
+                case Message.UserMessage u -> u.isTextOnly() ? UserMessage.from(u.text())
+                        : UserMessage.from(toContents(u.content()));
+                case Message.AssistantMessage a -> toAiMessage(a);
+                case Message.ToolMessage t -> ToolExecutionResultMessage.from(t.callId(),
+                        t.name() == null ? "" : t.name(), textOnly(t, "tool"));
+            });
+        }
+        return out;
+    }
+
+    private static AiMessage toAiMessage(Message.AssistantMessage message) {
+        String text = textOnly(message, "assistant");
+        if (message.toolCalls().isEmpty()) {
+            return AiMessage.from(text);
+        }
+        List<ToolExecutionRequest> calls = message.toolCalls().stream()
+                .map(call -> ToolExecutionRequest.builder().id(call.id()).name(call.name())
+                        .arguments(call.argumentsJson()).build())
+                .toList();
+        return text.isEmpty() ? AiMessage.from(calls) : AiMessage.from(text, calls);
+    }
+
+    private static List<Content> toContents(List<ContentPart> parts) {
+        List<Content> out = new ArrayList<>(parts.size());
+        for (ContentPart part : parts) {
+            out.add(switch (part) {
+                case ContentPart.Text t -> TextContent.from(t.text());
+                case ContentPart.Image i -> i.inline()
+                        ? ImageContent.from(Objects.requireNonNull(i.base64Data()),
+                                Objects.requireNonNull(i.mediaType()))
+                        : ImageContent.from(i.url());
+                default -> throw unsupported("a " + part.getClass().getSimpleName().toLowerCase(Locale.ROOT)
+                        + " part in a user message");
+            });
+        }
+        return out;
+    }
+
+    private static String textOnly(Message message, String role) {
+        if (!message.isTextOnly()) {
+            throw unsupported("non-text parts in a " + role + " message");
+        }
+        return message.text();
+    }
+
+    private static ToolSpecification toSpecification(ToolSpec tool) {
+        return ToolSpecification.builder().name(tool.name()).description(tool.description())
+                .parameters(BridgeJson.objectSchema(tool.parameters())).build();
+    }
+
+    static LmResponse toLmResponse(ChatResponse response) {
+        AiMessage message = response.aiMessage();
+        List<ToolCall> calls = new ArrayList<>();
+        if (message.hasToolExecutionRequests()) {
+            for (ToolExecutionRequest call : message.toolExecutionRequests()) {
+                calls.add(ToolCall.parse(call.id(), call.name(), call.arguments()));
+            }
+        }
+        Choice choice = new Choice(message.text() == null ? "" : message.text(), calls, message.thinking(),
+                finishReason(response.finishReason()));
+        return new LmResponse(List.of(choice), usage(response.tokenUsage()), response.modelName(), false);
+    }
+
+    private static @Nullable String finishReason(@Nullable FinishReason reason) {
+        if (reason == null) {
+            return null;
+        }
+        return switch (reason) {
+            case STOP -> "stop";
+            case LENGTH -> "length";
+            case TOOL_EXECUTION -> "tool_calls";
+            case CONTENT_FILTER -> "content_filter";
+            case OTHER -> "other";
+        };
+    }
+
+    private static Usage usage(@Nullable TokenUsage usage) {
+        if (usage == null) {
+            return Usage.ZERO;
+        }
+        return new Usage(orZero(usage.inputTokenCount()), orZero(usage.outputTokenCount()));
+    }
+
+    private static long orZero(@Nullable Integer count) {
+        return count == null ? 0 : Math.max(0, count);
+    }
+
+    private static LmException.BadRequest unsupported(String what) {
+        return new LmException.BadRequest("The langchain4j bridge cannot send " + what
+                + "; drop it from the request or call the provider through a dspy4j client", PROVIDER, 0, null);
+    }
+
+    @Override
+    public String toString() {
+        return "LangChain4jLm[" + modelName + ", " + model.getClass().getSimpleName() + "]";
+    }
+}

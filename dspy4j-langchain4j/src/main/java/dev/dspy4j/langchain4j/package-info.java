@@ -1,0 +1,9 @@
+/**
+ * Bridges between dspy4j and langchain4j, both ways: {@link dev.dspy4j.langchain4j.LangChain4jLm}
+ * runs dspy4j programs on a langchain4j {@code ChatModel}, and
+ * {@link dev.dspy4j.langchain4j.DspyTool} offers a dspy4j program to langchain4j as a tool.
+ */
+@NullMarked
+package dev.dspy4j.langchain4j;
+
+import org.jspecify.annotations.NullMarked;
