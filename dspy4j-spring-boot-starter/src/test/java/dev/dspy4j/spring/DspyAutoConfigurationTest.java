@@ -15,7 +15,10 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
 import dev.dspy4j.testkit.server.Dialect;
 import dev.dspy4j.testkit.server.FakeLmServer;
+import dev.dspy4j.testkit.server.Fault;
 import dev.dspy4j.testkit.server.Responder;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -198,6 +201,26 @@ class DspyAutoConfigurationTest {
         runner.withPropertyValues("dspy4j.programs.empty.module=cot")
                 .run(context -> assertThat(context).getFailure().rootCause()
                         .hasMessageContaining("dspy4j.programs.empty needs a signature"));
+    }
+
+    @Test
+    void metricsCountCallsTokensAndErrorsByModel() {
+        runner.withPropertyValues(lm("dspy4j.cache.type=none", "dspy4j.programs.classify.signature=text -> label"))
+                .withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+                .run(context -> {
+                    DspyPrograms programs = context.getBean(DspyPrograms.class);
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+
+                    programs.call("classify", Map.of("text", "fine"));
+                    server.faults().next(Fault.serverError());
+                    assertThatThrownBy(() -> programs.call("classify", Map.of("text", "broken")));
+
+                    assertThat(meters.get("dspy4j.lm.calls").tags("model", "openai/gpt-4o-mini", "outcome", "success")
+                            .timer().count()).isEqualTo(1);
+                    assertThat(meters.get("dspy4j.lm.calls").tags("outcome", "error").timer().count()).isEqualTo(1);
+                    assertThat(meters.get("dspy4j.lm.errors").counter().count()).isEqualTo(1);
+                    assertThat(meters.get("dspy4j.lm.tokens").tags("type", "output").counter().count()).isPositive();
+                });
     }
 
     @Test
