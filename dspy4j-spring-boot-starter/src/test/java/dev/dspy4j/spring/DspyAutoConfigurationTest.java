@@ -115,6 +115,23 @@ class DspyAutoConfigurationTest {
     }
 
     @Test
+    void aProgramClassIsInstantiatedAsTheProgramBean() {
+        runner.withPropertyValues(lm("dspy4j.programs.triage.program-class=" + TriageProgram.class.getName()))
+                .run(context -> {
+                    Module triage = context.getBean("triage", Module.class);
+                    assertThat(triage).isInstanceOf(TriageProgram.class);
+                    assertThat(triage.namedPredictors()).containsOnlyKeys("classify.predict");
+                });
+    }
+
+    @Test
+    void aProgramClassThatIsNoModuleFailsStartUpNamingIt() {
+        runner.withPropertyValues("dspy4j.programs.bad.program-class=java.lang.String")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("dspy4j.programs.bad.program-class java.lang.String is not a"));
+    }
+
+    @Test
     void theAdapterPropertyChoosesTheContextsAdapter() {
         runner.withPropertyValues(lm("dspy4j.adapter=json"))
                 .run(context -> assertThat(context.getBean(DspyContext.class).adapter()).isSameAs(JsonAdapter.DEFAULT));
