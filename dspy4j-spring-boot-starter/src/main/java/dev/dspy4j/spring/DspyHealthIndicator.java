@@ -17,7 +17,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * 5xx; DOWN with the status or the connection error otherwise. Details hold the model, the
  * HTTP status or the error, never the key or the base URL.
  */
-public final class DspyHealthIndicator implements HealthIndicator {
+public final class DspyHealthIndicator implements HealthIndicator, AutoCloseable {
 
     private final String model;
     private final URI modelsUri;
@@ -95,6 +95,12 @@ public final class DspyHealthIndicator implements HealthIndicator {
     private String message(Exception e) {
         String message = e.getMessage() == null ? "no message" : e.getMessage();
         return apiKey == null || apiKey.isBlank() ? message : message.replace(apiKey, "******");
+    }
+
+    /** Closes the check's HTTP client; Spring calls this when the context closes. */
+    @Override
+    public void close() {
+        client.close();
     }
 
     @Override
