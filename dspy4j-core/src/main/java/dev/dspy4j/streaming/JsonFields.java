@@ -99,6 +99,18 @@ final class JsonFields {
 
     private record Unescaped(String value) {}
 
+    private static int hex(String digits) {
+        int code = 0;
+        for (int i = 0; i < digits.length(); i++) {
+            int digit = Character.digit(digits.charAt(i), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            code = code * 16 + digit;
+        }
+        return code;
+    }
+
     /** JSON string content unescaped; an escape cut off at the end is held back unless complete. */
     private static Unescaped unescape(String text, int from, int to, boolean complete) {
         StringBuilder out = new StringBuilder(to - from);
@@ -118,7 +130,12 @@ final class JsonFields {
                 if (i + 6 > to) {
                     break;
                 }
-                out.append((char) Integer.parseInt(text.substring(i + 2, i + 6), 16));
+                int code = hex(text.substring(i + 2, i + 6));
+                if (code < 0) {
+                    out.append(text, i, i + 6); // not an escape JSON allows: kept as written
+                } else {
+                    out.append((char) code);
+                }
                 i += 6;
                 continue;
             }

@@ -94,6 +94,24 @@ class StreamingTest {
     }
 
     @Test
+    void jsonFieldsOfOtherTypesStreamTheirJsonTextAndNestedKeysDoNotMatch() {
+        String completion = "{\"notes\": {\"answer\": \"decoy\", \"list\": [1, \"}\"]},"
+                + " \"score\": 42 , \"answer\": \"Paris\"}";
+        for (long seed = 0; seed < 30; seed++) {
+            ScriptedLm lm = ScriptedLm.answering(r -> completion).streamingInChunks(seed, 1 + (int) (seed % 5));
+            List<StreamEvent> events = new ArrayList<>();
+
+            Prediction prediction = Streaming.of(Predict.of("question -> notes: dict[str, Any], score: int, answer"))
+                    .listen(StreamListener.field("score"), StreamListener.field("answer"))
+                    .stream(QUESTION, DspyContext.of(lm).withAdapter(JsonAdapter.DEFAULT), events::add);
+
+            assertThat(join(chunks(events, "score"))).as("seed %d", seed).isEqualTo("42");
+            assertThat(prediction.get("score")).isEqualTo(42L);
+            assertThat(join(chunks(events, "answer"))).as("seed %d", seed).isEqualTo("Paris");
+        }
+    }
+
+    @Test
     void streamsTheFieldBeforeTheLmCallEnds() {
         ScriptedLm lm = ScriptedLm.answering(r -> CHAT).streamingInChunks(7, 3);
         List<StreamEvent> events = new ArrayList<>();
