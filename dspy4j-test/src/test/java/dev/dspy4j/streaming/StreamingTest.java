@@ -335,6 +335,49 @@ class StreamingTest {
     }
 
     @Test
+    void streamAsyncDeliversTheEventsAndCompletesWithThePrediction() throws Exception {
+        ScriptedLm lm = ScriptedLm.answering(r -> CHAT).streamingInChunks(9, 5);
+        List<StreamEvent> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Prediction prediction = Streaming.of(ChainOfThought.of("question -> answer"))
+                .listen(StreamListener.field("answer"))
+                .streamAsync(QUESTION, DspyContext.of(lm), events::add).get(30, TimeUnit.SECONDS);
+
+        assertThat(join(chunks(events, "answer"))).isEqualTo(prediction.getString("answer"));
+        assertThat(events.get(events.size() - 1)).isEqualTo(new StreamEvent.Done(prediction));
+    }
+
+    @Test
+    void interruptingTheConsumerCancelsTheCall() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        Lm silent = request -> {
+            try {
+                never.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            throw new CancellationException("interrupted");
+        };
+        ProgramStream stream = Streaming.of(Predict.of("question -> answer")).stream(QUESTION, DspyContext.of(silent));
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread consumer = Thread.ofVirtual().start(() -> {
+            try {
+                stream.next();
+            } catch (RuntimeException e) {
+                failure.set(e);
+            }
+        });
+
+        consumer.interrupt();
+        consumer.join(Duration.ofSeconds(30));
+
+        assertThat(failure.get()).isInstanceOf(CancellationException.class)
+                .hasMessageContaining("closed by its consumer");
+        assertThat(stream.hasNext()).isFalse();
+        never.countDown();
+    }
+
+    @Test
     void aStreamThatFallsSilentTimesOut() {
         CountDownLatch never = new CountDownLatch(1);
         Lm silent = request -> {
