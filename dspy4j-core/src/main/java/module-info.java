@@ -33,6 +33,7 @@ module dev.dspy4j.core {
     exports dev.dspy4j.retrieve;
     exports dev.dspy4j.run;
     exports dev.dspy4j.signature;
+    exports dev.dspy4j.streaming;
     exports dev.dspy4j.tool;
     exports dev.dspy4j.trace;
     exports dev.dspy4j.usage;

@@ -45,6 +45,7 @@ class ArchitectureTest {
             .layer("Run").definedBy("dev.dspy4j.run..")
             .layer("Module").definedBy("dev.dspy4j.module..")
             .layer("Export").definedBy("dev.dspy4j.export..")
+            .layer("Streaming").definedBy("dev.dspy4j.streaming..")
 
             .whereLayer("Root").mayNotAccessAnyLayer()
             .whereLayer("Internal").mayOnlyAccessLayers(BASE)
@@ -63,9 +64,11 @@ class ArchitectureTest {
             .whereLayer("Retrieve").mayOnlyAccessLayers(BASE)
             .whereLayer("Context").mayOnlyAccessLayers(with(BASE, "Adapter", "Trace", "Retrieve"))
             .whereLayer("Run").mayOnlyAccessLayers(with(BASE, "Context"))
-            .whereLayer("Module").mayOnlyBeAccessedByLayers("Export")
+            .whereLayer("Module").mayOnlyBeAccessedByLayers("Export", "Streaming")
             .whereLayer("Export").mayOnlyAccessLayers(with(BASE, "Adapter", "Context", "Module", "Provider"))
-            .whereLayer("Export").mayNotBeAccessedByAnyLayer();
+            .whereLayer("Export").mayNotBeAccessedByAnyLayer()
+            .whereLayer("Streaming").mayOnlyAccessLayers(with(BASE, "Adapter", "Context", "Module", "Trace"))
+            .whereLayer("Streaming").mayNotBeAccessedByAnyLayer();
 
     private static String[] with(String[] base, String... more) {
         return Stream.concat(Stream.of(base), Stream.of(more)).toArray(String[]::new);

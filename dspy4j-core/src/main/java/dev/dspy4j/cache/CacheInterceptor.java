@@ -4,6 +4,7 @@ import dev.dspy4j.lm.Choice;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -84,6 +85,36 @@ public final class CacheInterceptor implements LmInterceptor {
                     : response);
         }
         return response;
+    }
+
+    /**
+     * Streams through the cache: a hit replays as a finished stream (one chunk per choice, marked
+     * as a cache hit); a miss streams from the LM and is stored once read to its end.
+     */
+    @Override
+    public LmStream interceptStream(LmRequest request, Chain chain) {
+        if (!request.options().cacheEnabled()) {
+            return chain.proceedStream(request);
+        }
+        String key;
+        try {
+            key = CacheKey.of(chain.lm().model(), request);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Not caching a request to {}: {}", chain.lm().model(), e.getMessage());
+            return chain.proceedStream(request);
+        }
+        Optional<LmResponse> hit = lookUp(key);
+        if (hit.isPresent()) {
+            LmResponse stored = hit.get();
+            return LmStream.of(new LmResponse(stored.choices(), stored.usage(), stored.model(), true));
+        }
+        return LmStream.observed(chain.proceedStream(request), response -> {
+            if (isComplete(response)) {
+                store(key, response.cacheHit()
+                        ? new LmResponse(response.choices(), response.usage(), response.model(), false)
+                        : response);
+            }
+        }, failure -> { });
     }
 
     static boolean isComplete(LmResponse response) {

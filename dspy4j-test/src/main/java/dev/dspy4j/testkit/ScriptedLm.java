@@ -5,11 +5,15 @@ import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmCapabilities;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
+import dev.dspy4j.lm.StreamChunk;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -30,11 +34,83 @@ public final class ScriptedLm implements Lm {
     private final String model;
     private final LmCapabilities capabilities;
     private final List<LmRequest> requests = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger streams = new AtomicInteger();
+    private final long chunkSeed;
+    private final int maxChunkLength;
 
     private ScriptedLm(Function<LmRequest, LmResponse> script, String model, LmCapabilities capabilities) {
+        this(script, model, capabilities, 0L, 0);
+    }
+
+    private ScriptedLm(Function<LmRequest, LmResponse> script, String model, LmCapabilities capabilities,
+                       long chunkSeed, int maxChunkLength) {
         this.script = script;
         this.model = model;
         this.capabilities = capabilities;
+        this.chunkSeed = chunkSeed;
+        this.maxChunkLength = maxChunkLength;
+    }
+
+    /**
+     * This LM, streaming each reply in pieces of 1 to {@code maxChunkLength} characters whose
+     * lengths a random generator seeded with {@code seed} picks (the same seed splits the same way).
+     * Without this, a stream yields the whole reply as one chunk.
+     *
+     * @throws IllegalArgumentException if {@code maxChunkLength < 1}
+     */
+    public ScriptedLm streamingInChunks(long seed, int maxChunkLength) {
+        if (maxChunkLength < 1) {
+            throw new IllegalArgumentException("maxChunkLength must be >= 1, was " + maxChunkLength);
+        }
+        return new ScriptedLm(script, model, capabilities, seed, maxChunkLength);
+    }
+
+    @Override
+    public LmStream stream(LmRequest request) {
+        int index = streams.getAndIncrement();
+        if (maxChunkLength == 0) {
+            return Lm.super.stream(request);
+        }
+        LmResponse response = call(request);
+        String text = response.choices().isEmpty() ? "" : response.choices().get(0).text();
+        List<String> pieces = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(chunkSeed * 31 + index);
+        for (int at = 0; at < text.length(); ) {
+            int end = Math.min(text.length(), at + 1 + random.nextInt(maxChunkLength));
+            pieces.add(text.substring(at, end));
+            at = end;
+        }
+        Iterator<String> next = pieces.iterator();
+        return new LmStream() {
+            private boolean ended;
+
+            @Override
+            public StreamChunk next() {
+                if (next.hasNext()) {
+                    return new StreamChunk(0, next.next(), "");
+                }
+                ended = true;
+                return null;
+            }
+
+            @Override
+            public LmResponse response() {
+                if (!ended) {
+                    throw new IllegalStateException("The stream has not ended yet");
+                }
+                return response;
+            }
+
+            @Override
+            public void close() {
+                ended = true;
+            }
+        };
+    }
+
+    /** How many streaming calls were made. */
+    public int streamCount() {
+        return streams.get();
     }
 
     /**
@@ -84,12 +160,14 @@ public final class ScriptedLm implements Lm {
 
     /** This LM reporting another model name. */
     public ScriptedLm withModel(String newModel) {
-        return new ScriptedLm(script, Objects.requireNonNull(newModel, "model"), capabilities);
+        return new ScriptedLm(script, Objects.requireNonNull(newModel, "model"), capabilities, chunkSeed,
+                maxChunkLength);
     }
 
     /** This LM reporting other capabilities. */
     public ScriptedLm withCapabilities(LmCapabilities newCapabilities) {
-        return new ScriptedLm(script, model, Objects.requireNonNull(newCapabilities, "capabilities"));
+        return new ScriptedLm(script, model, Objects.requireNonNull(newCapabilities, "capabilities"), chunkSeed,
+                maxChunkLength);
     }
 
     @Override
