@@ -9,6 +9,18 @@ class __dspy4j_Submit(BaseException):
     pass
 
 
+def __dspy4j_no_exit(*args, **kwargs):
+    raise SystemExit("os._exit is not allowed here")
+
+
+# os._exit would make GraalPy unwind the context's thread, which ends in a SystemExit report or, at
+# times, in an internal NullPointerException; as an ordinary SystemExit it is reported the same way
+# every time, like sys.exit
+import os as __dspy4j_os
+__dspy4j_os._exit = __dspy4j_no_exit
+del __dspy4j_os
+
+
 def __dspy4j_namespace(tools_json, host_call):
     def SUBMIT(output=None, **outputs):
         """Ends the code with its final outputs: SUBMIT({"answer": 42}) or SUBMIT(answer=42)."""
