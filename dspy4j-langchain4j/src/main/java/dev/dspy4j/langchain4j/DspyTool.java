@@ -4,6 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.InputSchema;
 import dev.dspy4j.signature.Signature;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
@@ -80,7 +81,7 @@ public final class DspyTool {
         }
         Objects.requireNonNull(description, "description");
         ToolSpecification specification = ToolSpecification.builder().name(name).description(description)
-                .parameters(BridgeJson.objectSchema(ProgramSchema.inputs(signature))).build();
+                .parameters(BridgeJson.objectSchema(InputSchema.of(signature))).build();
         return new DspyTool(specification, Objects.requireNonNull(module, "module"), signature,
                 Objects.requireNonNull(context, "context"));
     }

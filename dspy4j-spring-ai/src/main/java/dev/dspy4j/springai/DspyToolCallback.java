@@ -4,6 +4,7 @@ import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Prediction;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
+import dev.dspy4j.signature.InputSchema;
 import dev.dspy4j.signature.Signature;
 import java.util.Map;
 import java.util.Objects;
@@ -72,7 +73,7 @@ public final class DspyToolCallback implements ToolCallback {
         }
         Objects.requireNonNull(description, "description");
         ToolDefinition definition = ToolDefinition.builder().name(name).description(description)
-                .inputSchema(BridgeJson.write(ProgramSchema.inputs(signature))).build();
+                .inputSchema(BridgeJson.write(InputSchema.of(signature))).build();
         return new DspyToolCallback(definition, Objects.requireNonNull(module, "module"), signature,
                 Objects.requireNonNull(context, "context"));
     }
