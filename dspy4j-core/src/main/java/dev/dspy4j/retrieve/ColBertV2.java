@@ -1,5 +1,6 @@
 package dev.dspy4j.retrieve;
 
+import dev.dspy4j.internal.http.BoundedBody;
 import dev.dspy4j.internal.JsonTrees;
 import java.io.IOException;
 import java.net.URI;
@@ -157,8 +158,7 @@ public final class ColBertV2 implements Retriever {
     /** One attempt, body included, within the timeout. */
     private HttpResponse<byte[]> send(HttpRequest request) throws Attempt {
         CompletableFuture<HttpResponse<byte[]>> exchange = client.sendAsync(request,
-                info -> LimitedBody.of(info.statusCode() / 100 == 2 ? maxResponseBytes : 8 * 1024,
-                        info.statusCode() / 100 == 2));
+                BoundedBody.handler(maxResponseBytes));
         try {
             return exchange.get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
@@ -171,7 +171,7 @@ public final class ColBertV2 implements Retriever {
             throw new RetrievalException("Interrupted while waiting for ColBERTv2 server " + url + ".", false, e);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            if (cause instanceof LimitedBody.TooLarge) {
+            if (cause instanceof BoundedBody.TooLarge) {
                 throw new RetrievalException("ColBERTv2 server " + url + " answered more than " + maxResponseBytes
                         + " bytes; ask for fewer passages (k) or raise maxResponseBytes.", false, cause);
             }

@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.http.BoundedBody;
 import dev.dspy4j.lm.LmException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -196,7 +197,7 @@ final class HttpCaller {
             logFailure(cause.getClass().getSimpleName(), start, messages);
             for (Throwable t = cause; t != null; t = t.getCause()) {
                 if (t instanceof BoundedBody.TooLarge tooLarge) {
-                    throw ErrorMapper.tooLarge(endpoint, 200, null, tooLarge.limit);
+                    throw ErrorMapper.tooLarge(endpoint, 200, null, tooLarge.limit());
                 }
             }
             throw ErrorMapper.fromFailure(endpoint, cause);

@@ -1,5 +1,6 @@
 package dev.dspy4j.provider.http;
 
+import dev.dspy4j.internal.http.BoundedBody;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
@@ -88,7 +89,7 @@ abstract class SseStream implements LmStream {
             }
             Object item = take();
             if (item instanceof BoundedBody.TooLarge e) {
-                throw fail(ErrorMapper.tooLarge(endpoint, 200, requestId, e.limit));
+                throw fail(ErrorMapper.tooLarge(endpoint, 200, requestId, e.limit()));
             }
             if (item instanceof IOException e) {
                 throw fail(closed ? closedWhileReading(e) : ErrorMapper.fromFailure(endpoint, e));

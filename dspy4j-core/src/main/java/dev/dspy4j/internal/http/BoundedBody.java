@@ -1,4 +1,4 @@
-package dev.dspy4j.provider.http;
+package dev.dspy4j.internal.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,19 +17,24 @@ import org.jspecify.annotations.Nullable;
  * subscription is cancelled at the limit, so the JDK's client drops the connection instead of
  * draining the rest (a 1 GiB reply once killed its selector thread).
  */
-final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+public final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
 
     /** How much of an error body is read. */
-    static final int MAX_ERROR_BODY = 8 * 1024;
+    public static final int MAX_ERROR_BODY = 8 * 1024;
 
     /** The failure of an exchange whose body passed the limit. */
-    static final class TooLarge extends IOException {
+    public static final class TooLarge extends IOException {
         private static final long serialVersionUID = 1L;
-        final long limit;
+        private final long limit;
 
-        TooLarge(long limit) {
+        public TooLarge(long limit) {
             super("the reply body is larger than " + limit + " bytes");
             this.limit = limit;
+        }
+
+        /** The limit the body passed, in bytes. */
+        public long limit() {
+            return limit;
         }
     }
 
@@ -47,7 +52,7 @@ final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
     }
 
     /** Bounded bodies: 2xx up to {@code maxResponseBytes}, anything else up to {@value #MAX_ERROR_BODY} bytes. */
-    static HttpResponse.BodyHandler<byte[]> handler(long maxResponseBytes) {
+    public static HttpResponse.BodyHandler<byte[]> handler(long maxResponseBytes) {
         return info -> info.statusCode() / 100 == 2
                 ? new BoundedBody(maxResponseBytes, true, info.headers().firstValueAsLong("Content-Length").orElse(-1))
                 : new BoundedBody(MAX_ERROR_BODY, false, -1);
