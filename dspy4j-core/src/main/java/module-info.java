@@ -37,4 +37,7 @@ module dev.dspy4j.core {
     exports dev.dspy4j.tool;
     exports dev.dspy4j.trace;
     exports dev.dspy4j.usage;
+
+    // DSPy's inspect_modules and orjson texts, for SIMBA's feedback prompt; not API
+    exports dev.dspy4j.internal.python to dev.dspy4j.optimize;
 }

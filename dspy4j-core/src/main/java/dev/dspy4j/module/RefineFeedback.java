@@ -3,7 +3,8 @@ package dev.dspy4j.module;
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.data.Example;
 import dev.dspy4j.data.Prediction;
-import dev.dspy4j.internal.python.PythonText;
+import dev.dspy4j.internal.python.InspectModules;
+import dev.dspy4j.internal.python.Orjson;
 import dev.dspy4j.internal.python.PythonValues;
 import dev.dspy4j.signature.Field;
 import dev.dspy4j.signature.Signature;
@@ -18,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * Refine's feedback step: DSPy 3.3.1's ad hoc {@code Predict(OfferFeedback)} (its instructions and
  * field descriptions exactly as DSPy sends them; the prompt format is a contract), and the texts
  * Refine puts in it: the module definitions ({@code inspect_modules}) and the other values as
- * {@code orjson} writes them with {@code OPT_INDENT_2}.
+ * {@code orjson} writes them with {@code OPT_INDENT_2} (both shared with SIMBA).
  */
 final class RefineFeedback {
 
@@ -57,8 +58,6 @@ final class RefineFeedback {
     /** The ad hoc predictor; not part of any program's structure. */
     static final Predict PREDICTOR = new Predict(OFFER_FEEDBACK);
 
-    private static final String SEPARATOR = "-".repeat(80);
-
     /** What {@link RolloutLoop.Feedback#advise} needs besides the attempt. */
     record Setup(Module module, String programCode, String rewardCode, double threshold) {}
 
@@ -91,14 +90,14 @@ final class RefineFeedback {
         }
         Map<String, Object> kwargs = new LinkedHashMap<>();
         kwargs.put("program_code", setup.programCode());
-        kwargs.put("modules_defn", moduleDefinitions(signatures));
-        kwargs.put("program_inputs", orjson(inputs.toMap()));
-        kwargs.put("program_trajectory", orjson(trajectory));
-        kwargs.put("program_outputs", orjson(outputs.toMap()));
+        kwargs.put("modules_defn", InspectModules.moduleDefinitions(signatures));
+        kwargs.put("program_inputs", Orjson.dumpsIndented(inputs.toMap()));
+        kwargs.put("program_trajectory", Orjson.dumpsIndented(trajectory));
+        kwargs.put("program_outputs", Orjson.dumpsIndented(outputs.toMap()));
         kwargs.put("reward_code", setup.rewardCode());
-        kwargs.put("target_threshold", orjson(setup.threshold()));
-        kwargs.put("reward_value", orjson(reward));
-        kwargs.put("module_names", orjson(new ArrayList<>(named.keySet())));
+        kwargs.put("target_threshold", Orjson.dumpsIndented(setup.threshold()));
+        kwargs.put("reward_value", Orjson.dumpsIndented(reward));
+        kwargs.put("module_names", Orjson.dumpsIndented(new ArrayList<>(named.keySet())));
 
         // its own trace is discarded, as DSPy's is (it runs inside the attempt's temporary trace)
         Prediction feedback = PREDICTOR.call(kwargs, ProgramContext.withAttempt(caller, new AttemptRecord(null)));
@@ -119,93 +118,5 @@ final class RefineFeedback {
             return module.state().predictor(name).signature();
         }
         return predictor.stateIn(context).signature();
-    }
-
-    /** DSPy's {@code inspect_modules}: each predictor's fields and instructions between dashed lines. */
-    static String moduleDefinitions(Map<String, Signature> signatures) {
-        List<String> parts = new ArrayList<>();
-        parts.add(SEPARATOR);
-        signatures.forEach((name, signature) -> {
-            parts.add("Module " + name);
-            parts.add("\n\tInput Fields:");
-            parts.add(indented(fieldDescriptions(signature.inputs())));
-            parts.add("\tOutput Fields:");
-            parts.add(indented(fieldDescriptions(signature.outputs())));
-            parts.add("\tOriginal Instructions: " + indented(PythonText.dedent(signature.instructions())));
-            parts.add(SEPARATOR);
-        });
-        StringBuilder out = new StringBuilder();
-        for (String part : parts) {
-            if (out.length() > 0) {
-                out.append('\n');
-            }
-            out.append(stripNewlines(part));
-        }
-        return out.toString();
-    }
-
-    /** DSPy's {@code get_field_description_string}: {@code 1. `name` (type): description} per field, stripped. */
-    static String fieldDescriptions(List<Field> fields) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            Field field = fields.get(i);
-            out.append(i > 0 ? "\n" : "").append(i + 1).append(". `").append(field.name()).append("` (")
-                    .append(field.type().pythonName()).append("): ").append(field.descriptionOrEmpty());
-        }
-        return PythonText.strip(out.toString());
-    }
-
-    /** {@code "\n\t\t".join([""] + text.splitlines())}. */
-    private static String indented(String text) {
-        StringBuilder out = new StringBuilder();
-        for (String line : PythonText.splitLines(text)) {
-            out.append("\n\t\t").append(line);
-        }
-        return out.toString();
-    }
-
-    private static String stripNewlines(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && s.charAt(start) == '\n') {
-            start++;
-        }
-        while (end > start && s.charAt(end - 1) == '\n') {
-            end--;
-        }
-        return s.substring(start, end);
-    }
-
-    /**
-     * A value as {@code orjson.dumps(recursive_mask(v), option=OPT_INDENT_2)}: two-space indents,
-     * non-ASCII kept, predictions and examples as their maps. (orjson writes floats in exponent
-     * form as {@code 1e-5} where Python's {@code json} writes {@code 1e-05}; the values Refine
-     * sends are rarely that small.)
-     */
-    static String orjson(@Nullable Object value) {
-        return PythonValues.jsonDumpsIndented(plain(value));
-    }
-
-    private static @Nullable Object plain(@Nullable Object value) {
-        if (value instanceof Prediction p) {
-            return plain(p.toMap());
-        }
-        if (value instanceof Example e) {
-            return plain(e.toMap());
-        }
-        if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
-            return null; // orjson writes non-finite floats as null
-        }
-        if (value instanceof Map<?, ?> map) {
-            Map<Object, @Nullable Object> out = new LinkedHashMap<>();
-            map.forEach((k, v) -> out.put(k, plain(v)));
-            return out;
-        }
-        if (value instanceof List<?> list) {
-            List<@Nullable Object> out = new ArrayList<>();
-            list.forEach(v -> out.add(plain(v)));
-            return out;
-        }
-        return value;
     }
 }

@@ -1,12 +1,10 @@
 package dev.dspy4j.optimize;
 
-import dev.dspy4j.data.Example;
-import dev.dspy4j.data.Prediction;
 import dev.dspy4j.evaluate.TraceStep;
-import dev.dspy4j.signature.Field;
+import dev.dspy4j.internal.python.InspectModules;
+import dev.dspy4j.internal.python.Orjson;
 import dev.dspy4j.signature.Signature;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,109 +69,9 @@ final class SimbaFeedback {
                     + "the module has access to your tip, it would be much more likely to act like the successful "
                     + "trajectory rather than the lower-scoring trajectory."));
 
-    private static final String SEPARATOR = "-".repeat(80);
-
     /** DSPy's {@code inspect_modules}: each predictor's fields and instructions between dashed lines. */
     static String moduleDefinitions(Map<String, Signature> signatures) {
-        List<String> parts = new ArrayList<>();
-        parts.add(SEPARATOR);
-        signatures.forEach((name, signature) -> {
-            parts.add("Module " + name);
-            parts.add("\n\tInput Fields:");
-            parts.add(indented(fieldDescriptions(signature.inputs())));
-            parts.add("\tOutput Fields:");
-            parts.add(indented(fieldDescriptions(signature.outputs())));
-            parts.add("\tOriginal Instructions: " + indented(dedent(signature.instructions())));
-            parts.add(SEPARATOR);
-        });
-        List<String> stripped = new ArrayList<>();
-        for (String part : parts) {
-            stripped.add(stripNewlines(part));
-        }
-        return String.join("\n", stripped);
-    }
-
-    /**
-     * DSPy's {@code get_field_description_string}, as the adapters write it in the system message:
-     * {@code 1. `name` (type): description} per field, the block stripped.
-     */
-    static String fieldDescriptions(List<Field> fields) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < fields.size(); i++) {
-            Field field = fields.get(i);
-            out.append(i > 0 ? "\n" : "").append(i + 1).append(". `").append(field.name()).append("` (")
-                    .append(field.type().pythonName()).append("): ").append(field.descriptionOrEmpty());
-        }
-        return out.toString().strip();
-    }
-
-    /** {@code "\n\t\t".join([""] + text.splitlines())}. */
-    private static String indented(String text) {
-        StringBuilder out = new StringBuilder();
-        for (String line : splitLines(text)) {
-            out.append("\n\t\t").append(line);
-        }
-        return out.toString();
-    }
-
-    /** Python's {@code str.splitlines()}. */
-    static List<String> splitLines(String text) {
-        List<String> lines = new ArrayList<>(Arrays.asList(
-                text.split("\r\n|[\n\r\u000B\u000C\u001C\u001D\u001E\u0085\u2028\u2029]", -1)));
-        if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
-            lines.remove(lines.size() - 1);
-        }
-        return lines;
-    }
-
-    private static String stripNewlines(String s) {
-        int start = 0;
-        int end = s.length();
-        while (start < end && s.charAt(start) == '\n') {
-            start++;
-        }
-        while (end > start && s.charAt(end - 1) == '\n') {
-            end--;
-        }
-        return s.substring(start, end);
-    }
-
-    /** Python's {@code textwrap.dedent}: the common leading spaces and tabs of non-blank lines removed. */
-    static String dedent(String text) {
-        String[] lines = text.split("\n", -1);
-        String margin = null;
-        for (String line : lines) {
-            if (line.isBlank()) {
-                continue;
-            }
-            int i = 0;
-            while (i < line.length() && (line.charAt(i) == ' ' || line.charAt(i) == '\t')) {
-                i++;
-            }
-            String indent = line.substring(0, i);
-            if (margin == null) {
-                margin = indent;
-            } else {
-                int common = 0;
-                while (common < margin.length() && common < indent.length()
-                        && margin.charAt(common) == indent.charAt(common)) {
-                    common++;
-                }
-                margin = margin.substring(0, common);
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i];
-            if (i > 0) {
-                out.append('\n');
-            }
-            if (line.isBlank()) {
-                continue; // dedent turns whitespace-only lines into empty ones
-            }
-            out.append(margin == null || margin.isEmpty() ? line : line.substring(margin.length()));
-        }
-        return out.toString();
+        return InspectModules.moduleDefinitions(signatures);
     }
 
     /** The trajectory of one run as SIMBA shows it: module name, inputs and outputs of each step. */
@@ -194,89 +92,6 @@ final class SimbaFeedback {
 
     /** A value as {@code orjson.dumps(recursive_mask(v), option=OPT_INDENT_2)}; a string as it is. */
     static String text(Object value) {
-        if (value instanceof String s) {
-            return s;
-        }
-        StringBuilder out = new StringBuilder();
-        write(out, value, 0);
-        return out.toString();
-    }
-
-    private static void write(StringBuilder out, Object value, int depth) {
-        switch (value) {
-            case null -> out.append("null");
-            case String s -> string(out, s);
-            case Boolean b -> out.append(b);
-            case Double d -> out.append(pythonFloat(d));
-            case Float f -> out.append(pythonFloat(f.doubleValue()));
-            case Number n -> out.append(n);
-            case Enum<?> e -> string(out, e.name());
-            case Example e -> write(out, e.toMap(), depth);
-            case Prediction p -> write(out, p.toMap(), depth);
-            case Map<?, ?> map -> {
-                if (map.isEmpty()) {
-                    out.append("{}");
-                    return;
-                }
-                out.append('{');
-                boolean first = true;
-                for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    out.append(first ? "\n" : ",\n").append("  ".repeat(depth + 1));
-                    first = false;
-                    string(out, String.valueOf(entry.getKey()));
-                    out.append(": ");
-                    write(out, entry.getValue(), depth + 1);
-                }
-                out.append('\n').append("  ".repeat(depth)).append('}');
-            }
-            case List<?> list -> {
-                if (list.isEmpty()) {
-                    out.append("[]");
-                    return;
-                }
-                out.append('[');
-                for (int i = 0; i < list.size(); i++) {
-                    out.append(i == 0 ? "\n" : ",\n").append("  ".repeat(depth + 1));
-                    write(out, list.get(i), depth + 1);
-                }
-                out.append('\n').append("  ".repeat(depth)).append(']');
-            }
-            default -> string(out, "<non-serializable: " + value.getClass().getSimpleName() + ">");
-        }
-    }
-
-    /** Python's {@code repr(float)} for the usual magnitudes: {@code 1.0}, {@code 0.75}, {@code 1e-05}. */
-    static String pythonFloat(double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            return "null"; // orjson writes non-finite floats as null
-        }
-        if (d == Math.rint(d) && Math.abs(d) < 1e16) {
-            return (long) d + ".0";
-        }
-        return Double.toString(d);
-    }
-
-    private static void string(StringBuilder out, String s) {
-        out.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
+        return value instanceof String s ? s : Orjson.dumpsIndented(value);
     }
 }
