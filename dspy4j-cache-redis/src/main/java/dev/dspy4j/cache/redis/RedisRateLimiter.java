@@ -36,7 +36,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p><b>Where in the chain.</b> Put the cache in front of the limiter: a call the cache answers
  * never reaches the limiter and takes no permit. Put {@link dev.dspy4j.lm.Retry} in front too, so
- * each attempt takes its own permit.
+ * each attempt takes its own permit (a {@link LmException.RateLimited} from this limiter is
+ * retryable and carries a {@code retryAfter}, so {@code Retry} may wait once more).
  *
  * <p><b>Algorithm.</b> Two buckets (GCRA, the token bucket expressed as a theoretical arrival
  * time) in one Redis hash at {@code keyPrefix + bucket}, read and updated by one Lua script, so
@@ -181,7 +182,7 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
                     return;
                 }
                 long left = deadline - now;
-                long waitNanos = waitMillis * 1_000_000;
+                long waitNanos = waitMillis > Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : waitMillis * 1_000_000;
                 if (waitNanos > left) {
                     rejected.increment();
                     waitedNanos.add(now - start);
