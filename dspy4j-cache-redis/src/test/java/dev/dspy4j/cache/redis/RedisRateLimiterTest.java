@@ -16,6 +16,7 @@ import dev.dspy4j.lm.Usage;
 import dev.dspy4j.testkit.ScriptedLm;
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -88,8 +89,17 @@ class RedisRateLimiterTest {
                     assertThat(e.isRetryable()).isTrue();
                 })
                 .hasMessageContaining("'openai/gpt-4o-mini'")
-                .hasMessageContaining("maxWait");
+                .hasMessageContaining("is PT0.1S away").hasMessageContaining("maxWait");
         assertThat(limiter.stats()).isEqualTo(new RedisRateLimiter.Stats(1, limiter.stats().waitedNanos(), 1, 0));
+    }
+
+    @Test
+    void aMaxWaitBeyondWhatNanosecondsHoldIsAccepted() {
+        RedisRateLimiter limiter = limiter(builder().requestsPerSecond(10).burst(1));
+
+        limiter.acquire(ChronoUnit.FOREVER.getDuration());
+
+        assertThat(limiter.stats().granted()).isEqualTo(1);
     }
 
     @Test
@@ -109,6 +119,21 @@ class RedisRateLimiterTest {
             long ttl = jedis.pttl(prefix + bucket);
             assertThat(ttl).isPositive().isLessThanOrEqualTo(3 * 60_000 + 60_000 + 1);
         }
+    }
+
+    @Test
+    @Timeout(60)
+    void aCallerSleepsUntilItsPermitExistsThenGetsIt() {
+        RedisRateLimiter limiter = limiter(RedisRateLimiter.builder().url(url).keyPrefix(prefix).bucket(bucket)
+                .requestsPerSecond(20).burst(1));
+
+        for (int i = 0; i < 4; i++) {
+            limiter.acquire(Duration.ofSeconds(30)); // all but the first wait about 50 ms
+        }
+
+        assertThat(limiter.stats().granted()).isEqualTo(4);
+        assertThat(limiter.stats().rejected()).isZero();
+        assertThat(limiter.stats().waitedNanos()).isPositive();
     }
 
     @Test
@@ -245,7 +270,7 @@ class RedisRateLimiterTest {
             }
         });
         while (waiter.getState() != Thread.State.TIMED_WAITING) {
-            Thread.onSpinWait();
+            Thread.sleep(1);
         }
         waiter.interrupt();
         waiter.join(30_000);
