@@ -155,6 +155,22 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    void limitersOnTheServersClockShareOneBucket() {
+        RedisRateLimiter first = limiter(RedisRateLimiter.builder().url(url).keyPrefix(prefix).bucket(bucket)
+                .requestsPerMinute(1).burst(4));
+        RedisRateLimiter second = limiter(RedisRateLimiter.builder().url(url).keyPrefix(prefix).bucket(bucket)
+                .requestsPerMinute(1).burst(4));
+
+        int granted = 0;
+        for (int i = 0; i < 8; i++) {
+            granted += takeOne(i % 2 == 0 ? first : second);
+        }
+
+        assertThat(granted).isEqualTo(4);
+        assertThat(second.stats().granted()).isEqualTo(2);
+    }
+
+    @Test
     @Timeout(60)
     void racingThreadsInTwoLimitersGetExactlyTheBurst() throws Exception {
         RedisRateLimiter first = limiter(builder().requestsPerSecond(10).burst(5).maxConnections(16));
