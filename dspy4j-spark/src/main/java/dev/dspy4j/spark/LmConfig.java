@@ -44,6 +44,7 @@ public final class LmConfig implements Serializable {
     private final LinkedHashMap<String, Object> extras;
     private final int maxRetries;
     private final Duration requestTimeout;  // null: the client's default
+    private final Duration retryInitialDelay;  // null: Retry's default
 
     private LmConfig(Builder builder) {
         this.model = builder.model;
@@ -55,6 +56,7 @@ public final class LmConfig implements Serializable {
         this.extras = new LinkedHashMap<>(builder.extras);
         this.maxRetries = builder.maxRetries;
         this.requestTimeout = builder.requestTimeout;
+        this.retryInitialDelay = builder.retryInitialDelay;
     }
 
     /**
@@ -124,11 +126,15 @@ public final class LmConfig implements Serializable {
         return requestTimeout;
     }
 
+    Duration retryInitialDelay() {
+        return retryInitialDelay;
+    }
+
     /** A stable text of every setting (the key as a one-way hash), for the executor runtime's fingerprint. */
     String fingerprintText() {
         return "model=" + model + ";base=" + apiBase + ";keyVar=" + apiKeyVariable + ";key="
                 + (apiKey == null ? "-" : apiKey.fingerprint()) + ";temperature=" + temperature + ";maxTokens="
-                + maxTokens + ";extras=" + extras + ";retries=" + maxRetries + ";timeout=" + requestTimeout;
+                + maxTokens + ";extras=" + extras + ";retries=" + maxRetries + ";timeout=" + requestTimeout + ";retryDelay=" + retryInitialDelay;
     }
 
     /** The settings, with the key shown as where it comes from, never its value. */
@@ -154,6 +160,7 @@ public final class LmConfig implements Serializable {
         private final Map<String, Object> extras = new LinkedHashMap<>();
         private int maxRetries = 3;
         private Duration requestTimeout;
+        private Duration retryInitialDelay;
 
         private Builder(String model) {
             Objects.requireNonNull(model, "model");
@@ -267,6 +274,20 @@ public final class LmConfig implements Serializable {
                 throw new IllegalArgumentException("requestTimeout must be positive, got " + value);
             }
             this.requestTimeout = value;
+            return this;
+        }
+
+        /**
+         * The first retry's backoff (default 1 second, doubling, with full jitter).
+         *
+         * @throws IllegalArgumentException if negative
+         */
+        public Builder retryInitialDelay(Duration value) {
+            Objects.requireNonNull(value, "retryInitialDelay");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("retryInitialDelay must not be negative, got " + value);
+            }
+            this.retryInitialDelay = value;
             return this;
         }
 
