@@ -40,7 +40,7 @@ final class EvaluateRows implements FlatMapFunction<Iterator<Row>, EvalOutcome> 
         ExecutorRuntime runtime = ExecutorRuntimes.lease(job.predict);
         ColumnLayout layout;
         try {
-            layout = ColumnLayout.of(job.predict, runtime.program, inputSchema);
+            layout = ColumnLayout.of(job.predict, runtime.program, inputSchema, false);
         } catch (RuntimeException e) {
             ExecutorRuntimes.release(runtime);
             throw e;

@@ -62,12 +62,9 @@ final class ExecutorRuntime implements AutoCloseable {
                         ? TieredCache.of(new MemoryCache(job.cache.memoryEntries()), redis) : redis;
                 chain.add(new CacheInterceptor(tiers));
             }
-            if (job.lm.maxRetries() > 0) {
-                Retry.Builder retry = Retry.builder().maxRetries(job.lm.maxRetries());
-                if (job.lm.retryInitialDelay() != null) {
-                    retry.initialDelay(job.lm.retryInitialDelay());
-                }
-                chain.add(retry.build());
+            Retry retry = job.lm.retry();
+            if (retry != null) {
+                chain.add(retry);
             }
             if (job.rateLimit != null) {
                 RateLimitConfig limit = job.rateLimit;

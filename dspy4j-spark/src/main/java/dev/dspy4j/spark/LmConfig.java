@@ -3,6 +3,7 @@ package dev.dspy4j.spark;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.Retry;
 import java.io.Serial;
 import java.io.Serializable;
 import java.net.URI;
@@ -111,6 +112,30 @@ public final class LmConfig implements Serializable {
      */
     public Lm client(Map<String, String> environment) {
         return LmClients.build(this, environment);
+    }
+
+    /**
+     * The client behind this configuration's retry, without cache or limits: what a local run
+     * uses to compare with a Spark run, configured from {@link System#getenv()}. Close it when done.
+     *
+     * @throws LmException.Configuration as {@link #client()}
+     */
+    public Lm lm() {
+        Lm client = client();
+        Retry retry = retry();
+        return retry == null ? client : client.withInterceptors(retry);
+    }
+
+    /** This configuration's retry policy, or {@code null} for none. */
+    Retry retry() {
+        if (maxRetries == 0) {
+            return null;
+        }
+        Retry.Builder retry = Retry.builder().maxRetries(maxRetries);
+        if (retryInitialDelay != null) {
+            retry.initialDelay(retryInitialDelay);
+        }
+        return retry.build();
     }
 
     // for LmClients: package-private accessors of what must not be public

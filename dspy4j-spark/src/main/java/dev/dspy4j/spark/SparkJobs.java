@@ -25,12 +25,12 @@ final class SparkJobs {
     }
 
     static Dataset<Row> predict(SparkPredict job, Dataset<Row> input) {
-        ColumnLayout layout = validate(job, input);
+        ColumnLayout layout = validate(job, input, true);
         return input.mapPartitions(new PredictRows(job, input.schema()), Encoders.row(layout.outputSchema()));
     }
 
     static EvaluationResult evaluate(SparkEvaluate job, Dataset<Row> devset) {
-        validate(job.predict, devset);
+        validate(job.predict, devset, false);
         List<String> columns = Arrays.asList(devset.schema().fieldNames());
         job.labelColumns.forEach((field, column) -> {
             if (!columns.contains(column)) {
@@ -67,9 +67,9 @@ final class SparkJobs {
     }
 
     /** Fails fast on the driver: the program and state, an LM client, the columns. */
-    private static ColumnLayout validate(SparkPredict job, Dataset<Row> input) {
+    private static ColumnLayout validate(SparkPredict job, Dataset<Row> input, boolean outputRows) {
         Module program = job.buildProgram();
-        ColumnLayout layout = ColumnLayout.of(job, program, input.schema());
+        ColumnLayout layout = ColumnLayout.of(job, program, input.schema(), outputRows);
         try (Lm client = job.lm.client()) {
             client.model();
         } catch (RuntimeException e) {
