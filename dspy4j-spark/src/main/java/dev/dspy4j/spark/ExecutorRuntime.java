@@ -60,7 +60,7 @@ final class ExecutorRuntime implements AutoCloseable {
                 resources.add(redis);
                 LmCache tiers = job.cache.memoryEntries() > 0
                         ? TieredCache.of(new MemoryCache(job.cache.memoryEntries()), redis) : redis;
-                chain.add(new CacheInterceptor(tiers));
+                chain.add(new CacheInterceptor(new InterruptShieldedCache(tiers)));
             }
             Retry retry = job.lm.retry();
             if (retry != null) {
