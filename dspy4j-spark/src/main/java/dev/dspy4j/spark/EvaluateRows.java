@@ -53,6 +53,12 @@ final class EvaluateRows implements FlatMapFunction<Iterator<Row>, EvalOutcome> 
         return new ReleasingIterator<>(runner, () -> ExecutorRuntimes.release(runtime));
     }
 
+    /** The job's settings, never a secret (for logs and debuggers). */
+    @Override
+    public String toString() {
+        return "dspy4j " + job;
+    }
+
     /** Column name -> the field it is held under in the example (mapped inputs and labels). */
     static Map<String, String> fieldOfColumn(SparkEvaluate job) {
         Map<String, String> out = new LinkedHashMap<>();

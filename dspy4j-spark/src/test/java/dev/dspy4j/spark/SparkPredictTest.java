@@ -181,6 +181,34 @@ class SparkPredictTest {
     }
 
     @Test
+    void aKeySetForExecutorsOnlyIsNotRequiredOnTheDriver() {
+        SparkPredict predict = SparkPredict.builder().program(SparkProgram.predict("question -> answer"))
+                .lm(LmConfig.builder("openai/test-model").apiBase(server.baseUrl().toString())
+                        .apiKeyFromEnv(SparkTests.EXECUTOR_ONLY_KEY).build())
+                .build();
+
+        Dataset<Row> out = predict.predict(SparkTests.questions(1, 1));
+
+        // local[2]'s executor is this JVM, where the variable is unset: the task says so
+        assertThatThrownBy(out::collectAsList).hasMessageContaining(SparkTests.EXECUTOR_ONLY_KEY);
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void aRowPastItsDeadlineIsInterruptedAndCarriesATimeout() {
+        server.latency(Duration.ofSeconds(2)).respondWith(request -> SparkTests.chat("answer", "late"));
+        SparkPredict predict = qa().lm(lm().maxRetries(0).build()).rowTimeout(Duration.ofMillis(200)).build();
+
+        List<Row> rows = predict.predict(SparkTests.questions(2, 1)).collectAsList();
+
+        assertThat(rows).hasSize(2).allSatisfy(r -> {
+            assertThat(r.<String>getAs("error")).startsWith("TimeoutException: The row ran longer than rowTimeout");
+            assertThat(r.<String>getAs("question")).startsWith("q-");
+            assertThat(r.<String>getAs("answer")).isNull();
+        });
+    }
+
+    @Test
     void callsInFlightStayWithinTheLimitAndBothTasksShareOneRuntime() {
         server.latency(Duration.ofMillis(25)).respondWith(request -> SparkTests.chat("answer", "ok"));
         int builtBefore = ExecutorRuntimes.built();

@@ -18,6 +18,8 @@ import org.apache.spark.sql.types.StructType;
 /** One embedded Spark (local[2]) for every test class of this module, and row helpers. */
 final class SparkTests {
 
+    static final String EXECUTOR_ONLY_KEY = "DSPY4J_SPARK_TEST_EXECUTOR_KEY";
+
     private static SparkSession session;
     private static final Pattern ID = Pattern.compile("q-(\\d+)");
 
@@ -34,6 +36,9 @@ final class SparkTests {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "2")
                     .config("spark.task.maxFailures", "1")
+                    // set for executors only: the driver must not require it (the executors of
+                    // local[2] share the driver's environment, so it is unset there too)
+                    .config("spark.executorEnv." + EXECUTOR_ONLY_KEY, "sk-test")
                     .getOrCreate();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
         }
