@@ -36,6 +36,34 @@ public final class EvaluationResult {
     }
 
     /**
+     * A result assembled from per-example results computed elsewhere, e.g. on the executors of a
+     * distributed evaluation: the scores are computed here exactly as {@link Evaluate#run} computes
+     * them (each metric's mean over all results, times 100, rounded to 2 decimals).
+     *
+     * @param metricNames the metric names, the primary one first
+     * @param results one result per example, in devset order (their {@code index} is not checked)
+     * @param usage the usage of the whole run
+     * @return the result
+     * @throws IllegalArgumentException if there is no metric name, or a result lacks a score for one
+     * @throws NullPointerException if an argument is {@code null}
+     */
+    public static EvaluationResult of(List<String> metricNames, List<ExampleResult> results, UsageReport usage) {
+        java.util.Objects.requireNonNull(usage, "usage");
+        if (java.util.Objects.requireNonNull(metricNames, "metricNames").isEmpty()) {
+            throw new IllegalArgumentException("metricNames must hold at least the primary metric's name");
+        }
+        for (ExampleResult result : java.util.Objects.requireNonNull(results, "results")) {
+            for (String name : metricNames) {
+                if (!result.scores().containsKey(name)) {
+                    throw new IllegalArgumentException("The result of example " + result.index()
+                            + " has no score for metric '" + name + "'; it has " + result.scores().keySet());
+                }
+            }
+        }
+        return new EvaluationResult(metricNames, results, usage);
+    }
+
+    /**
      * DSPy's {@code round(100 * sum / n, 2)}: the exact binary value, rounded half to even like
      * Python's {@code round}.
      */
