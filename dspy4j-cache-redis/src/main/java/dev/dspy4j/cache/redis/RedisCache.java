@@ -171,6 +171,10 @@ public final class RedisCache implements LmCache {
     }
 
     private void failed(String command, Exception e) {
+        if (RedisConnection.callerInterrupted(e)) {
+            LOG.debug("Redis cache at {}: {} abandoned, its caller was interrupted", where, command);
+            return;
+        }
         if (!breaker.failed(new RedisCommandFailure(command, e)) && LOG.isDebugEnabled()) {
             LOG.debug("Redis cache at {}: {} failed: {}", where, command, e.toString());
         }

@@ -51,6 +51,28 @@ record RedisConnection(JedisPool pool, boolean owned, String where) {
         return new RedisConnection(pool, false, "a caller-supplied pool");
     }
 
+    /**
+     * Whether a failed command failed because its caller was interrupted, not because Redis is
+     * down: on a virtual thread an interrupt closes the socket under a running command. Such a
+     * failure must not count toward an outage, or one cancelled call would make every other
+     * caller skip Redis until the breaker closes again.
+     */
+    static boolean callerInterrupted(Throwable failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof java.io.InterruptedIOException && !(t instanceof java.net.SocketTimeoutException)) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
     /** Closes the pool if it was created here. */
     void close() {
         if (owned) {

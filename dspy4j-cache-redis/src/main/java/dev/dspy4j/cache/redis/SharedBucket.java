@@ -80,6 +80,11 @@ final class SharedBucket implements AutoCloseable {
                 breaker.succeeded();
                 return wait;
             } catch (JedisException | IllegalStateException e) {
+                if (RedisConnection.callerInterrupted(e)) {
+                    Thread.currentThread().interrupt();
+                    throw new LmException("Interrupted while asking Redis at " + redis.where()
+                            + " for a permit of rate limit bucket '" + bucket + "'; the call was not sent.", false, e);
+                }
                 failed(e);
                 failure = e;
             }
@@ -135,6 +140,10 @@ final class SharedBucket implements AutoCloseable {
     }
 
     private void failed(Exception e) {
+        if (RedisConnection.callerInterrupted(e)) {
+            LOG.debug("Rate limit bucket '{}': a Redis command was abandoned, its caller was interrupted", bucket);
+            return;
+        }
         if (!breaker.failed(e) && LOG.isDebugEnabled()) {
             LOG.debug("Rate limit bucket '{}': Redis at {} failed: {}", bucket, redis.where(), e.toString());
         }

@@ -196,6 +196,30 @@ class RedisCacheOutageTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void aCallerInterruptedInTheMiddleOfACommandIsNotAnOutage() throws Exception {
+        try (HungServer hung = new HungServer();
+             RedisCache cache = RedisCache.builder().url(hung.url()).timeout(Duration.ofSeconds(30))
+                     .circuitBreaker(1, OPEN_FOR).outageListener(events).nanoTime(now::get).build()) {
+            for (int i = 1; i <= 3; i++) {
+                // on a virtual thread the interrupt closes the socket under the blocked GET
+                Thread caller = Thread.ofVirtual().start(() -> cache.get("k"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (hung.connections() < i && caller.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(hung.connections()).as("call %d reached Redis (an open breaker would skip it)", i)
+                        .isEqualTo(i);
+                caller.interrupt();
+                caller.join();
+            }
+
+            assertThat(cache.breakerOpen()).as("a breaker of threshold 1 that counted any of them").isFalse();
+            assertThat(events.list).isEmpty();
+        }
+    }
+
     private RedisCache cache(String url) {
         return RedisCache.builder().url(url).timeout(TIMEOUT).circuitBreaker(3, OPEN_FOR)
                 .outageListener(events).nanoTime(now::get).build();

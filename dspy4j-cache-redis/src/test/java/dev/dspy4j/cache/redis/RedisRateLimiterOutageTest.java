@@ -126,6 +126,35 @@ class RedisRateLimiterOutageTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void aCallerInterruptedWhileAskingRedisGetsAnInterruptionNotAnOutage() throws Exception {
+        try (HungServer hung = new HungServer();
+             RedisRateLimiter limiter = builder(hung.url()).timeout(Duration.ofSeconds(30)).circuitBreaker(1, OPEN_FOR)
+                     .onOutage(RedisRateLimiter.OutagePolicy.FAIL).build()) {
+            java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean flagSet = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread caller = Thread.ofVirtual().start(() -> {
+                try {
+                    limiter.acquire(Duration.ofMinutes(1));
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                    flagSet.set(Thread.currentThread().isInterrupted());
+                }
+            });
+            while (hung.connections() < 1) {
+                Thread.sleep(5);
+            }
+            caller.interrupt();
+            caller.join();
+
+            assertThat(thrown.get()).isInstanceOf(LmException.class).hasMessageContaining("Interrupted while asking Redis");
+            assertThat(flagSet).isTrue();
+            assertThat(limiter.breakerOpen()).as("a breaker of threshold 1 that counted it").isFalse();
+            assertThat(events).isEmpty();
+        }
+    }
+
     private RedisRateLimiter.Builder builder(String url) {
         return RedisRateLimiter.builder().url(url).bucket(BUCKET).requestsPerSecond(10).burst(5)
                 .timeout(TIMEOUT).circuitBreaker(3, OPEN_FOR).clock(micros::get).nanoTime(nanos::get)
