@@ -1,5 +1,5 @@
 /**
- * A Redis tier for dspy4j's LM response cache.
+ * Redis for dspy4j: a tier for the LM response cache, and a rate limit shared across processes.
  *
  * <p>{@code redis.clients.jedis} is read transitively because {@code RedisCache.Builder} takes a
  * {@code JedisPool}; Jedis is an automatic module (its name comes from its manifest).

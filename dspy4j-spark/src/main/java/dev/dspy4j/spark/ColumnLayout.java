@@ -50,6 +50,14 @@ final class ColumnLayout {
      * @throws IllegalArgumentException if a column is missing or clashes
      */
     static ColumnLayout of(SparkPredict job, Module program, StructType input) {
+        return of(job, program, input, true);
+    }
+
+    /**
+     * As {@link #of(SparkPredict, Module, StructType)}; with {@code outputRows} false (evaluation,
+     * where no rows are written) output columns may share names with input columns, e.g. labels.
+     */
+    static ColumnLayout of(SparkPredict job, Module program, StructType input, boolean outputRows) {
         List<Predict> predictors = List.copyOf(program.namedPredictors().values());
         if (predictors.isEmpty()) {
             throw new IllegalArgumentException("The program " + program + " has no predictor, so it has no input or "
@@ -77,7 +85,7 @@ final class ColumnLayout {
 
         List<OutputColumn> outputs = new ArrayList<>();
         List<StructField> all = new ArrayList<>(Arrays.asList(input.fields()));
-        Set<String> taken = new LinkedHashSet<>(existing);
+        Set<String> taken = outputRows ? new LinkedHashSet<>(existing) : new LinkedHashSet<>();
         List<Field> outputFields = predictors.getLast().signature().outputs();
         for (String field : job.outputColumns.keySet()) {
             if (outputFields.stream().noneMatch(f -> f.name().equals(field))) {

@@ -40,7 +40,7 @@ final class EvaluateRows implements FlatMapFunction<Iterator<Row>, EvalOutcome> 
         ExecutorRuntime runtime = ExecutorRuntimes.lease(job.predict);
         ColumnLayout layout;
         try {
-            layout = ColumnLayout.of(job.predict, runtime.program, inputSchema);
+            layout = ColumnLayout.of(job.predict, runtime.program, inputSchema, false);
         } catch (RuntimeException e) {
             ExecutorRuntimes.release(runtime);
             throw e;
@@ -51,6 +51,12 @@ final class EvaluateRows implements FlatMapFunction<Iterator<Row>, EvalOutcome> 
                 job.predict.rowTimeout, row -> run(runtime, inputKeys, fieldOfColumn, row),
                 (row, error) -> failed(example(fieldOfColumn, inputSchema, row), inputKeys, error, List.of()));
         return new ReleasingIterator<>(runner, () -> ExecutorRuntimes.release(runtime));
+    }
+
+    /** The job's settings, never a secret (for logs and debuggers). */
+    @Override
+    public String toString() {
+        return "dspy4j " + job;
     }
 
     /** Column name -> the field it is held under in the example (mapped inputs and labels). */

@@ -60,14 +60,11 @@ final class ExecutorRuntime implements AutoCloseable {
                 resources.add(redis);
                 LmCache tiers = job.cache.memoryEntries() > 0
                         ? TieredCache.of(new MemoryCache(job.cache.memoryEntries()), redis) : redis;
-                chain.add(new CacheInterceptor(tiers));
+                chain.add(new CacheInterceptor(new InterruptShieldedCache(tiers)));
             }
-            if (job.lm.maxRetries() > 0) {
-                Retry.Builder retry = Retry.builder().maxRetries(job.lm.maxRetries());
-                if (job.lm.retryInitialDelay() != null) {
-                    retry.initialDelay(job.lm.retryInitialDelay());
-                }
-                chain.add(retry.build());
+            Retry retry = job.lm.retry();
+            if (retry != null) {
+                chain.add(retry);
             }
             if (job.rateLimit != null) {
                 RateLimitConfig limit = job.rateLimit;

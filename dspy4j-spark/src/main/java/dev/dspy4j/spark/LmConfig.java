@@ -3,6 +3,7 @@ package dev.dspy4j.spark;
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
+import dev.dspy4j.lm.Retry;
 import java.io.Serial;
 import java.io.Serializable;
 import java.net.URI;
@@ -21,8 +22,9 @@ import java.util.Objects;
  *
  * <p><b>The API key.</b> Prefer {@link Builder#apiKeyFromEnv(String)}: only the variable's
  * <em>name</em> travels, and each executor reads the value from its own environment; on a cluster
- * set it with {@code spark.executorEnv.OPENAI_API_KEY} (and on the driver, for its fail-fast
- * check, in the driver's environment). {@link Builder#apiKey(String)} holds an explicit key as a
+ * set it with {@code spark.executorEnv.OPENAI_API_KEY}. The driver builds a client once to fail fast;
+ * it reads the variable from its own environment, unless the variable is missing there and set
+ * with {@code spark.executorEnv.<NAME>}, in which case executors alone are trusted with it. {@link Builder#apiKey(String)} holds an explicit key as a
  * secret that travels with the serialized job (Spark encrypts it only if
  * {@code spark.network.crypto.enabled}); it never appears in {@link #toString()}, Spark's plans,
  * logs or error messages. Without either, the provider's usual variable is read on the executor
@@ -113,6 +115,30 @@ public final class LmConfig implements Serializable {
         return LmClients.build(this, environment);
     }
 
+    /**
+     * The client behind this configuration's retry, without cache or limits: what a local run
+     * uses to compare with a Spark run, configured from {@link System#getenv()}. Close it when done.
+     *
+     * @throws LmException.Configuration as {@link #client()}
+     */
+    public Lm lm() {
+        Lm client = client();
+        Retry retry = retry();
+        return retry == null ? client : client.withInterceptors(retry);
+    }
+
+    /** This configuration's retry policy, or {@code null} for none. */
+    Retry retry() {
+        if (maxRetries == 0) {
+            return null;
+        }
+        Retry.Builder retry = Retry.builder().maxRetries(maxRetries);
+        if (retryInitialDelay != null) {
+            retry.initialDelay(retryInitialDelay);
+        }
+        return retry.build();
+    }
+
     // for LmClients: package-private accessors of what must not be public
     String apiKeyVariable() {
         return apiKeyVariable;
@@ -193,9 +219,9 @@ public final class LmConfig implements Serializable {
         }
 
         /**
-         * Reads the key from this environment variable on each executor (and on the driver for the
-         * fail-fast check); set it on a cluster with {@code spark.executorEnv.<NAME>}. Replaces an
-         * explicit key.
+         * Reads the key from this environment variable on each executor (and on the driver for its
+         * fail-fast check, unless only {@code spark.executorEnv.<NAME>} sets it); set it on a
+         * cluster with {@code spark.executorEnv.<NAME>}. Replaces an explicit key.
          *
          * @throws IllegalArgumentException if {@code name} is blank
          */

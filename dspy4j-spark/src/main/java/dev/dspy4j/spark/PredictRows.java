@@ -44,6 +44,12 @@ final class PredictRows implements MapPartitionsFunction<Row, Row> {
         return new ReleasingIterator<>(runner, () -> ExecutorRuntimes.release(runtime));
     }
 
+    /** The job's settings, never a secret (for logs and debuggers). */
+    @Override
+    public String toString() {
+        return "dspy4j " + job;
+    }
+
     /** Runs the program on one row; never throws. */
     static Row run(ExecutorRuntime runtime, ColumnLayout layout, Row row) {
         long start = System.nanoTime();

@@ -63,14 +63,15 @@ public final class SparkEvaluate implements Serializable {
 
     /**
      * Evaluates the program on every row and collects the results to the driver (one small
-     * record per row: the example, the prediction, the scores, the error and the usage).
+     * record per row: the example, the prediction, the scores, the error and the usage). If the
+     * Spark job fails or is cancelled, Spark's {@code SparkException} propagates (Scala throws it
+     * without declaring it).
      *
      * @param devset the examples, one per row
      * @return the result, as {@link Evaluate#run} gives it
      * @throws IllegalArgumentException if an input or label column is missing (naming it and the
      *     columns that exist)
      * @throws dev.dspy4j.module.StateLoadException if the saved state does not fit the program
-     * @throws org.apache.spark.SparkException (unchecked in Scala) if the Spark job fails or is cancelled
      */
     public EvaluationResult run(Dataset<Row> devset) {
         Objects.requireNonNull(devset, "devset");

@@ -25,12 +25,12 @@ final class SparkJobs {
     }
 
     static Dataset<Row> predict(SparkPredict job, Dataset<Row> input) {
-        ColumnLayout layout = validate(job, input);
+        ColumnLayout layout = validate(job, input, true);
         return input.mapPartitions(new PredictRows(job, input.schema()), Encoders.row(layout.outputSchema()));
     }
 
     static EvaluationResult evaluate(SparkEvaluate job, Dataset<Row> devset) {
-        validate(job.predict, devset);
+        validate(job.predict, devset, false);
         List<String> columns = Arrays.asList(devset.schema().fieldNames());
         job.labelColumns.forEach((field, column) -> {
             if (!columns.contains(column)) {
@@ -66,11 +66,30 @@ final class SparkJobs {
         return EvaluationResult.of(List.copyOf(job.metrics.keySet()), results, usage.snapshot());
     }
 
+    /**
+     * The environment the driver's check client is built from: this JVM's, plus, when the key's
+     * variable is set for executors only ({@code spark.executorEnv.<NAME>}) and not here, a
+     * placeholder for it, so the check still covers the model, provider and endpoint.
+     */
+    static Map<String, String> driverEnvironment(LmConfig lm, Dataset<Row> input) {
+        String variable = lm.apiKeyVariable();
+        Map<String, String> environment = System.getenv();
+        if (variable == null || environment.get(variable) != null) {
+            return environment;
+        }
+        if (!input.sparkSession().sparkContext().getConf().contains("spark.executorEnv." + variable)) {
+            return environment;
+        }
+        Map<String, String> withPlaceholder = new java.util.HashMap<>(environment);
+        withPlaceholder.put(variable, "set-for-executors-only");
+        return withPlaceholder;
+    }
+
     /** Fails fast on the driver: the program and state, an LM client, the columns. */
-    private static ColumnLayout validate(SparkPredict job, Dataset<Row> input) {
+    private static ColumnLayout validate(SparkPredict job, Dataset<Row> input, boolean outputRows) {
         Module program = job.buildProgram();
-        ColumnLayout layout = ColumnLayout.of(job, program, input.schema());
-        try (Lm client = job.lm.client()) {
+        ColumnLayout layout = ColumnLayout.of(job, program, input.schema(), outputRows);
+        try (Lm client = job.lm.client(driverEnvironment(job.lm, input))) {
             client.model();
         } catch (RuntimeException e) {
             throw e;

@@ -3,10 +3,10 @@ package dev.dspy4j.cache.redis;
 import java.time.Duration;
 
 /**
- * Told when a {@link RedisCache} becomes unavailable (its circuit breaker opens) and when it is
- * available again, once each per outage, on the thread whose command caused the change. For
- * metrics or alerts; the cache logs both events anyway. Set with
- * {@link RedisCache.Builder#outageListener}. Methods must be quick and should not throw (an
+ * Told when the Redis of a {@link RedisCache} or a {@link RedisRateLimiter} becomes unavailable
+ * (its circuit breaker opens) and when it is available again, once each per outage, on the thread
+ * whose command caused the change. For metrics or alerts; both log the two events anyway. Set with
+ * {@link RedisCache.Builder#outageListener} or {@link RedisRateLimiter.Builder#outageListener}. Methods must be quick and should not throw (an
  * exception is logged and ignored); both do nothing by default.
  */
 public interface OutageListener {

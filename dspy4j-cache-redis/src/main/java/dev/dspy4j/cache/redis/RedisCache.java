@@ -5,7 +5,6 @@ import dev.dspy4j.cache.LmCache;
 import dev.dspy4j.cache.LmResponseCodec;
 import dev.dspy4j.lm.LmResponse;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
@@ -13,13 +12,10 @@ import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.JedisPoolConfig;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.util.JedisURIHelper;
 
 /**
  * A cache tier on Redis, shared by every process and machine that points at the same server:
@@ -77,25 +73,11 @@ public final class RedisCache implements LmCache {
         this.ttl = b.ttl;
         this.listener = b.listener;
         this.openFor = b.openFor;
-        if (b.pool != null) {
-            this.pool = b.pool;
-            this.ownsPool = false;
-            this.where = "a caller-supplied pool";
-        } else {
-            JedisPoolConfig config = new JedisPoolConfig();
-            config.setMaxTotal(b.maxConnections);
-            config.setMaxIdle(b.maxConnections);
-            config.setMinIdle(0);
-            config.setBlockWhenExhausted(true);
-            config.setMaxWait(b.timeout);
-            config.setTestOnBorrow(false);
-            config.setJmxEnabled(false);
-            int millis = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
-            this.pool = new JedisPool(config, b.uri, millis, millis);
-            this.ownsPool = true;
-            HostAndPort hostAndPort = JedisURIHelper.getHostAndPort(b.uri);
-            this.where = b.uri.getScheme() + "://" + hostAndPort.getHost() + ":" + hostAndPort.getPort();
-        }
+        RedisConnection connection = b.pool != null
+                ? RedisConnection.of(b.pool) : RedisConnection.open(b.uri, b.timeout, b.maxConnections);
+        this.pool = connection.pool();
+        this.ownsPool = connection.owned();
+        this.where = connection.where();
         this.breaker = new CircuitBreaker(b.failureThreshold, b.openFor, b.nanoTime, new CircuitBreaker.Transitions() {
             @Override
             public void opened(Throwable cause) {
@@ -271,18 +253,7 @@ public final class RedisCache implements LmCache {
             if (pool != null) {
                 throw new IllegalArgumentException("url conflicts with pool: set one of them");
             }
-            URI parsed;
-            try {
-                parsed = new URI(url);
-            } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("url is not a URI: " + e.getReason(), e);
-            }
-            if (!JedisURIHelper.isValid(parsed)
-                    || !(JedisURIHelper.isRedisScheme(parsed) || JedisURIHelper.isRedisSSLScheme(parsed))) {
-                throw new IllegalArgumentException(
-                        "url must look like redis://host:port or rediss://host:port (scheme " + parsed.getScheme() + ")");
-            }
-            this.uri = parsed;
+            this.uri = RedisConnection.parseUrl(url);
             return this;
         }
 

@@ -7,17 +7,11 @@ import dev.dspy4j.lm.LmResponse;
 import dev.dspy4j.lm.LmStream;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPool;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A rate limit shared by every process and machine that names the same bucket on the same Redis:
@@ -36,7 +30,8 @@ import redis.clients.jedis.exceptions.JedisException;
  *
  * <p><b>Where in the chain.</b> Put the cache in front of the limiter: a call the cache answers
  * never reaches the limiter and takes no permit. Put {@link dev.dspy4j.lm.Retry} in front too, so
- * each attempt takes its own permit.
+ * each attempt takes its own permit (a {@link LmException.RateLimited} from this limiter is
+ * retryable and carries a {@code retryAfter}, so {@code Retry} may wait once more).
  *
  * <p><b>Algorithm.</b> Two buckets (GCRA, the token bucket expressed as a theoretical arrival
  * time) in one Redis hash at {@code keyPrefix + bucket}, read and updated by one Lua script, so
@@ -68,10 +63,8 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
     /** The key prefix unless configured. */
     public static final String DEFAULT_PREFIX = "dspy4j:ratelimit:";
 
-    private static final Logger LOG = LoggerFactory.getLogger(RedisRateLimiter.class);
-    private static final double MICROS_PER_MINUTE = 60_000_000.0;
-    private static final long IDLE_MILLIS = 60_000;
     private static final long MAX_JITTER_MILLIS = 25;
+    private static final Duration MAX_NANOS = Duration.ofNanos(Long.MAX_VALUE);
 
     /** What a limiter does while Redis is unavailable (down, hung, slow, breaker open). */
     public enum OutagePolicy {
@@ -92,7 +85,7 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
     public record Stats(long granted, long waitedNanos, long rejected, long fallbackGrants) {
     }
 
-    private final RedisConnection redis;
+    private final SharedBucket shared;
     private final String bucket;
     private final String key;
     private final double perSecond;
@@ -100,20 +93,12 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
     private final long tokensPerMinute;
     private final Duration maxWait;
     private final OutagePolicy policy;
-    private final OutageListener listener;
-    private final Duration openFor;
-    private final CircuitBreaker breaker;
-    private final LocalBucket fallback;
-    private final LongSupplier clockMicros; // null: Redis TIME
-    private final List<String> acquireArgsTail;
 
     private final LongAdder granted = new LongAdder();
     private final LongAdder waitedNanos = new LongAdder();
     private final LongAdder rejected = new LongAdder();
-    private final LongAdder fallbackGrants = new LongAdder();
 
     private RedisRateLimiter(Builder b) {
-        this.redis = b.pool != null ? RedisConnection.of(b.pool) : RedisConnection.open(b.url, b.timeout, b.maxConnections);
         this.bucket = b.bucket;
         this.key = b.prefix + b.bucket;
         this.perSecond = b.perSecond;
@@ -121,26 +106,11 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
         this.tokensPerMinute = b.tokensPerMinute;
         this.maxWait = b.maxWait;
         this.policy = b.policy;
-        this.listener = b.listener;
-        this.openFor = b.openFor;
-        this.clockMicros = b.clockMicros;
-        double fallbackRate = b.fallbackPerSecond > 0 ? b.fallbackPerSecond : b.perSecond;
-        this.fallback = new LocalBucket(fallbackRate, Math.min(burst, (int) Math.max(1, Math.ceil(fallbackRate))));
-        double interval = 1_000_000.0 / perSecond;
-        double tokenInterval = tokensPerMinute > 0 ? MICROS_PER_MINUTE / tokensPerMinute : 0;
-        this.acquireArgsTail = List.of(number(interval), number((burst - 1) * interval), number(tokenInterval),
-                number(MICROS_PER_MINUTE), "0", Long.toString(IDLE_MILLIS));
-        this.breaker = new CircuitBreaker(b.failureThreshold, b.openFor, b.nanoTime, new CircuitBreaker.Transitions() {
-            @Override
-            public void opened(Throwable cause) {
-                outageStarted(cause);
-            }
-
-            @Override
-            public void closed(Duration outage) {
-                outageEnded(outage);
-            }
-        });
+        RedisConnection redis = b.pool != null
+                ? RedisConnection.of(b.pool) : RedisConnection.open(b.url, b.timeout, b.maxConnections);
+        this.shared = new SharedBucket(redis, bucket, key, perSecond, burst, tokensPerMinute, policy,
+                b.fallbackPerSecond > 0 ? b.fallbackPerSecond : b.perSecond, b.failureThreshold, b.openFor,
+                b.nanoTime, b.listener, b.clockMicros);
     }
 
     /** A builder; {@code url} or {@code pool}, {@code bucket} and a request rate are required. */
@@ -167,32 +137,32 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
     public void acquire(Duration maxWait) {
         Objects.requireNonNull(maxWait, "maxWait");
         long start = System.nanoTime();
-        long deadline = start + Math.max(0, maxWait.toNanos());
+        long budget = maxWait.isNegative() ? 0 : maxWait.compareTo(MAX_NANOS) >= 0 ? Long.MAX_VALUE : maxWait.toNanos();
         try {
             while (true) {
                 if (Thread.interrupted()) {
                     throw new InterruptedException();
                 }
-                long waitMillis = attempt();
+                long waitMillis = shared.tryAcquire();
                 long now = System.nanoTime();
                 if (waitMillis == 0) {
                     granted.increment();
                     waitedNanos.add(now - start);
                     return;
                 }
-                long left = deadline - now;
-                long waitNanos = waitMillis * 1_000_000;
+                long left = budget - (now - start);
+                long waitNanos = waitMillis > Long.MAX_VALUE / 1_000_000 ? Long.MAX_VALUE : waitMillis * 1_000_000;
                 if (waitNanos > left) {
                     rejected.increment();
                     waitedNanos.add(now - start);
-                    throw new LmException.RateLimited("Rate limit bucket '" + bucket + "' has no permit for "
-                            + Duration.ofMillis(waitMillis) + ", longer than the wait allowed (" + maxWait
+                    throw new LmException.RateLimited("Rate limit bucket '" + bucket + "': the next permit is "
+                            + Duration.ofMillis(waitMillis) + " away, longer than the wait allowed (" + maxWait
                             + "); the call was not sent. Allow a longer maxWait, send fewer calls at once, "
                             + "or raise the limit if the provider allows more.", null, 0, null,
                             Duration.ofMillis(waitMillis));
                 }
                 long jitter = ThreadLocalRandom.current().nextLong(Math.min(MAX_JITTER_MILLIS, waitMillis / 10) + 1);
-                Thread.sleep(Duration.ofNanos(Math.min(left, waitNanos + jitter * 1_000_000)));
+                Thread.sleep(Duration.ofNanos(waitNanos + Math.min(jitter * 1_000_000, left - waitNanos)));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -210,18 +180,8 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
      * @param tokens tokens used; zero or less does nothing
      */
     public void chargeTokens(long tokens) {
-        if (tokensPerMinute <= 0 || tokens <= 0 || !breaker.allow()) {
-            return;
-        }
-        List<String> args = List.of(now(), "c", acquireArgsTail.get(0), acquireArgsTail.get(1),
-                acquireArgsTail.get(2), acquireArgsTail.get(3), Long.toString(tokens), acquireArgsTail.get(5));
-        try (Jedis jedis = redis.pool().getResource()) {
-            RateLimitScript.run(jedis, key, args);
-            breaker.succeeded();
-        } catch (JedisException | IllegalStateException e) {
-            failed(e);
-            LOG.debug("Rate limit bucket '{}': dropped a charge of {} tokens, Redis at {} failed", bucket, tokens,
-                    redis.where());
+        if (tokensPerMinute > 0 && tokens > 0) {
+            shared.charge(tokens);
         }
     }
 
@@ -259,89 +219,25 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
 
     /** Counts of what this limiter (this instance, not the whole bucket) has done. */
     public Stats stats() {
-        return new Stats(granted.sum(), waitedNanos.sum(), rejected.sum(), fallbackGrants.sum());
-    }
-
-    /** One try at a permit: 0 if granted, else the milliseconds until one can exist. */
-    private long attempt() {
-        Exception failure = null;
-        if (breaker.allow()) {
-            List<String> args = new ArrayList<>(8);
-            args.add(now());
-            args.add("a");
-            args.addAll(acquireArgsTail);
-            try (Jedis jedis = redis.pool().getResource()) {
-                long wait = RateLimitScript.run(jedis, key, args);
-                breaker.succeeded();
-                return wait;
-            } catch (JedisException | IllegalStateException e) {
-                failed(e);
-                failure = e;
-            }
-        }
-        if (policy == OutagePolicy.FAIL) {
-            throw new LmException("Rate limit bucket '" + bucket + "': Redis at " + redis.where() + " is unavailable ("
-                    + (failure != null ? failure.toString() : "it failed repeatedly; next try within " + openFor)
-                    + "); the call was not sent. Check that Redis is up and reachable, or build the limiter with "
-                    + "onOutage(LOCAL_FALLBACK) to limit each process locally during outages.", true, failure);
-        }
-        long wait = fallback.tryAcquire(clockMicros != null ? clockMicros.getAsLong() : System.nanoTime() / 1000);
-        if (wait == 0) {
-            fallbackGrants.increment();
-        }
-        return wait;
-    }
-
-    private String now() {
-        return clockMicros != null ? Long.toString(clockMicros.getAsLong()) : "";
-    }
-
-    private void failed(Exception e) {
-        if (!breaker.failed(e) && LOG.isDebugEnabled()) {
-            LOG.debug("Rate limit bucket '{}': Redis at {} failed: {}", bucket, redis.where(), e.toString());
-        }
-    }
-
-    private void outageStarted(Throwable cause) {
-        LOG.warn("Rate limit bucket '{}': Redis at {} unavailable ({}); {} for {}, then probing", bucket,
-                redis.where(), cause, policy == OutagePolicy.FAIL ? "failing calls" : "limiting this process locally",
-                openFor);
-        try {
-            listener.outageStarted(redis.where(), cause);
-        } catch (RuntimeException e) {
-            LOG.warn("OutageListener {} failed on outageStarted", listener, e);
-        }
-    }
-
-    private void outageEnded(Duration outage) {
-        LOG.info("Rate limit bucket '{}': Redis at {} available again after {}", bucket, redis.where(), outage);
-        try {
-            listener.outageEnded(redis.where(), outage);
-        } catch (RuntimeException e) {
-            LOG.warn("OutageListener {} failed on outageEnded", listener, e);
-        }
+        return new Stats(granted.sum(), waitedNanos.sum(), rejected.sum(), shared.fallbackGrants());
     }
 
     /** Whether the circuit breaker is open (or probing), for tests. */
     boolean breakerOpen() {
-        return breaker.isOpen();
-    }
-
-    private static String number(double value) {
-        return Double.toString(value);
+        return shared.breakerOpen();
     }
 
     /** Closes the connection pool if this limiter created it. */
     @Override
     public void close() {
-        redis.close();
+        shared.close();
     }
 
     @Override
     public String toString() {
-        return "RedisRateLimiter[" + redis.where() + ", bucket=" + key + ", " + perSecond + "/s, burst=" + burst
+        return "RedisRateLimiter[" + shared.where() + ", bucket=" + key + ", " + perSecond + "/s, burst=" + burst
                 + (tokensPerMinute > 0 ? ", tokensPerMinute=" + tokensPerMinute : "") + ", onOutage=" + policy
-                + (breaker.isOpen() ? ", unavailable" : "") + "]";
+                + (shared.breakerOpen() ? ", unavailable" : "") + "]";
     }
 
     /**

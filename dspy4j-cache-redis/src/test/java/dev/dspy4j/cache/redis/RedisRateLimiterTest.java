@@ -16,6 +16,7 @@ import dev.dspy4j.lm.Usage;
 import dev.dspy4j.testkit.ScriptedLm;
 import java.net.URI;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -88,8 +89,17 @@ class RedisRateLimiterTest {
                     assertThat(e.isRetryable()).isTrue();
                 })
                 .hasMessageContaining("'openai/gpt-4o-mini'")
-                .hasMessageContaining("maxWait");
+                .hasMessageContaining("is PT0.1S away").hasMessageContaining("maxWait");
         assertThat(limiter.stats()).isEqualTo(new RedisRateLimiter.Stats(1, limiter.stats().waitedNanos(), 1, 0));
+    }
+
+    @Test
+    void aMaxWaitBeyondWhatNanosecondsHoldIsAccepted() {
+        RedisRateLimiter limiter = limiter(builder().requestsPerSecond(10).burst(1));
+
+        limiter.acquire(ChronoUnit.FOREVER.getDuration());
+
+        assertThat(limiter.stats().granted()).isEqualTo(1);
     }
 
     @Test
@@ -112,6 +122,21 @@ class RedisRateLimiterTest {
     }
 
     @Test
+    @Timeout(60)
+    void aCallerSleepsUntilItsPermitExistsThenGetsIt() {
+        RedisRateLimiter limiter = limiter(RedisRateLimiter.builder().url(url).keyPrefix(prefix).bucket(bucket)
+                .requestsPerSecond(20).burst(1));
+
+        for (int i = 0; i < 4; i++) {
+            limiter.acquire(Duration.ofSeconds(30)); // all but the first wait about 50 ms
+        }
+
+        assertThat(limiter.stats().granted()).isEqualTo(4);
+        assertThat(limiter.stats().rejected()).isZero();
+        assertThat(limiter.stats().waitedNanos()).isPositive();
+    }
+
+    @Test
     void twoLimitersWithTheirOwnPoolsShareOneBucket() {
         JedisPool pool = new JedisPool(URI.create(url));
         closing.add(pool);
@@ -127,6 +152,22 @@ class RedisRateLimiterTest {
         assertThat(granted).isEqualTo(7);
         assertThat(first.stats().granted() + second.stats().granted()).isEqualTo(7);
         assertThat(first.stats().granted()).isEqualTo(4);
+    }
+
+    @Test
+    void limitersOnTheServersClockShareOneBucket() {
+        RedisRateLimiter first = limiter(RedisRateLimiter.builder().url(url).keyPrefix(prefix).bucket(bucket)
+                .requestsPerMinute(1).burst(4));
+        RedisRateLimiter second = limiter(RedisRateLimiter.builder().url(url).keyPrefix(prefix).bucket(bucket)
+                .requestsPerMinute(1).burst(4));
+
+        int granted = 0;
+        for (int i = 0; i < 8; i++) {
+            granted += takeOne(i % 2 == 0 ? first : second);
+        }
+
+        assertThat(granted).isEqualTo(4);
+        assertThat(second.stats().granted()).isEqualTo(2);
     }
 
     @Test
@@ -245,7 +286,7 @@ class RedisRateLimiterTest {
             }
         });
         while (waiter.getState() != Thread.State.TIMED_WAITING) {
-            Thread.onSpinWait();
+            Thread.sleep(1);
         }
         waiter.interrupt();
         waiter.join(30_000);

@@ -288,9 +288,12 @@ public final class FakeLmServer implements AutoCloseable {
         ProviderWire.Route route = wire.route(raw.method(), raw.path());
         String key = requiredApiKey;
         boolean authorized = key == null || wire.hasApiKey(raw.headers(), key);
-        Fault fault = route != ProviderWire.Route.NOT_FOUND && authorized ? faults.draw() : null;
         RecordedRequest request = new RecordedRequest(number, raw.method(), raw.path(), raw.headers(), raw.body(),
-                wire.requestId(number), fault, System.nanoTime());
+                wire.requestId(number), null, System.nanoTime());
+        Fault fault = route != ProviderWire.Route.NOT_FOUND && authorized ? faults.draw(request) : null;
+        if (fault != null) {
+            request = request.withFault(fault);
+        }
         synchronized (recorded) {
             recorded.add(request);
         }

@@ -1,10 +1,12 @@
 package dev.dspy4j.testkit.server;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Which requests a {@link FakeLmServer} fails, and how. Scripted faults come first, in the order
@@ -24,6 +26,10 @@ import java.util.SplittableRandom;
  */
 public final class FaultPlan {
 
+    private record Rule(Predicate<RecordedRequest> match, Fault fault) {
+    }
+
+    private final List<Rule> rules = new ArrayList<>();
     private final Deque<Fault> scripted = new ArrayDeque<>();
     private double rate;
     private List<Fault> mix = List.of();
@@ -77,8 +83,25 @@ public final class FaultPlan {
         return this;
     }
 
-    /** Removes scripted faults and the probabilistic rate: every request succeeds again. */
+    /**
+     * Fails every request that {@code match} accepts with {@code fault}, before scripted and
+     * random faults: faults that depend on the request's content, not on arrival order, so they
+     * stay deterministic under concurrency (e.g. by an id in {@link RecordedRequest#lastUserText()}).
+     * Rules are tried in the order they were added; {@code match} is called under the plan's lock,
+     * once per request, and may keep state (e.g. fail only the first request for each id).
+     *
+     * @param match which requests fail
+     * @param fault the fault
+     * @return this plan
+     */
+    public synchronized FaultPlan when(Predicate<RecordedRequest> match, Fault fault) {
+        rules.add(new Rule(Objects.requireNonNull(match, "match"), Objects.requireNonNull(fault, "fault")));
+        return this;
+    }
+
+    /** Removes rules, scripted faults and the probabilistic rate: every request succeeds again. */
     public synchronized FaultPlan clear() {
+        rules.clear();
         scripted.clear();
         rate = 0;
         mix = List.of();
@@ -88,6 +111,16 @@ public final class FaultPlan {
     /** How many scripted faults are still waiting for a request. */
     public synchronized int pending() {
         return scripted.size();
+    }
+
+    /** The fault for {@code request}: the first matching rule's, else as {@link #draw()}. */
+    synchronized Fault draw(RecordedRequest request) {
+        for (Rule rule : rules) {
+            if (rule.match().test(request)) {
+                return rule.fault();
+            }
+        }
+        return draw();
     }
 
     /** The fault for the next request, or {@code null} for a normal answer. */

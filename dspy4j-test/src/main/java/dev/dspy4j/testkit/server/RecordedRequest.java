@@ -56,6 +56,23 @@ public final class RecordedRequest {
         this.receivedNanos = receivedNanos;
     }
 
+    /** This request with the fault the plan chose for it (the body is not parsed again). */
+    RecordedRequest withFault(Fault chosen) {
+        return new RecordedRequest(this, chosen);
+    }
+
+    private RecordedRequest(RecordedRequest other, Fault chosen) {
+        this.sequence = other.sequence;
+        this.method = other.method;
+        this.path = other.path;
+        this.headers = other.headers;
+        this.body = other.body;
+        this.json = other.json;
+        this.requestId = other.requestId;
+        this.fault = chosen;
+        this.receivedNanos = other.receivedNanos;
+    }
+
     private static JsonNode parse(byte[] body) {
         if (body.length == 0) {
             return null;

@@ -102,6 +102,24 @@ class FakeLmServerTest {
     }
 
     @Test
+    void contentRulesFailMatchingRequestsWhateverTheirOrder() throws Exception {
+        server = FakeLmServer.start(Dialect.OPENAI);
+        server.faults().when(r -> r.lastUserText().contains("bad"), Fault.serverError());
+        String bad = CHAT.replace("hello there", "a bad one");
+
+        HttpResponse<String> first = post("/chat/completions", CHAT);
+        HttpResponse<String> second = post("/chat/completions", bad);
+        HttpResponse<String> third = post("/chat/completions", CHAT);
+        HttpResponse<String> fourth = post("/chat/completions", bad);
+
+        assertThat(List.of(first, second, third, fourth)).extracting(HttpResponse::statusCode)
+                .containsExactly(200, 500, 200, 500);
+        assertThat(server.requests()).extracting(r -> r.fault().isPresent()).containsExactly(false, true, false, true);
+        server.faults().clear();
+        assertThat(post("/chat/completions", bad).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void resetsTheConnectionMidResponse() throws Exception {
         server = FakeLmServer.start(Dialect.OPENAI);
         server.faults().next(Fault.connectionReset());
