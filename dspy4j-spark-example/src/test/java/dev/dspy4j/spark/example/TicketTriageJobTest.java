@@ -16,6 +16,7 @@ import dev.dspy4j.provider.Lms;
 import dev.dspy4j.testkit.server.FakeLmServer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import redis.clients.jedis.Jedis;
 
 /** The job's entry point in process, on {@code local[2]}, against the simulated ticket model on loopback. */
 class TicketTriageJobTest {
@@ -167,6 +169,36 @@ class TicketTriageJobTest {
         assertThat(second.summary().fromCache()).isEqualTo(18);
         assertThat(second.summary().tokens()).isZero();
         assertThat(second.out()).contains("18 served from the cache, 0 tokens paid for");
+    }
+
+    @Test
+    void readsAndWritesParquetUnderTheRateLimitSharedInRedis() {
+        // given tickets as parquet, and a model name of this test's own (the bucket is named after it)
+        String redis = RedisServer.url();
+        String model = "openai/triage-" + UUID.randomUUID();
+        Path parquet = dir.resolve("tickets.parquet");
+        spark.read().json(tickets("parquet", 12).toString()).write().parquet(parquet.toString());
+        Path output = dir.resolve("triaged.parquet");
+
+        // when
+        Run run = run(Map.of("DSPY4J_MODEL", model, "DSPY4J_REDIS_URL", redis,
+                        "OPENAI_BASE_URL", server.baseUrl().toString()),
+                "--input", parquet.toString(), "--output", output.toString(), "--output-format", "parquet",
+                "--rpm", "6000");
+
+        // then the columns keep their types, and the calls took their permits from the shared bucket
+        var written = spark.read().parquet(output.toString());
+        assertThat(written.schema().apply(TicketTriageJob.PREDICTION_COLUMN).dataType().simpleString())
+                .isEqualTo("string");
+        assertThat(written.schema().apply("usage").dataType().simpleString())
+                .isEqualTo("struct<prompt_tokens:bigint,completion_tokens:bigint,total_tokens:bigint>");
+        assertThat(written.schema().apply("latency_ms").dataType().simpleString()).isEqualTo("bigint");
+        assertThat(written.count()).isEqualTo(12);
+        assertThat(run.summary().answered()).isEqualTo(11);
+        assertThat(run.summary().failed()).isEqualTo(1);
+        try (Jedis jedis = new Jedis(URI.create(redis))) {
+            assertThat(jedis.exists("dspy4j:ratelimit:" + model)).as("the rate-limit bucket in Redis").isTrue();
+        }
     }
 
     @Test
