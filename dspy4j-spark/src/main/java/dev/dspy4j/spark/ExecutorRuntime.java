@@ -93,6 +93,11 @@ final class ExecutorRuntime implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close()} ran. */
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
         synchronized (this) {

@@ -4,7 +4,10 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import org.apache.spark.TaskContext;
 
-/** An iterator that runs {@code onDone} once: when exhausted or when its task ends, whichever is first. */
+/**
+ * An iterator that, once, closes its delegate and runs {@code onDone}: when exhausted or when its
+ * task ends, whichever is first.
+ */
 final class ReleasingIterator<T> implements Iterator<T> {
 
     private final Iterator<T> delegate;
@@ -40,10 +43,19 @@ final class ReleasingIterator<T> implements Iterator<T> {
         return delegate.next();
     }
 
+    /** Closes the delegate first (its rows stop), then runs {@code onDone}. */
     private synchronized void done() {
         if (!done) {
             done = true;
-            onDone.run();
+            try {
+                if (delegate instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("Closing the rows of a dspy4j Spark task failed: " + e.getMessage(), e);
+            } finally {
+                onDone.run();
+            }
         }
     }
 }

@@ -232,8 +232,9 @@ public final class SparkPredict implements Serializable {
         }
 
         /**
-         * The deadline of one row, all its calls and retries included (default 10 minutes); a row
-         * past it is interrupted and carries a {@code TimeoutException} error.
+         * The deadline of one row, all its calls and retries included (default 10 minutes), counted
+         * from when the row starts, so waits for a call slot or a rate-limit permit count too; a
+         * row past it is interrupted and carries a {@code TimeoutException} error.
          *
          * @throws IllegalArgumentException unless positive
          */

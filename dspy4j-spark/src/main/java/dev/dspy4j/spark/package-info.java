@@ -2,6 +2,21 @@
  * dspy4j on Apache Spark: batch predict ({@link dev.dspy4j.spark.SparkPredict}) and distributed
  * evaluation ({@link dev.dspy4j.spark.SparkEvaluate}) over a {@code Dataset<Row>}.
  *
+ * <pre>{@code
+ * SparkPredict predict = SparkPredict.builder()
+ *         .program(SparkProgram.chainOfThought("question -> answer").withStateFile(Path.of("qa.json")))
+ *         .lm(LmConfig.builder("openai/gpt-4o-mini").apiKeyFromEnv("OPENAI_API_KEY").temperature(0).build())
+ *         .cache(CacheConfig.redis("redis://cache:6379").ttl(Duration.ofDays(7)))
+ *         .rateLimit(RateLimitConfig.requestsPerMinute(3_000).burst(50))
+ *         .maxInFlight(16)
+ *         .build();
+ * Dataset<Row> answered = predict.predict(spark.read().parquet("questions.parquet"));
+ *
+ * EvaluationResult result = SparkEvaluate.builder().predict(predict)
+ *         .metric(SparkMetric.exactMatch("answer")).label("answer", "gold").build()
+ *         .run(spark.read().parquet("devset.parquet"));
+ * }</pre>
+ *
  * <p><b>What travels.</b> Jobs carry data only: the program as a {@link dev.dspy4j.spark.SparkProgram}
  * (a signature or a Module class name, plus the saved state as DSPy-format JSON text), the LM as an
  * {@link dev.dspy4j.spark.LmConfig} (model, API base, options, retries; the key as the name of an

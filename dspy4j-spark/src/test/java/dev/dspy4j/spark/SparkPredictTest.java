@@ -147,6 +147,23 @@ class SparkPredictTest {
     }
 
     @Test
+    void theSavedStateTravelsToTheExecutors() {
+        server.respondWith(request -> SparkTests.chat("answer", "ok"));
+        String saved = dev.dspy4j.module.Predict.of("question -> answer")
+                .mapState((path, state) -> state
+                        .withSignature(state.signature().withInstructions("Answer like a pirate."))
+                        .withDemos(List.of(dev.dspy4j.data.Example.of("question", "demo-q", "answer", "demo-a"))))
+                .state().toJson();
+        SparkPredict predict = qa().program(SparkProgram.predict("question -> answer").withState(saved)).build();
+
+        List<Row> rows = predict.predict(SparkTests.questions(2, 2)).collectAsList();
+
+        assertThat(rows).allSatisfy(r -> assertThat(r.<String>getAs("error")).isNull());
+        assertThat(server.requests()).hasSize(2).allSatisfy(request -> assertThat(request.bodyText())
+                .contains("Answer like a pirate.").contains("demo-q").contains("demo-a"));
+    }
+
+    @Test
     void theApiKeyNeverShowsInToStringPlansOrErrors() {
         String secret = "sk-live-TOPSECRET-4242";
         server.requireApiKey("another-key");
