@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param output where the predictions go (a directory, as Spark writes them); empty with
  *     {@code --evaluate} alone
  * @param outputFormat {@code json} (JSON lines, the default) or {@code parquet}
+ * @param overwrite replace an existing output directory (else the job fails if it exists), e.g. when
+ *     re-running a job that was killed part-way
  * @param program a saved program (DSPy's JSON) to use instead of the bundled one
  * @param model the model as DSPy names it: {@code --lm}, else {@code DSPY4J_MODEL}
  * @param baseUrl the provider's endpoint: {@code --base-url}, else the provider's variable on the
@@ -35,7 +37,8 @@ import java.util.Optional;
  * @param evaluate run the distributed Evaluate against the {@code category} labels
  * @param labelColumn the column that holds the labels, for {@code --evaluate}
  */
-record JobOptions(Path input, String inputFormat, Optional<Path> output, String outputFormat, Optional<Path> program,
+record JobOptions(Path input, String inputFormat, Optional<Path> output, String outputFormat, boolean overwrite,
+                  Optional<Path> program,
                   String model, Optional<String> baseUrl, Optional<String> apiKeyVariable, Optional<String> redisUrl,
                   Duration cacheTtl, int requestsPerMinute, int maxInFlight, int partitions, String ticketColumn,
                   boolean evaluate, String labelColumn) {
@@ -48,6 +51,7 @@ record JobOptions(Path input, String inputFormat, Optional<Path> output, String 
               --input-format F       json or parquet (default: from the file name)
               --output DIR           where to write the predictions (required unless --evaluate)
               --output-format F      json (default) or parquet
+              --overwrite            replace the output directory if it exists (re-running a killed job)
               --program FILE         a saved program (DSPy JSON, ticket_text -> category); default: the bundled one
               --lm MODEL             the model as DSPy names it (default: $DSPY4J_MODEL)
               --base-url URL         the provider's endpoint (default: $OPENAI_BASE_URL, $OPENAI_API_BASE, ...)
@@ -81,6 +85,7 @@ record JobOptions(Path input, String inputFormat, Optional<Path> output, String 
         String inputFormat = null;
         Path output = null;
         String outputFormat = "json";
+        boolean overwrite = false;
         Path program = null;
         String model = environment.get("DSPY4J_MODEL");
         String baseUrl = null;
@@ -98,6 +103,7 @@ record JobOptions(Path input, String inputFormat, Optional<Path> output, String 
             String option = rest.removeFirst();
             switch (option) {
                 case "--evaluate" -> evaluate = true;
+                case "--overwrite" -> overwrite = true;
                 case "--input" -> input = Path.of(value(option, rest));
                 case "--input-format" -> inputFormat = format(option, value(option, rest));
                 case "--output" -> output = Path.of(value(option, rest));
@@ -139,7 +145,7 @@ record JobOptions(Path input, String inputFormat, Optional<Path> output, String 
         if (inputFormat == null) {
             inputFormat = input.toString().toLowerCase(Locale.ROOT).endsWith(".parquet") ? "parquet" : "json";
         }
-        return new JobOptions(input, inputFormat, Optional.ofNullable(output), outputFormat,
+        return new JobOptions(input, inputFormat, Optional.ofNullable(output), outputFormat, overwrite,
                 Optional.ofNullable(program), model.strip(), Optional.ofNullable(baseUrl),
                 Optional.ofNullable(apiKeyVariable), Optional.ofNullable(redisUrl), cacheTtl, rpm, maxInFlight,
                 partitions, ticketColumn, evaluate, labelColumn);

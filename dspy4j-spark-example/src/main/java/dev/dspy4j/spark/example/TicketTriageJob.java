@@ -109,7 +109,8 @@ public final class TicketTriageJob {
         String output = options.output().orElseThrow().toString();
         long start = System.nanoTime();
         Dataset<Row> predicted = predict.predict(tickets);
-        predicted.write().mode(SaveMode.ErrorIfExists).format(options.outputFormat())
+        predicted.write().mode(options.overwrite() ? SaveMode.Overwrite : SaveMode.ErrorIfExists)
+                .format(options.outputFormat())
                 .option("ignoreNullFields", "false")   // JSON: keep "error": null, so the column always exists
                 .save(output);
         double seconds = (System.nanoTime() - start) / 1e9;

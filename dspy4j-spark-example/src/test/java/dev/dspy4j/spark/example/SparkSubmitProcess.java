@@ -57,6 +57,12 @@ final class SparkSubmitProcess {
      */
     static Outcome run(Path dir, Map<String, String> environment, long timeoutSeconds, List<String> submitArgs)
             throws IOException, InterruptedException {
+        Process process = start(dir, environment, submitArgs);
+        return waitFor(process, dir, timeoutSeconds);
+    }
+
+    /** Starts {@code SparkSubmit} as {@link #run} does, without waiting. */
+    static Process start(Path dir, Map<String, String> environment, List<String> submitArgs) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmFlags());
@@ -65,13 +71,18 @@ final class SparkSubmitProcess {
         command.add(String.join(File.pathSeparator, sparkClassPath()));
         command.add("org.apache.spark.deploy.SparkSubmit");
         command.addAll(submitArgs);
-        Path out = dir.resolve("spark-submit.out");
-        Path err = dir.resolve("spark-submit.err");
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+                .redirectOutput(dir.resolve("spark-submit.out").toFile())
+                .redirectError(dir.resolve("spark-submit.err").toFile());
         builder.environment().remove("DSPY4J_REDIS_URL");   // the job would use it: only what the test gives
         builder.environment().putAll(environment);
-        Process process = builder.start();
+        return builder.start();
+    }
+
+    /** Waits for a process {@link #start} started, at most {@code timeoutSeconds}, then kills it. */
+    static Outcome waitFor(Process process, Path dir, long timeoutSeconds) throws IOException, InterruptedException {
+        Path out = dir.resolve("spark-submit.out");
+        Path err = dir.resolve("spark-submit.err");
         if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new AssertionError("spark-submit did not finish within " + timeoutSeconds + " s; stderr:\n"

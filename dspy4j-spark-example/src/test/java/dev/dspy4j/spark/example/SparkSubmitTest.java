@@ -3,15 +3,22 @@ package dev.dspy4j.spark.example;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.dspy4j.testkit.server.Dialect;
 import dev.dspy4j.testkit.server.FakeLmServer;
+import dev.dspy4j.testkit.server.RecordedRequest;
+import dev.dspy4j.testkit.server.SimulatedTicketModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
@@ -49,6 +56,15 @@ class SparkSubmitTest {
 
     private SparkSubmitProcess.Outcome submit(FakeLmServer server, String... jobArgs)
             throws IOException, InterruptedException {
+        return SparkSubmitProcess.run(dir, environment(server), 240, submitArgs(jobArgs));
+    }
+
+    private static Map<String, String> environment(FakeLmServer server) {
+        return Map.of("OPENAI_API_KEY", API_KEY, "DSPY4J_MODEL", "openai/gpt-4o-mini",
+                "OPENAI_BASE_URL", server.baseUrl().toString());
+    }
+
+    private static List<String> submitArgs(String... jobArgs) {
         List<String> args = new ArrayList<>(List.of("--master", "local[2]",
                 "--conf", "spark.ui.enabled=false",
                 "--conf", "spark.driver.bindAddress=127.0.0.1",
@@ -57,8 +73,7 @@ class SparkSubmitTest {
                 "--class", "dev.dspy4j.spark.example.TicketTriageJob",
                 jar().toAbsolutePath().toString()));
         args.addAll(List.of(jobArgs));
-        return SparkSubmitProcess.run(dir, Map.of("OPENAI_API_KEY", API_KEY, "DSPY4J_MODEL", "openai/gpt-4o-mini",
-                "OPENAI_BASE_URL", server.baseUrl().toString()), 240, args);
+        return args;
     }
 
     @Test
@@ -124,5 +139,62 @@ class SparkSubmitTest {
             assertThat(outcome.exitCode()).as(SparkSubmitProcess.tail(outcome.err())).isZero();
             assertThat(outcome.out()).containsPattern("exact_match \\d+\\.\\d\\d on 20 tickets \\(2 failed, scored 0\\)");
         }
+    }
+
+    @Test
+    void aKilledJobRunAgainAsksOnlyForTheTicketsItHadNotAnswered() throws Exception {
+        // given 200 distinct tickets, a model that answers every one after 50 ms, the shared cache
+        String redis = RedisServer.url();
+        String prefix = "resume-" + UUID.randomUUID();
+        Path input = dir.resolve("tickets.jsonl");
+        GenerateTickets.write(input, prefix, 200);
+        Path output = dir.resolve("triaged");
+        String[] job = {"--input", input.toString(), "--output", output.toString(), "--overwrite", "--redis", redis,
+            "--max-in-flight", "4", "--partitions", "2"};
+        try (FakeLmServer server = FakeLmServer.start(Dialect.OPENAI)) {
+            server.respondWith(new SimulatedTicketModel()).latency(Duration.ofMillis(50));
+
+            // when the first run's JVM is killed (SIGKILL) once the model has seen 60 requests
+            Path first = Files.createDirectories(dir.resolve("first"));
+            Process process = SparkSubmitProcess.start(first, environment(server), submitArgs(job));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+            while (server.requestCount() < 60 && process.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            Set<String> askedFirst = tickets(server.requests());
+            assertThat(askedFirst).as("the first run was killed part-way").hasSizeBetween(60, 199);
+            server.reset();
+
+            // and the job is run again
+            Path second = Files.createDirectories(dir.resolve("second"));
+            SparkSubmitProcess.Outcome outcome = SparkSubmitProcess.waitFor(
+                    SparkSubmitProcess.start(second, environment(server), submitArgs(job)), second, 240);
+
+            // then it completes, and asks only for tickets it had not answered: at most the rows that
+            // were in flight when it was killed (2 partitions x 8 rows) are asked twice
+            assertThat(outcome.exitCode()).as(SparkSubmitProcess.tail(outcome.err())).isZero();
+            Set<String> askedSecond = tickets(server.requests());
+            Set<String> askedTwice = new HashSet<>(askedSecond);
+            askedTwice.retainAll(askedFirst);
+            assertThat(askedTwice).hasSizeLessThanOrEqualTo(16);
+            assertThat(askedSecond.size()).isEqualTo(server.requestCount());
+            assertThat(askedFirst.size() + askedSecond.size() - askedTwice.size()).isEqualTo(200);
+            int fromCache = 200 - askedSecond.size();
+            assertThat(outcome.out()).contains("ticket-triage: 200 rows in ", "200 answered, 0 failed, "
+                    + fromCache + " served from the cache");
+        }
+    }
+
+    /** The ticket texts of the requests (the last user message's ticket_text field). */
+    private static Set<String> tickets(List<RecordedRequest> requests) {
+        Set<String> tickets = new HashSet<>();
+        for (RecordedRequest request : requests) {
+            String user = request.lastUserText();
+            int start = user.indexOf("[[ ## ticket_text ## ]]\n") + "[[ ## ticket_text ## ]]\n".length();
+            int end = user.indexOf("\n", start);
+            tickets.add(user.substring(start, end < 0 ? user.length() : end).strip());
+        }
+        return tickets;
     }
 }
