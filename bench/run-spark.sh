@@ -2,8 +2,9 @@
 # Throughput of dspy4j-spark's batch predict (issue 15): the simulated ticket model behind a loopback
 # FakeLmServer with a fixed latency, N distinct tickets, the example job's saved program. Measures
 # rows/s of (a) one JVM's program.batch at C threads, (b) SparkPredict on local[2] with
-# maxInFlight C, (c) the same with the Redis cache, cold, and (d) warm (a re-run). Prints the
-# markdown table of docs/spark.md; the load average before each run goes to stderr.
+# maxInFlight C, (c) the same with the Redis cache, cold, (d) warm (a re-run), (e) cold under a
+# shared rate limit at half the ideal rate. Prints the markdown table of docs/spark.md; the load
+# average before each run goes to stderr.
 #
 #   bench/run-spark.sh                       2,000 rows, 16 in flight, 100 ms
 #   bench/run-spark.sh 4000 32 100           rows, in flight, latency (ms)

@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -125,7 +126,7 @@ public final class TicketTriageJob {
         long failures = totals.isNullAt(1) ? 0 : totals.getLong(1);
         long fromCache = totals.isNullAt(2) ? 0 : totals.getLong(2);
         long tokens = totals.isNullAt(3) ? 0 : totals.getLong(3);
-        Map<String, Long> byType = new java.util.TreeMap<>();
+        Map<String, Long> byType = new TreeMap<>();
         for (Row row : written.where(failed).groupBy(substring_index(col("error"), ":", 1).as("type")).count()
                 .collectAsList()) {
             byType.put(row.getString(0), row.getLong(1));
@@ -191,7 +192,7 @@ public final class TicketTriageJob {
         double seconds = (System.nanoTime() - start) / 1e9;
         long rows = result.total();
         long failures = result.errors();
-        Map<String, Long> byType = new java.util.TreeMap<>();
+        Map<String, Long> byType = new TreeMap<>();
         result.results().stream().filter(ExampleResult::failed).forEach(r -> byType.merge(
                 r.error() == null ? "Error" : typeName(r.error()), 1L, Long::sum));
         Summary summary = new Summary(rows, rows - failures, failures, byType, -1, -1, seconds);
@@ -217,7 +218,8 @@ public final class TicketTriageJob {
      * @param answered rows with an answer
      * @param failed rows that carry an error instead
      * @param failedByType failed rows by error type (e.g. {@code LmException.BadRequest})
-     * @param fromCache answered rows that cost no tokens (every call served from the cache); -1 if unknown
+     * @param fromCache answered rows that cost no tokens: every call served from the cache (or a
+     *     provider that reports no usage at all); -1 if unknown
      * @param tokens tokens paid for (prompt plus completion); -1 if unknown
      * @param seconds wall time of the Spark job (reading, predicting, writing)
      */

@@ -12,6 +12,7 @@ import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.Runner;
 import dev.dspy4j.spark.CacheConfig;
 import dev.dspy4j.spark.LmConfig;
+import dev.dspy4j.spark.RateLimitConfig;
 import dev.dspy4j.spark.SparkPredict;
 import dev.dspy4j.spark.SparkProgram;
 import dev.dspy4j.testkit.server.Dialect;
@@ -44,7 +45,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code inFlight} threads, no cache; (b) {@code SparkPredict} on {@code local[2]}, 2 partitions,
  * {@code maxInFlight(inFlight)} per executor (local mode has one executor, so the same total), no
  * cache; (c) the same with the Redis cache, on keys no run has written (cold), then (d) the same job
- * again (warm: every row from Redis). Prints a markdown table: wall time, rows/s, the ideal
+ * again (warm: every row from Redis); (e) cold again with a shared rate limit (Redis) at half the
+ * ideal rate, to show the bucket setting the pace. Prints a markdown table: wall time, rows/s, the ideal
  * {@code inFlight / latency}, requests the server saw and the most it saw at once. The Spark
  * session's start-up is not in the times; the Spark job's scheduling and the output action are.
  */
@@ -108,6 +110,17 @@ public final class SparkThroughputHarness {
                 Dataset<Row> c = tickets(spark, "c-" + UUID.randomUUID(), rows);
                 table.add(measure(server, "Spark, Redis cache, first run (cold)", rows, () -> sparkRun(cached, c)));
                 table.add(measure(server, "Spark, Redis cache, second run (warm)", rows, () -> sparkRun(cached, c)));
+
+                // (e) a shared rate limit at half the ideal rate: the bucket, not the slots, sets the pace
+                int perMinute = (int) Math.round(30.0 * inFlight * 1000 / latencyMs);
+                SparkPredict limited = predict.cache(CacheConfig.redis(redis)
+                                .keyPrefix("dspy4j:bench:" + UUID.randomUUID() + ":").ttl(Duration.ofHours(1)))
+                        .rateLimit(RateLimitConfig.requestsPerMinute(perMinute).bucket("bench-" + UUID.randomUUID()))
+                        .build();
+                Dataset<Row> e = tickets(spark, "e-" + UUID.randomUUID(), rows);
+                table.add(measure(server, String.format(Locale.ROOT,
+                        "Spark, Redis cache (cold) and a shared rate limit of %,d requests/min (%.0f/s)", perMinute,
+                        perMinute / 60.0), rows, () -> sparkRun(limited, e)));
             } else {
                 System.err.println("no Redis (DSPY4J_REDIS_URL or a 4th argument): the cached runs are left out");
             }
