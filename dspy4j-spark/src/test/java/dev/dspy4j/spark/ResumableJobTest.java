@@ -1,5 +1,6 @@
 package dev.dspy4j.spark;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,7 +41,7 @@ class ResumableJobTest {
         String prefix = SparkTests.freshPrefix();
         SparkPredict predict = SparkPredict.builder().program(SparkProgram.predict("question -> answer"))
                 .lm(LmConfig.builder("openai/test-model").apiBase(server.baseUrl().toString()).apiKey("sk-test").build())
-                .cache(CacheConfig.redis(RedisServer.url()).keyPrefix(prefix))
+                .cache(CacheConfig.redis(LocalRedis.url("the Spark tests")).keyPrefix(prefix))
                 .maxInFlight(4).rowsInFlight(8).build();
         Thread watcher = Thread.ofVirtual().start(() -> {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -77,7 +78,7 @@ class ResumableJobTest {
     }
 
     private static long storedAnswers(String prefix) {
-        try (Jedis jedis = new Jedis(URI.create(RedisServer.url()))) {
+        try (Jedis jedis = new Jedis(URI.create(LocalRedis.url("the Spark tests")))) {
             return jedis.keys(prefix + "*").size();
         }
     }

@@ -1,5 +1,6 @@
 package dev.dspy4j.spark;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.context.DspyContext;
@@ -81,7 +82,7 @@ class SparkPredictAtScaleTest {
         LmConfig lm = LmConfig.builder("openai/test-model").apiBase(server.baseUrl().toString()).apiKey("sk-test")
                 .retryInitialDelay(Duration.ZERO).build();
         SparkPredict predict = SparkPredict.builder().program(SparkProgram.predict("question -> answer")).lm(lm)
-                .cache(CacheConfig.redis(RedisServer.url()).keyPrefix(SparkTests.freshPrefix()))
+                .cache(CacheConfig.redis(LocalRedis.url("the Spark tests")).keyPrefix(SparkTests.freshPrefix()))
                 .maxInFlight(16).rowsInFlight(32).build();
 
         // given: the same rows run locally with the same LM configuration

@@ -1,5 +1,6 @@
 package dev.dspy4j.spark;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -243,7 +244,7 @@ class SparkPredictTest {
         server.respondWith(request -> SparkTests.chat("answer", "ok"));
         SparkPredict predict = SparkPredict.builder().program(SparkProgram.predict("question -> answer"))
                 .lm(lm().maxRetries(0).build())
-                .cache(CacheConfig.redis(RedisServer.url()).keyPrefix(SparkTests.freshPrefix()))
+                .cache(CacheConfig.redis(LocalRedis.url("the Spark tests")).keyPrefix(SparkTests.freshPrefix()))
                 .rateLimit(RateLimitConfig.requestsPerMinute(1).burst(3).maxWait(Duration.ofMillis(300))
                         .bucket("spark-test-" + java.util.UUID.randomUUID()))
                 .build();

@@ -1,5 +1,6 @@
 package dev.dspy4j.cache.redis;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.cache.CacheInterceptor;
@@ -116,7 +117,7 @@ class RedisCacheOutageTest {
     @Test
     @Timeout(60)
     void aRefusedConnectionGoesThroughTheSameBreaker() {
-        String url = "redis://127.0.0.1:" + RedisServer.freePort();
+        String url = "redis://127.0.0.1:" + LocalRedis.freePort();
         try (RedisCache cache = cache(url)) {
             cache.get("k");
             cache.put("k", RESPONSE);
@@ -133,14 +134,14 @@ class RedisCacheOutageTest {
     @Test
     @Timeout(90)
     void probesAndRecoversWhenRedisComesBackOncePerOutage() {
-        Assumptions.assumeTrue(RedisServer.canStartServers(), "needs redis-server and scripts/redis-server.sh");
-        int port = RedisServer.freePort();
+        Assumptions.assumeTrue(LocalRedis.canStartServers(), "needs redis-server and scripts/redis-server.sh");
+        int port = LocalRedis.freePort();
         String url = "redis://127.0.0.1:" + port;
         try (RedisCache cache = cache(url)) {
             failThreeTimes(cache); // nothing listens yet: refused
             assertThat(cache.breakerOpen()).isTrue();
 
-            assertThat(RedisServer.start(port)).isEqualTo(url);
+            assertThat(LocalRedis.start(port)).isEqualTo(url);
             cache.put("k", RESPONSE);
             assertThat(cache.get("k")).as("skipped while open, though Redis is back").isEmpty();
 
@@ -152,38 +153,38 @@ class RedisCacheOutageTest {
                     "started " + url + ": JedisConnectionException", "ended " + url + " after PT30S");
 
             // a second outage is reported again, once
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
             failThreeTimes(cache);
             failThreeTimes(cache);
             assertThat(events.list).hasSize(3).last().isEqualTo("started " + url + ": JedisConnectionException");
         } finally {
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
         }
     }
 
     @Test
     void aFailureBelowTheThresholdIsForgottenAfterASuccess() {
-        Assumptions.assumeTrue(RedisServer.canStartServers(), "needs redis-server and scripts/redis-server.sh");
-        int port = RedisServer.freePort();
+        Assumptions.assumeTrue(LocalRedis.canStartServers(), "needs redis-server and scripts/redis-server.sh");
+        int port = LocalRedis.freePort();
         try (RedisCache cache = cache("redis://127.0.0.1:" + port)) {
             cache.get("k");
             cache.get("k");
-            assertThat(RedisServer.start(port)).isNotNull();
+            assertThat(LocalRedis.start(port)).isNotNull();
             cache.put("k", RESPONSE);
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
             cache.get("k");
             cache.get("k");
 
             assertThat(cache.breakerOpen()).isFalse();
             assertThat(events.list).isEmpty();
         } finally {
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
         }
     }
 
     @Test
     void aThrowingListenerDoesNotFailTheCall() {
-        try (RedisCache cache = RedisCache.builder().url("redis://127.0.0.1:" + RedisServer.freePort())
+        try (RedisCache cache = RedisCache.builder().url("redis://127.0.0.1:" + LocalRedis.freePort())
                 .timeout(TIMEOUT).circuitBreaker(1, OPEN_FOR)
                 .outageListener(new OutageListener() {
                     @Override

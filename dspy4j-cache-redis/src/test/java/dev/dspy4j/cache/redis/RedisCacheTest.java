@@ -1,5 +1,6 @@
 package dev.dspy4j.cache.redis;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -41,7 +42,7 @@ class RedisCacheTest {
 
     @BeforeEach
     void connect() {
-        url = RedisServer.url();
+        url = LocalRedis.url("the Redis cache tests");
         prefix = "dspy4j-test:" + UUID.randomUUID() + ":";
         cache = RedisCache.builder().url(url).keyPrefix(prefix).build();
     }
@@ -127,7 +128,7 @@ class RedisCacheTest {
     @Test
     @Timeout(30)
     void aClosedPortIsAMissNotAnException() {
-        int closedPort = RedisServer.freePort();
+        int closedPort = LocalRedis.freePort();
         try (RedisCache down = RedisCache.builder().url("redis://127.0.0.1:" + closedPort)
                 .timeout(Duration.ofMillis(500)).build()) {
             assertThat(down.get("k")).isEmpty();
@@ -149,23 +150,23 @@ class RedisCacheTest {
     @Test
     @Timeout(60)
     void aServerThatStopsAndRestartsDegradesToMissesThenRecovers() {
-        Assumptions.assumeTrue(RedisServer.canStartServers(), "needs redis-server and scripts/redis-server.sh");
-        int port = RedisServer.freePort();
-        String ownUrl = RedisServer.start(port);
+        Assumptions.assumeTrue(LocalRedis.canStartServers(), "needs redis-server and scripts/redis-server.sh");
+        int port = LocalRedis.freePort();
+        String ownUrl = LocalRedis.start(port);
         assertThat(ownUrl).isNotNull();
         try (RedisCache own = RedisCache.builder().url(ownUrl).timeout(Duration.ofMillis(500)).build()) {
             own.put("k", RESPONSE);
             assertThat(own.get("k")).contains(RESPONSE);
 
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
             assertThat(own.get("k")).isEmpty();
             own.put("j", RESPONSE);
 
-            assertThat(RedisServer.start(port)).isEqualTo(ownUrl);
+            assertThat(LocalRedis.start(port)).isEqualTo(ownUrl);
             own.put("k", RESPONSE); // a fresh server is empty
             assertThat(own.get("k")).contains(RESPONSE);
         } finally {
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.dspy4j.cache.redis;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dspy4j.cache.CachingEmbedder;
@@ -32,7 +33,7 @@ class RedisEmbeddingCacheTest {
 
     @Test
     void aSecondMachineReadsTheVectorsBitForBitAndComputesOnlyItsMisses() {
-        String url = RedisServer.url();
+        String url = LocalRedis.url("the Redis cache tests");
         String prefix = "dspy4j-test:" + UUID.randomUUID() + ":";
         RecordingEmbedder first = new RecordingEmbedder();
         RecordingEmbedder second = new RecordingEmbedder();

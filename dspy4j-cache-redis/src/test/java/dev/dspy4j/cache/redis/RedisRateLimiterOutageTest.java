@@ -1,5 +1,6 @@
 package dev.dspy4j.cache.redis;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +32,7 @@ class RedisRateLimiterOutageTest {
     @Test
     @Timeout(30)
     void failThrowsAtOnceWhenNothingListensNamingTheServerAndTheFix() {
-        String url = "redis://user:s3cret@127.0.0.1:" + RedisServer.freePort();
+        String url = "redis://user:s3cret@127.0.0.1:" + LocalRedis.freePort();
         try (RedisRateLimiter limiter = builder(url).onOutage(RedisRateLimiter.OutagePolicy.FAIL).build()) {
             assertThatThrownBy(() -> limiter.acquire(Duration.ofMinutes(1)))
                     .isInstanceOf(LmException.class)
@@ -86,7 +87,7 @@ class RedisRateLimiterOutageTest {
     @Test
     @Timeout(30)
     void chargesAreDroppedWhileRedisIsDownAndNeverFailTheCall() {
-        String url = "redis://127.0.0.1:" + RedisServer.freePort();
+        String url = "redis://127.0.0.1:" + LocalRedis.freePort();
         try (RedisRateLimiter limiter = builder(url).tokensPerMinute(100).build()) {
             limiter.chargeTokens(1_000);
             limiter.chargeTokens(1_000);
@@ -101,14 +102,14 @@ class RedisRateLimiterOutageTest {
     @Test
     @Timeout(90)
     void afterTheBreakerClosesTheSharedBucketIsUsedAgain() {
-        Assumptions.assumeTrue(RedisServer.canStartServers(), "needs redis-server and scripts/redis-server.sh");
-        int port = RedisServer.freePort();
+        Assumptions.assumeTrue(LocalRedis.canStartServers(), "needs redis-server and scripts/redis-server.sh");
+        int port = LocalRedis.freePort();
         String url = "redis://127.0.0.1:" + port;
         try (RedisRateLimiter limiter = builder(url).circuitBreaker(1, OPEN_FOR).build()) {
             assertThat(takeOne(limiter)).isEqualTo(1); // refused: the local bucket grants
             assertThat(limiter.stats().fallbackGrants()).isEqualTo(1);
 
-            assertThat(RedisServer.start(port)).isEqualTo(url);
+            assertThat(LocalRedis.start(port)).isEqualTo(url);
             nanos.addAndGet(OPEN_FOR.toNanos());
             assertThat(takeOne(limiter)).isEqualTo(1); // the probe succeeds
 
@@ -122,7 +123,7 @@ class RedisRateLimiterOutageTest {
                     .as("the shared bucket's burst of 5, one already taken").isEqualTo(4);
             assertThat(events).containsExactly("started " + url, "ended " + url + " after PT30S");
         } finally {
-            RedisServer.stop(port);
+            LocalRedis.stop(port);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.dspy4j.cache.redis;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -50,7 +51,7 @@ class RedisRateLimiterTest {
 
     @BeforeEach
     void connect() {
-        url = RedisServer.url();
+        url = LocalRedis.url("the Redis cache tests");
         prefix = "dspy4j-test:" + UUID.randomUUID() + ":";
         bucket = "openai/gpt-4o-mini";
     }

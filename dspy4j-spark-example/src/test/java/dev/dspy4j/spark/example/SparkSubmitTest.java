@@ -1,5 +1,6 @@
 package dev.dspy4j.spark.example;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
@@ -144,7 +145,7 @@ class SparkSubmitTest {
     @Test
     void aKilledJobRunAgainAsksOnlyForTheTicketsItHadNotAnswered() throws Exception {
         // given 200 distinct tickets, a model that answers every one after 50 ms, the shared cache
-        String redis = RedisServer.url();
+        String redis = LocalRedis.url("the Spark example job tests");
         String prefix = "resume-" + UUID.randomUUID();
         Path input = dir.resolve("tickets.jsonl");
         GenerateTickets.write(input, prefix, 200);

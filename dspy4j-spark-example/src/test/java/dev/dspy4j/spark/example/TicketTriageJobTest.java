@@ -1,5 +1,6 @@
 package dev.dspy4j.spark.example;
 
+import dev.dspy4j.testkit.LocalRedis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -148,7 +149,7 @@ class TicketTriageJobTest {
     @Test
     void aSecondRunIsServedFromTheSharedRedisCache() {
         // given a first run that answered every ticket into Redis, under a prefix of this run
-        String redis = RedisServer.url();
+        String redis = LocalRedis.url("the Spark example job tests");
         Path input = tickets("cached-" + UUID.randomUUID(), 20);
         Map<String, String> environment = Map.of("DSPY4J_MODEL", MODEL, "DSPY4J_REDIS_URL", redis);
         Run first = run(environment, "--input", input.toString(), "--output", dir.resolve("first").toString(),
@@ -174,7 +175,7 @@ class TicketTriageJobTest {
     @Test
     void readsAndWritesParquetUnderTheRateLimitSharedInRedis() {
         // given tickets as parquet, and a model name of this test's own (the bucket is named after it)
-        String redis = RedisServer.url();
+        String redis = LocalRedis.url("the Spark example job tests");
         String model = "openai/triage-" + UUID.randomUUID();
         Path parquet = dir.resolve("tickets.parquet");
         spark.read().json(tickets("parquet", 12).toString()).write().parquet(parquet.toString());

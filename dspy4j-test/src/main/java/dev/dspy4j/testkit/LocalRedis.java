@@ -1,7 +1,8 @@
-package dev.dspy4j.spark.example;
+package dev.dspy4j.testkit;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,21 +12,30 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Finds a real Redis for the tests (as dspy4j-cache-redis's tests do): {@code DSPY4J_REDIS_URL} if set (CI sets it), else a
- * throwaway server started with {@code scripts/redis-server.sh} when {@code redis-server} is on
- * the PATH. Without either, the tests fail when {@code CI=true} and are skipped otherwise.
+ * Finds a real Redis for tests: {@code DSPY4J_REDIS_URL} if set (dspy4j's {@code scripts/test}
+ * and CI set it), else a throwaway server started with dspy4j's {@code scripts/redis-server.sh}
+ * (found through {@code DSPY4J_REDIS_SCRIPT}, or at {@code ../scripts/} from a module's directory)
+ * when {@code redis-server} is on the PATH. Without either, a test that asks fails when
+ * {@code CI=true} and is skipped otherwise.
+ *
+ * <p>The URL is looked up once per JVM; servers started here are stopped at JVM exit.
  */
-final class RedisServer {
+public final class LocalRedis {
 
-    static final String URL_ENV = "DSPY4J_REDIS_URL";
+    /** The environment variable that names a Redis to use. */
+    public static final String URL_ENV = "DSPY4J_REDIS_URL";
 
     private static String sharedUrl;
 
-    private RedisServer() {
+    private LocalRedis() {
     }
 
-    /** The URL of a Redis the tests may write to, or the test is aborted (skipped) / failed. */
-    static synchronized String url() {
+    /**
+     * The URL of a Redis the tests may write to, or the test is aborted (skipped) / failed.
+     *
+     * @param suite what needs it, for the message when there is none (e.g. "the Spark tests")
+     */
+    public static synchronized String url(String suite) {
         if (sharedUrl != null) {
             return sharedUrl;
         }
@@ -37,7 +47,7 @@ final class RedisServer {
         int port = freePort();
         String started = start(port);
         if (started == null) {
-            unavailable("set " + URL_ENV + " (e.g. eval \"$(scripts/redis-server.sh --export)\") "
+            unavailable(suite, "set " + URL_ENV + " (e.g. eval \"$(scripts/redis-server.sh --export)\") "
                     + "or install redis-server (apt-get install redis-server)");
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(port)));
@@ -45,8 +55,13 @@ final class RedisServer {
         return sharedUrl;
     }
 
+    /** Whether this machine can start throwaway servers (for the outage tests). */
+    public static boolean canStartServers() {
+        return script() != null && onPath("redis-server");
+    }
+
     /** Starts a throwaway server on {@code port} with the project script; null if impossible. */
-    static String start(int port) {
+    public static String start(int port) {
         Path script = script();
         if (script == null || !onPath("redis-server")) {
             return null;
@@ -70,7 +85,7 @@ final class RedisServer {
     }
 
     /** Shuts down a server started by {@link #start(int)}. */
-    static void stop(int port) {
+    public static void stop(int port) {
         Path script = script();
         if (script == null) {
             return;
@@ -86,7 +101,8 @@ final class RedisServer {
         }
     }
 
-    static int freePort() {
+    /** A loopback port free right now. */
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -94,8 +110,13 @@ final class RedisServer {
         }
     }
 
-    private static void unavailable(String what) {
-        String message = "No Redis for the Spark example job tests: " + what;
+    /** The port of a Redis URL. */
+    public static int port(String url) {
+        return URI.create(url).getPort();
+    }
+
+    private static void unavailable(String suite, String what) {
+        String message = "No Redis for " + suite + ": " + what;
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail(message + " (CI=true, so this is a failure, not a skip)");
         }
