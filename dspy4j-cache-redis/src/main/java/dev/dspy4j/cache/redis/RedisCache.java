@@ -313,10 +313,7 @@ public final class RedisCache implements LmCache {
          * @throws IllegalArgumentException if {@code timeout} is shorter than one millisecond
          */
         public Builder timeout(Duration timeout) {
-            if (Objects.requireNonNull(timeout, "timeout").toMillis() < 1) {
-                throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Settings.atLeastOneMilli("timeout", timeout);
             return this;
         }
 
@@ -328,10 +325,7 @@ public final class RedisCache implements LmCache {
          * @throws IllegalArgumentException if {@code maxConnections} is below 1
          */
         public Builder maxConnections(int maxConnections) {
-            if (maxConnections < 1) {
-                throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
-            }
-            this.maxConnections = maxConnections;
+            this.maxConnections = Settings.atLeastOne("maxConnections", maxConnections);
             return this;
         }
 
@@ -347,16 +341,8 @@ public final class RedisCache implements LmCache {
          *     {@code openFor} is shorter than one millisecond
          */
         public Builder circuitBreaker(int consecutiveFailures, Duration openFor) {
-            Objects.requireNonNull(openFor, "openFor");
-            if (consecutiveFailures < 1) {
-                throw new IllegalArgumentException(
-                        "circuitBreaker consecutiveFailures must be >= 1, was " + consecutiveFailures);
-            }
-            if (openFor.toMillis() < 1) {
-                throw new IllegalArgumentException("circuitBreaker openFor must be at least 1 ms, was " + openFor);
-            }
-            this.failureThreshold = consecutiveFailures;
-            this.openFor = openFor;
+            this.failureThreshold = Settings.atLeastOne("circuitBreaker consecutiveFailures", consecutiveFailures);
+            this.openFor = Settings.atLeastOneMilli("circuitBreaker openFor", openFor);
             return this;
         }
 

@@ -417,10 +417,7 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
          * @throws IllegalArgumentException if shorter than one millisecond
          */
         public Builder timeout(Duration timeout) {
-            if (Objects.requireNonNull(timeout, "timeout").toMillis() < 1) {
-                throw new IllegalArgumentException("timeout must be at least 1 ms, was " + timeout);
-            }
-            this.timeout = timeout;
+            this.timeout = Settings.atLeastOneMilli("timeout", timeout);
             return this;
         }
 
@@ -432,10 +429,7 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
          * @throws IllegalArgumentException if below 1
          */
         public Builder maxConnections(int maxConnections) {
-            if (maxConnections < 1) {
-                throw new IllegalArgumentException("maxConnections must be >= 1, was " + maxConnections);
-            }
-            this.maxConnections = maxConnections;
+            this.maxConnections = Settings.atLeastOne("maxConnections", maxConnections);
             return this;
         }
 
@@ -450,16 +444,8 @@ public final class RedisRateLimiter implements LmInterceptor, AutoCloseable {
          * @throws IllegalArgumentException if out of range
          */
         public Builder circuitBreaker(int consecutiveFailures, Duration openFor) {
-            Objects.requireNonNull(openFor, "openFor");
-            if (consecutiveFailures < 1) {
-                throw new IllegalArgumentException(
-                        "circuitBreaker consecutiveFailures must be >= 1, was " + consecutiveFailures);
-            }
-            if (openFor.toMillis() < 1) {
-                throw new IllegalArgumentException("circuitBreaker openFor must be at least 1 ms, was " + openFor);
-            }
-            this.failureThreshold = consecutiveFailures;
-            this.openFor = openFor;
+            this.failureThreshold = Settings.atLeastOne("circuitBreaker consecutiveFailures", consecutiveFailures);
+            this.openFor = Settings.atLeastOneMilli("circuitBreaker openFor", openFor);
             return this;
         }
 
