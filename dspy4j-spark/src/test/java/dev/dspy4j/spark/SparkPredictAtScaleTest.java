@@ -54,7 +54,7 @@ class SparkPredictAtScaleTest {
 
     @BeforeEach
     void startServer() {
-        server = FakeLmServer.start(Dialect.OPENAI);
+        server = FakeLmServer.start(Dialect.OPENAI).latency(Duration.ofMillis(2)); // so calls overlap
         server.respondWith(request -> {
             int id = SparkTests.id(request);
             return malformed(id) ? Reply.text("I would rather not say.").withUsage(10, 5)
@@ -101,6 +101,7 @@ class SparkPredictAtScaleTest {
         assertThat(first).filteredOn(r -> transientFault(r.<Long>getAs("id").intValue()))
                 .allSatisfy(r -> assertThat(r.<String>getAs("error")).isNull());
         assertThat(first).allSatisfy(r -> assertThat(r.<String>getAs("question")).isEqualTo("q-" + r.getAs("id")));
+        assertThat(server.maxConcurrentRequests()).as("calls in flight at the server").isBetween(2, 16);
         long paidFirst = first.stream().mapToLong(r -> r.<Row>getAs("usage").getLong(2)).sum();
         assertThat(paidFirst).isPositive();
 
