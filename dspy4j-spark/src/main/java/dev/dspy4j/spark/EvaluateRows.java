@@ -83,7 +83,7 @@ final class EvaluateRows implements FlatMapFunction<Iterator<Row>, EvalOutcome> 
         CallLog calls = new CallLog();
         try {
             Example example = Example.of(values).withInputs(inputKeys);
-            DspyContext context = DspyContext.of(runtime.lm).withInterceptors(calls);
+            DspyContext context = job.predict.context(runtime).withInterceptors(calls);
             Prediction prediction = runtime.program.call(example.inputs().toMap(), context);
             LinkedHashMap<String, Double> scores = new LinkedHashMap<>();
             LinkedHashMap<String, String> feedback = new LinkedHashMap<>();

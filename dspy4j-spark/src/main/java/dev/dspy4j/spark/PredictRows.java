@@ -40,7 +40,7 @@ final class PredictRows implements MapPartitionsFunction<Row, Row> {
             throw e;
         }
         PartitionRunner<Row> runner = new PartitionRunner<>(rows, job.rowsInFlight, job.rowTimeout,
-                row -> run(runtime, layout, row), (row, error) -> failed(layout, row, error, Usage.ZERO, 0));
+                row -> run(runtime, job.context(runtime), layout, row), (row, error) -> failed(layout, row, error, Usage.ZERO, 0));
         return new ReleasingIterator<>(runner, () -> ExecutorRuntimes.release(runtime));
     }
 
@@ -51,12 +51,12 @@ final class PredictRows implements MapPartitionsFunction<Row, Row> {
     }
 
     /** Runs the program on one row; never throws. */
-    static Row run(ExecutorRuntime runtime, ColumnLayout layout, Row row) {
+    static Row run(ExecutorRuntime runtime, DspyContext context, ColumnLayout layout, Row row) {
         long start = System.nanoTime();
         CallLog calls = new CallLog();
         try {
             Map<String, Object> inputs = inputs(layout, row);
-            Prediction prediction = runtime.program.call(inputs, DspyContext.of(runtime.lm).withInterceptors(calls));
+            Prediction prediction = runtime.program.call(inputs, context.withInterceptors(calls));
             Object[] values = outputValues(layout, row, prediction);
             int at = row.length() + layout.outputWidth();
             values[at + 1] = usageRow(calls.paid());

@@ -1,5 +1,6 @@
 package dev.dspy4j.spark;
 
+import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.module.Module;
 import java.io.Serial;
 import java.io.Serializable;
@@ -74,6 +75,7 @@ public final class SparkPredict implements Serializable {
     final LinkedHashMap<String, String> inputColumns;   // field -> column, overrides only
     final LinkedHashMap<String, String> outputColumns;  // field -> column, overrides only
     final RecordLayout recordLayout;
+    final SparkAdapter adapter;
     final String errorColumn;
     final String usageColumn;
     final String latencyColumn;
@@ -89,6 +91,7 @@ public final class SparkPredict implements Serializable {
         this.inputColumns = new LinkedHashMap<>(builder.inputColumns);
         this.outputColumns = new LinkedHashMap<>(builder.outputColumns);
         this.recordLayout = builder.recordLayout;
+        this.adapter = builder.adapter;
         this.errorColumn = builder.errorColumn;
         this.usageColumn = builder.usageColumn;
         this.latencyColumn = builder.latencyColumn;
@@ -149,8 +152,13 @@ public final class SparkPredict implements Serializable {
     public String toString() {
         return "SparkPredict[" + program + ", " + lm + (cache == null ? "" : ", " + cache)
                 + (rateLimit == null ? "" : ", " + rateLimit) + ", maxInFlight=" + maxInFlight + ", rowsInFlight="
-                + rowsInFlight + ", rowTimeout=" + rowTimeout
+                + rowsInFlight + ", rowTimeout=" + rowTimeout + (adapter == SparkAdapter.CHAT ? "" : ", adapter=" + adapter)
                 + (inputColumns.isEmpty() ? "" : ", inputs=" + inputColumns) + "]";
+    }
+
+    /** The context a row runs in, before its own interceptors: the executor's LM and the adapter. */
+    DspyContext context(ExecutorRuntime runtime) {
+        return DspyContext.of(runtime.lm).withAdapter(adapter.adapter());
     }
 
     /** The fingerprint of what the executor runtime is built from. */
@@ -172,6 +180,7 @@ public final class SparkPredict implements Serializable {
         private final Map<String, String> inputColumns = new LinkedHashMap<>();
         private final Map<String, String> outputColumns = new LinkedHashMap<>();
         private RecordLayout recordLayout = RecordLayout.STRUCT;
+        private SparkAdapter adapter = SparkAdapter.CHAT;
         private String errorColumn = "error";
         private String usageColumn = "usage";
         private String latencyColumn = "latency_ms";
@@ -262,6 +271,15 @@ public final class SparkPredict implements Serializable {
         /** How record-typed outputs are laid out (default {@link RecordLayout#STRUCT}). */
         public Builder recordLayout(RecordLayout value) {
             this.recordLayout = Objects.requireNonNull(value, "recordLayout");
+            return this;
+        }
+
+        /**
+         * The adapter of every call (default {@link SparkAdapter#CHAT}, as DSPy's default). Name
+         * the one the program was optimized with: a saved program does not record it.
+         */
+        public Builder adapter(SparkAdapter value) {
+            this.adapter = Objects.requireNonNull(value, "adapter");
             return this;
         }
 

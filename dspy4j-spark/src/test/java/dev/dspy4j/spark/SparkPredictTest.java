@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.testkit.server.Dialect;
 import dev.dspy4j.testkit.server.FakeLmServer;
+import dev.dspy4j.testkit.server.Reply;
 import java.time.Duration;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -74,6 +75,23 @@ class SparkPredictTest {
         assertThat(first.getJavaMap(first.fieldIndex("stock"))).containsEntry("apples", 2L);
         Row usage = first.getAs("usage");
         assertThat(usage.getLong(2)).isEqualTo(15L);
+    }
+
+    @Test
+    void theNamedAdapterFormatsThePromptsOnTheExecutors() {
+        // XML prompts get an XML answer; any other format gets one no adapter can parse
+        server.respondWith(request -> request.bodyText().contains("<answer>")
+                ? Reply.text("<answer>from xml</answer>").withUsage(10, 5)
+                : Reply.text("no format I know").withUsage(10, 5));
+
+        List<Row> xml = qa().adapter(SparkAdapter.XML).build().predict(SparkTests.questions(4, 2)).collectAsList();
+        List<Row> chat = qa().build().predict(SparkTests.questions(2, 1)).collectAsList();
+
+        assertThat(xml).allSatisfy(row -> {
+            assertThat(row.<String>getAs("error")).isNull();
+            assertThat(row.<String>getAs("answer")).isEqualTo("from xml");
+        });
+        assertThat(chat).allSatisfy(row -> assertThat(row.<String>getAs("error")).startsWith("AdapterParseException"));
     }
 
     @Test
