@@ -6,6 +6,7 @@ import dev.dspy4j.module.Module;
 import dev.dspy4j.module.Predict;
 import dev.dspy4j.module.TypedModule;
 import dev.dspy4j.signature.Field;
+import dev.dspy4j.signature.InputSchema;
 import dev.dspy4j.signature.Signature;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpStatelessSyncServer;
@@ -185,24 +186,7 @@ public final class McpServerExport {
     }
 
     private static McpSchema.Tool describe(Exported tool) {
-        Map<String, Object> properties = new LinkedHashMap<>();
-        List<String> required = new ArrayList<>();
-        for (Field field : tool.signature().inputs()) {
-            Map<String, Object> schema = InputSchemas.of(field.type());
-            if (field.description() != null && !field.description().isEmpty()) {
-                schema.put("description", field.description());
-            }
-            if (field.hasDefault()) {
-                schema.put("default", field.defaultOrNull());
-            } else {
-                required.add(field.name());
-            }
-            properties.put(field.name(), schema);
-        }
-        Map<String, Object> input = new LinkedHashMap<>();
-        input.put("type", "object");
-        input.put("properties", properties);
-        input.put("required", required);
+        Map<String, Object> input = InputSchema.of(tool.signature());
         return McpSchema.Tool.builder(tool.name(), input).description(tool.desc()).build();
     }
 
