@@ -17,10 +17,16 @@ import dev.dspy4j.module.Predict;
 import dev.dspy4j.streaming.StreamEvent;
 import dev.dspy4j.streaming.StreamListener;
 import dev.dspy4j.streaming.Streaming;
+import dev.dspy4j.testkit.server.Dialect;
+import dev.dspy4j.testkit.server.FakeLmServer;
+import dev.dspy4j.testkit.server.RecordedRequest;
+import dev.dspy4j.testkit.server.Reply;
+import dev.dspy4j.usage.UsageTracker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -33,6 +39,8 @@ import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.ai.openai.OpenAiChatModel;
+import org.springframework.ai.openai.OpenAiChatOptions;
 import reactor.core.publisher.Flux;
 
 class SpringAiStreamingTest {
@@ -196,6 +204,62 @@ class SpringAiStreamingTest {
         assertThat(chunks.stream().map(StreamEvent.FieldChunk::chunk).reduce("", String::concat))
                 .isEqualTo("Paris is the capital of France.");
         assertThat(chunks.getLast().last()).isTrue();
+    }
+
+    @Test
+    void springAisOpenAiModelStreamsFieldChunksFromTheLoopbackServerWithTheCallsMessagesAndUsage() {
+        FakeLmServer server = FakeLmServer.start(Dialect.OPENAI);
+        try {
+            server.respondWith(request -> Reply.text("[[ ## answer ## ]]\nParis is the capital of France.\n\n"
+                    + "[[ ## completed ## ]]").withUsage(30, 12));
+            ChatModel openAi = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
+                    .baseUrl(server.baseUrl().toString()).apiKey("sk-loopback").model("gpt-4o-mini").maxRetries(0)
+                    .timeout(Duration.ofSeconds(10)).streamUsage(true).build()).build();
+            UsageTracker usage = UsageTracker.create();
+            DspyContext context = DspyContext.of(SpringAiLm.of(openAi, "openai/gpt-4o-mini").withInterceptors(usage));
+            Map<String, String> inputs = Map.of("question", "Capital of France?");
+            Predict qa = Predict.of("question -> answer");
+            qa.call(inputs, context);
+            RecordedRequest called = server.lastRequest();
+            List<String> chunks = new ArrayList<>();
+
+            Prediction prediction = Streaming.of(qa).listen(StreamListener.field("answer"))
+                    .stream(inputs, context, event -> {
+                        if (event instanceof StreamEvent.FieldChunk chunk) {
+                            chunks.add(chunk.chunk());
+                        }
+                    });
+            RecordedRequest streamed = server.lastRequest();
+
+            assertThat(streamed.streaming()).isTrue();
+            assertThat(streamed.json().get("messages")).isEqualTo(called.json().get("messages"));
+            assertThat(prediction.getString("answer")).isEqualTo("Paris is the capital of France.");
+            assertThat(chunks).hasSizeGreaterThan(2);
+            assertThat(String.join("", chunks)).isEqualTo("Paris is the capital of France.");
+            assertThat(usage.snapshot().total().usage()).isEqualTo(new Usage(60, 24));
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void closingAStreamFromSpringAisOpenAiModelDropsTheConnection() throws Exception {
+        FakeLmServer server = FakeLmServer.start(Dialect.OPENAI);
+        try {
+            server.respondWith(request -> Reply.text("word ".repeat(200))).streamDelay(Duration.ofMillis(20));
+            ChatModel openAi = OpenAiChatModel.builder().options(OpenAiChatOptions.builder()
+                    .baseUrl(server.baseUrl().toString()).apiKey("sk-loopback").model("gpt-4o-mini").maxRetries(0)
+                    .timeout(Duration.ofSeconds(10)).build()).build();
+
+            try (LmStream stream = SpringAiLm.of(openAi, "openai/gpt-4o-mini").stream(REQUEST)) {
+                assertThat(stream.next()).isNotNull();
+            }
+
+            assertThat(server.lastRequest().outcome().get(10, TimeUnit.SECONDS))
+                    .isEqualTo(RecordedRequest.Outcome.CLIENT_DISCONNECTED);
+        } finally {
+            server.stop();
+        }
     }
 
     private static ChatResponse delta(String text) {
