@@ -175,7 +175,7 @@ public final class SpringAiLm implements Lm {
      * reason, and the last usage the provider reported (OpenAI reports usage in a stream only when
      * the model's options ask for it, {@code streamUsage(true)}).
      *
-     * <p>At most {@value FluxStream#WINDOW} responses are requested ahead of the reader. Closing
+     * <p>At most 32 responses are requested ahead of the reader. Closing
      * the stream, interrupting its reader, or the {@linkplain #withStreamTimeout(Duration) stream
      * timeout} cancels the subscription.
      *
