@@ -152,8 +152,9 @@ public final class LangChain4jLm implements Lm {
     /**
      * This LM with another whole-stream deadline: from {@link #stream} to the stream's end. When it
      * passes, {@link LmStream#next()} fails with a retryable {@link LmException.Timeout} and the
-     * call is cancelled. Default {@link #DEFAULT_STREAM_TIMEOUT}. Calls through a {@link ChatModel}
-     * are bounded by that model's own timeouts.
+     * call is cancelled. Default {@link #DEFAULT_STREAM_TIMEOUT}. It bounds {@link #call} too when
+     * there is no {@link ChatModel} (the call reads a stream); calls through a {@link ChatModel} are
+     * bounded by that model's own timeouts.
      *
      * @throws IllegalArgumentException if not positive
      */
