@@ -71,6 +71,30 @@ class SpringAiStreamingTest {
     }
 
     @Test
+    void toolCallsStreamedInAResponseArriveOnTheAssembledResponse() {
+        ChatResponse call = new ChatResponse(List.of(new Generation(AssistantMessage.builder().content("")
+                .toolCalls(List.of(new AssistantMessage.ToolCall("call_1", "function", "weather",
+                        "{\"city\":\"Paris\"}"))).build(),
+                ChatGenerationMetadata.builder().finishReason("TOOL_CALLS").build())));
+        FakeStreamingModel model = new FakeStreamingModel(prompt -> Flux.just(delta("Checking."), call));
+
+        LmResponse response;
+        try (LmStream stream = SpringAiLm.of(model, "openai/gpt-4o-mini").stream(REQUEST)) {
+            assertThat(stream.next()).isEqualTo(new StreamChunk(0, "Checking.", ""));
+            assertThat(stream.next()).isNull();
+            response = stream.response();
+        }
+
+        assertThat(response.choices().getFirst().text()).isEqualTo("Checking.");
+        assertThat(response.choices().getFirst().toolCalls()).singleElement().satisfies(toolCall -> {
+            assertThat(toolCall.id()).isEqualTo("call_1");
+            assertThat(toolCall.name()).isEqualTo("weather");
+            assertThat(toolCall.argumentsJson()).isEqualTo("{\"city\":\"Paris\"}");
+        });
+        assertThat(response.choices().getFirst().finishReason()).isEqualTo("tool_calls");
+    }
+
+    @Test
     void theStreamedPromptIsTheOneACallSends() {
         FakeStreamingModel model = new FakeStreamingModel(prompt -> Flux.just(last("Paris", "STOP", 1, 1)));
         SpringAiLm lm = SpringAiLm.of(model, "openai/gpt-4o-mini");
