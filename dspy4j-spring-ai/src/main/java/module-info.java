@@ -12,6 +12,8 @@ module dev.dspy4j.springai {
     requires transitive dev.dspy4j.core;
     requires transitive spring.ai.model;
     requires spring.ai.commons;
+    requires reactor.core;
+    requires org.reactivestreams;
     requires spring.core;
     requires static org.jspecify;
     requires tools.jackson.databind;

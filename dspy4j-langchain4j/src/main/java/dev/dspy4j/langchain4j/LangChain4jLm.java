@@ -8,6 +8,7 @@ import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.lm.ToolCall;
@@ -28,6 +29,7 @@ import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.RateLimitException;
 import dev.langchain4j.exception.TimeoutException;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ResponseFormatType;
 import dev.langchain4j.model.chat.request.json.JsonRawSchema;
@@ -35,6 +37,7 @@ import dev.langchain4j.model.chat.request.json.JsonSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.output.FinishReason;
 import dev.langchain4j.model.output.TokenUsage;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +70,11 @@ import org.jspecify.annotations.Nullable;
  * retries ({@code maxRetries(0)} on its model builders) when dspy4j's {@code Retry} is in the
  * chain, or the two multiply.
  *
- * <p>Streaming: {@link #stream} replays the whole response as one chunk (the {@link Lm} default);
- * langchain4j's {@code StreamingChatModel} is not bridged yet.
+ * <p>Streaming: built with a {@link StreamingChatModel} ({@link #streaming} or
+ * {@link #withStreamingModel}), {@link #stream} yields langchain4j's partial responses as they
+ * arrive, bounded by the {@linkplain #withStreamTimeout(Duration) stream timeout}; closing the
+ * stream cancels the call. With a {@link ChatModel} only, it replays the whole response as one
+ * chunk.
  *
  * <p>Thread-safe if the wrapped model is (langchain4j's provider models are).
  */
@@ -76,12 +82,20 @@ public final class LangChain4jLm implements Lm {
 
     private static final String PROVIDER = "langchain4j";
 
-    private final ChatModel model;
-    private final String modelName;
+    /** The default {@link #withStreamTimeout(Duration) stream timeout}, as dspy4j's own clients. */
+    public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofMinutes(10);
 
-    private LangChain4jLm(ChatModel model, String modelName) {
+    private final @Nullable ChatModel model;
+    private final @Nullable StreamingChatModel streamingModel;
+    private final String modelName;
+    private final Duration streamTimeout;
+
+    private LangChain4jLm(@Nullable ChatModel model, @Nullable StreamingChatModel streamingModel, String modelName,
+                          Duration streamTimeout) {
         this.model = model;
+        this.streamingModel = streamingModel;
         this.modelName = modelName;
+        this.streamTimeout = streamTimeout;
     }
 
     /**
@@ -96,17 +110,75 @@ public final class LangChain4jLm implements Lm {
      */
     public static LangChain4jLm of(ChatModel model, String modelName) {
         Objects.requireNonNull(model, "model");
+        return new LangChain4jLm(model, null, checkName(modelName), DEFAULT_STREAM_TIMEOUT);
+    }
+
+    /**
+     * Wraps a langchain4j streaming chat model: {@link #stream} yields its partial responses as
+     * they arrive, and {@link #call} reads the stream to its end.
+     *
+     * @param model the langchain4j streaming model, configured as usual
+     * @param modelName the name dspy4j reports (history, cache keys, saved state)
+     * @return the model as a dspy4j LM
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if {@code modelName} is blank
+     */
+    public static LangChain4jLm streaming(StreamingChatModel model, String modelName) {
+        Objects.requireNonNull(model, "model");
+        return new LangChain4jLm(null, model, checkName(modelName), DEFAULT_STREAM_TIMEOUT);
+    }
+
+    private static String checkName(String modelName) {
         Objects.requireNonNull(modelName, "modelName");
         if (modelName.isBlank()) {
             throw new IllegalArgumentException("A LangChain4jLm needs a model name for history and cache keys;"
                     + " got a blank one");
         }
-        return new LangChain4jLm(model, modelName);
+        return modelName;
     }
 
-    /** The wrapped langchain4j model. */
-    public ChatModel chatModel() {
+    /**
+     * This LM streaming through {@code streamingModel} (usually the same provider's
+     * {@code OpenAiStreamingChatModel} or similar), while {@link #call} keeps using the
+     * {@link ChatModel} if there is one.
+     *
+     * @throws NullPointerException if {@code streamingModel} is null
+     */
+    public LangChain4jLm withStreamingModel(StreamingChatModel streamingModel) {
+        Objects.requireNonNull(streamingModel, "streamingModel");
+        return new LangChain4jLm(model, streamingModel, modelName, streamTimeout);
+    }
+
+    /**
+     * This LM with another whole-stream deadline: from {@link #stream} to the stream's end. When it
+     * passes, {@link LmStream#next()} fails with a retryable {@link LmException.Timeout} and the
+     * call is cancelled. Default {@link #DEFAULT_STREAM_TIMEOUT}. It bounds {@link #call} too when
+     * there is no {@link ChatModel} (the call reads a stream); calls through a {@link ChatModel} are
+     * bounded by that model's own timeouts.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public LangChain4jLm withStreamTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("withStreamTimeout needs a positive duration; got " + timeout);
+        }
+        return new LangChain4jLm(model, streamingModel, modelName, timeout);
+    }
+
+    /** The wrapped langchain4j model, or {@code null} when built with {@link #streaming} only. */
+    public @Nullable ChatModel chatModel() {
         return model;
+    }
+
+    /** The wrapped langchain4j streaming model, or {@code null} when there is none. */
+    public @Nullable StreamingChatModel streamingChatModel() {
+        return streamingModel;
+    }
+
+    /** The whole-stream deadline (see {@link #withStreamTimeout(Duration)}). */
+    public Duration streamTimeout() {
+        return streamTimeout;
     }
 
     @Override
@@ -133,6 +205,15 @@ public final class LangChain4jLm implements Lm {
     @Override
     public LmResponse call(LmRequest request) {
         ChatRequest chatRequest = toChatRequest(request);
+        if (model == null) {
+            try (LmStream stream = HandlerStream.start(Objects.requireNonNull(streamingModel), chatRequest,
+                    modelName, streamTimeout)) {
+                while (stream.next() != null) {
+                    // the complete response is assembled by langchain4j
+                }
+                return stream.response();
+            }
+        }
         ChatResponse response;
         try {
             response = model.chat(chatRequest);
@@ -140,6 +221,28 @@ public final class LangChain4jLm implements Lm {
             throw LangChain4jErrors.toLmException(e);
         }
         return toLmResponse(response);
+    }
+
+    /**
+     * Streams the request through the {@link StreamingChatModel}, if this LM has one: the request
+     * is the one {@link #call} sends, each partial response (and partial thinking, as reasoning)
+     * becomes a chunk as it arrives, and {@link LmStream#response()} is langchain4j's complete
+     * response mapped as {@link #call} maps it (text, tool calls, thinking, finish reason, token
+     * usage). Without a streaming model, the {@link ChatModel}'s whole response is one chunk.
+     *
+     * <p>Closing the stream, interrupting its reader, or the
+     * {@linkplain #withStreamTimeout(Duration) stream timeout} cancels the call through
+     * langchain4j's {@code StreamingHandle} (for providers that pass one).
+     *
+     * @throws LmException.BadRequest if the request uses something that does not map (as for
+     *     {@link #call})
+     */
+    @Override
+    public LmStream stream(LmRequest request) {
+        if (streamingModel == null) {
+            return LmStream.of(call(request));
+        }
+        return HandlerStream.start(streamingModel, toChatRequest(request), modelName, streamTimeout);
     }
 
     static ChatRequest toChatRequest(LmRequest request) {
@@ -281,6 +384,7 @@ public final class LangChain4jLm implements Lm {
 
     @Override
     public String toString() {
-        return "LangChain4jLm[" + modelName + ", " + model.getClass().getSimpleName() + "]";
+        Object wrapped = model != null ? model : Objects.requireNonNull(streamingModel);
+        return "LangChain4jLm[" + modelName + ", " + wrapped.getClass().getSimpleName() + "]";
     }
 }

@@ -8,6 +8,7 @@ import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.LmRequest;
 import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.LmStream;
 import dev.dspy4j.lm.Message;
 import dev.dspy4j.lm.ResponseFormat;
 import dev.dspy4j.lm.ToolCall;
@@ -15,6 +16,7 @@ import dev.dspy4j.lm.ToolChoice;
 import dev.dspy4j.lm.ToolSpec;
 import dev.dspy4j.lm.Usage;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -66,7 +68,10 @@ import org.springframework.util.MimeTypeUtils;
  * I/O errors by type, so dspy4j's {@code Retry} and cache interceptors work over the bridge. Turn
  * the provider's own retries off when dspy4j's {@code Retry} is in the chain, or the two multiply.
  *
- * <p>Streaming: {@link #stream} replays the whole response as one chunk (the {@link Lm} default).
+ * <p>Streaming: {@link #stream} subscribes to the model's {@code stream(Prompt)} with bounded
+ * demand and yields each response's text as it arrives, bounded by the
+ * {@linkplain #withStreamTimeout(Duration) stream timeout}; closing the stream cancels the
+ * subscription.
  *
  * <p>Thread-safe if the wrapped model is (Spring AI's provider models are).
  */
@@ -74,12 +79,17 @@ public final class SpringAiLm implements Lm {
 
     private static final String PROVIDER = "spring-ai";
 
+    /** The default {@link #withStreamTimeout(Duration) stream timeout}, as dspy4j's own clients. */
+    public static final Duration DEFAULT_STREAM_TIMEOUT = Duration.ofMinutes(10);
+
     private final ChatModel model;
     private final String modelName;
+    private final Duration streamTimeout;
 
-    private SpringAiLm(ChatModel model, String modelName) {
+    private SpringAiLm(ChatModel model, String modelName, Duration streamTimeout) {
         this.model = model;
         this.modelName = modelName;
+        this.streamTimeout = streamTimeout;
     }
 
     /**
@@ -99,7 +109,28 @@ public final class SpringAiLm implements Lm {
             throw new IllegalArgumentException("A SpringAiLm needs a model name for history and cache keys;"
                     + " got a blank one");
         }
-        return new SpringAiLm(model, modelName);
+        return new SpringAiLm(model, modelName, DEFAULT_STREAM_TIMEOUT);
+    }
+
+    /**
+     * This LM with another whole-stream deadline: from {@link #stream} to the stream's end. When it
+     * passes, {@link LmStream#next()} fails with a retryable {@link LmException.Timeout} and the
+     * subscription is cancelled. Default {@link #DEFAULT_STREAM_TIMEOUT}. Non-streaming calls are
+     * bounded by the Spring AI model's own timeouts.
+     *
+     * @throws IllegalArgumentException if not positive
+     */
+    public SpringAiLm withStreamTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("withStreamTimeout needs a positive duration; got " + timeout);
+        }
+        return new SpringAiLm(model, modelName, timeout);
+    }
+
+    /** The whole-stream deadline (see {@link #withStreamTimeout(Duration)}). */
+    public Duration streamTimeout() {
+        return streamTimeout;
     }
 
     /** The wrapped Spring AI model. */
@@ -135,6 +166,35 @@ public final class SpringAiLm implements Lm {
             throw SpringAiErrors.toLmException(e);
         }
         return toLmResponse(response);
+    }
+
+    /**
+     * Streams the request through the Spring AI model's {@code stream(Prompt)}: the prompt is the
+     * one {@link #call} sends, each streamed response's text becomes a chunk as it arrives, and
+     * {@link LmStream#response()} holds the text of each generation, its tool calls and finish
+     * reason, and the last usage the provider reported (OpenAI reports usage in a stream only when
+     * the model's options ask for it, {@code streamUsage(true)}).
+     *
+     * <p>At most 32 responses are requested ahead of the reader. Closing
+     * the stream, interrupting its reader, or the {@linkplain #withStreamTimeout(Duration) stream
+     * timeout} cancels the subscription.
+     *
+     * @throws LmException.BadRequest if the request uses something that does not map (as for
+     *     {@link #call})
+     * @throws LmException the mapped kind of a failure to start the stream; failures while
+     *     streaming surface from {@link LmStream#next()}
+     */
+    @Override
+    public LmStream stream(LmRequest request) {
+        Prompt prompt = toPrompt(request);
+        FluxStream stream = new FluxStream(modelName, streamTimeout);
+        try {
+            model.stream(prompt).subscribe(stream);
+        } catch (RuntimeException e) {
+            stream.close();
+            throw SpringAiErrors.toLmException(e);
+        }
+        return stream;
     }
 
     private Prompt toPrompt(LmRequest request) {

@@ -71,6 +71,8 @@ public abstract class SnippetGivens {
     protected ConcurrencyLimit limit;
     /** A langchain4j chat model, as docs/bridges.md uses it. */
     protected dev.langchain4j.model.chat.ChatModel langchain4jModel;
+    /** A langchain4j streaming chat model, as docs/bridges.md uses it. */
+    protected dev.langchain4j.model.chat.StreamingChatModel langchain4jStreamingModel;
     /** A Spring AI chat model, as docs/bridges.md uses it. */
     protected org.springframework.ai.chat.model.ChatModel springAiModel;
 
