@@ -63,7 +63,7 @@ class ArchitectureTest {
             .whereLayer("Adapter").mayOnlyAccessLayers(with(BASE, "Trace"))
             .whereLayer("Retrieve").mayOnlyAccessLayers(BASE)
             .whereLayer("Context").mayOnlyAccessLayers(with(BASE, "Adapter", "Trace", "Retrieve"))
-            .whereLayer("Run").mayOnlyAccessLayers(with(BASE, "Context"))
+            .whereLayer("Run").mayOnlyAccessLayers(with(BASE, "Context", "Trace"))
             .whereLayer("Module").mayOnlyBeAccessedByLayers("Export", "Streaming")
             .whereLayer("Export").mayOnlyAccessLayers(with(BASE, "Adapter", "Context", "Module", "Provider"))
             .whereLayer("Export").mayNotBeAccessedByAnyLayer()
