@@ -37,6 +37,12 @@ import org.jspecify.annotations.Nullable;
  * so it does when its {@link CancellationToken} is cancelled or its calling thread is interrupted.
  * Stopping interrupts the items still running and starts no new one.
  *
+ * <p><b>Spans.</b> A run started outside any span (from user code rather than inside a module's
+ * {@code forward}) with listeners in its context is one {@link SpanKind#RUN} span, started and
+ * ended on the calling thread, and its items run under it: their spans share that parent instead of
+ * each being a root, and a tracing listener can parent the run on the caller's own tracing
+ * context. A run inside a span opens none.
+ *
  * <p><b>Threads.</b> When {@link #run} returns or throws, every thread it started has ended, also
  * after a stop: it waits for interrupted items to end. An item that ignores interrupts therefore
  * delays {@code run} until it finishes.
