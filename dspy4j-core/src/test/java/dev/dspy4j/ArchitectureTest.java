@@ -61,7 +61,7 @@ class ArchitectureTest {
             .whereLayer("ProviderHttp").mayOnlyBeAccessedByLayers("Provider")
             .whereLayer("Provider").mayOnlyAccessLayers(with(BASE, "Cache", "ProviderHttp"))
             .whereLayer("Adapter").mayOnlyAccessLayers(with(BASE, "Trace"))
-            .whereLayer("Retrieve").mayOnlyAccessLayers(BASE)
+            .whereLayer("Retrieve").mayOnlyAccessLayers(with(BASE, "Cache"))
             .whereLayer("Context").mayOnlyAccessLayers(with(BASE, "Adapter", "Trace", "Retrieve"))
             .whereLayer("Run").mayOnlyAccessLayers(with(BASE, "Context", "Trace"))
             .whereLayer("Module").mayOnlyBeAccessedByLayers("Export", "Streaming")
