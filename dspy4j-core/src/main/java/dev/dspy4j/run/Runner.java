@@ -175,7 +175,8 @@ public final class Runner {
             span.fail(e);
             throw e;
         }
-        if (result.completed()) {
+        // a handler's early stop (e.g. enough demos found) is a normal end; the others are failures
+        if (result.completed() || result.status() == RunStatus.STOPPED) {
             span.end(Map.of("dspy.run.status", result.status().name().toLowerCase(Locale.ROOT),
                     "dspy.run.succeeded", result.succeeded(), "dspy.run.failed", result.failed()));
         } else {

@@ -30,7 +30,9 @@ public enum SpanKind {
      * thread, so that the items it runs on other threads share it as their parent instead of each
      * being a root. Named after the runner ({@code run}, {@code Parallel}) or {@code async}; starts
      * with {@code dspy.run.items} and {@code dspy.run.concurrency}, ends with
-     * {@code dspy.run.status}, {@code dspy.run.succeeded} and {@code dspy.run.failed}. Runs inside
+     * {@code dspy.run.status}, {@code dspy.run.succeeded} and {@code dspy.run.failed}; a run stopped
+     * by {@code maxErrors}, its cancellation token or an interrupt fails with the
+     * {@code RunCancelledException} that {@code RunResult.orThrow()} would throw. Runs inside
      * another span (a module's {@code forward}, an evaluation, an optimizer step) need no such span
      * and have none.
      */

@@ -281,6 +281,39 @@ class RunnerTest {
     }
 
     @Test
+    void aRunStoppedByItsHandlerEndsItsSpanNormallyAndOneStoppedByFailuresFailsIt() {
+        // given a listener recording how spans end
+        List<String> endings = Collections.synchronizedList(new ArrayList<>());
+        DspyListener recorder = new DspyListener() {
+            @Override
+            public void onEnd(Span span, Map<String, Object> attributes) {
+                endings.add("end " + attributes.get("dspy.run.status"));
+            }
+
+            @Override
+            public void onFailed(Span span, Throwable error) {
+                endings.add("failed " + error.getClass().getSimpleName());
+            }
+        };
+        Runner runner = Runner.builder().concurrency(1).maxErrors(1)
+                .context(DspyContext.empty().withListener(recorder)).build();
+
+        // when one run is stopped by its handler after the first item, another by a failure
+        runner.run(numbers(5), i -> i, new ResultHandler<Integer>() {
+            @Override
+            public boolean onInOrder(ItemResult<Integer> result) {
+                return false;
+            }
+        });
+        runner.run(numbers(5), i -> {
+            throw new IllegalStateException("boom");
+        });
+
+        // then
+        assertThat(endings).containsExactly("end stopped", "failed RunCancelledException");
+    }
+
+    @Test
     void aRunInsideASpanOpensNoSpanOfItsOwn() {
         // given a context already under a span
         List<Span> started = Collections.synchronizedList(new ArrayList<>());
