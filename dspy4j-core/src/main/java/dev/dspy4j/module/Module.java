@@ -202,7 +202,8 @@ public abstract class Module {
     public CompletableFuture<Prediction> callAsync(Map<String, ?> inputs, DspyContext context) {
         Map<String, Object> copy = new LinkedHashMap<>(Objects.requireNonNull(inputs, "inputs"));
         Objects.requireNonNull(context, "context");
-        return Runner.async(() -> call(copy, context), context);
+        // call(copy) reads the bound context: Runner.async may have put it under a RUN span
+        return Runner.async(() -> call(copy), context);
     }
 
     private static Object[] prepend(String name, Object value, Object[] more) {

@@ -106,7 +106,8 @@ public final class TypedModule<I extends Record, O extends Record> {
     public CompletableFuture<O> callAsync(I input, DspyContext context) {
         Objects.requireNonNull(input, "input");
         Objects.requireNonNull(context, "context");
-        return Runner.async(() -> call(input, context), context);
+        // the bound context: Runner.async may have put it under a RUN span
+        return Runner.async(() -> call(input, DspyContext.current()), context);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.dspy4j.retrieve;
 
+import dev.dspy4j.cache.LmCache;
+import dev.dspy4j.cache.MemoryCache;
 import dev.dspy4j.internal.http.BoundedBody;
 import dev.dspy4j.internal.JsonTrees;
 import java.io.IOException;
@@ -44,6 +46,16 @@ import tools.jackson.databind.node.ObjectNode;
  * further. Other 4xx answers and malformed JSON fail at once. Every failure is a
  * {@link RetrievalException} naming the server and saying what to do.
  *
+ * <p><b>Cache.</b> As DSPy caches its ColBERTv2 requests, answers are cached by default: good
+ * answers, keyed by URL, method (GET or POST), query and {@code k}, are kept in memory (at most
+ * {@link #DEFAULT_CACHE_ENTRIES}, least recently used dropped first), so an identical search is
+ * served without a request. {@link Builder#cache(LmCache)} puts them in other tiers instead, the
+ * same ones LM responses and embeddings use ({@code TieredCache.defaults()} for memory then disk,
+ * {@code RedisCache} to share them); {@link Builder#cache(boolean) cache(false)} turns caching off.
+ * Failures (HTTP errors, timeouts, an {@code error} answer, malformed JSON) are never cached, nor
+ * are answers over {@link #MAX_CACHED_BYTES}. Cache failures are misses, as {@link LmCache}
+ * promises.
+ *
  * <p>Thread-safe; one instance holds one {@link HttpClient}, released by {@link #close()}.
  */
 public final class ColBertV2 implements Retriever {
@@ -54,6 +66,12 @@ public final class ColBertV2 implements Retriever {
     /** The longest query accepted, in characters. */
     public static final int MAX_QUERY_CHARS = 8_192;
 
+    /** How many answers the default in-memory cache keeps: 1,000. */
+    public static final int DEFAULT_CACHE_ENTRIES = 1_000;
+
+    /** The largest answer body cached, 1 MiB; larger answers are returned but not kept. */
+    public static final int MAX_CACHED_BYTES = 1 << 20;
+
     private final URI url;
     private final boolean post;
     private final Duration timeout;
@@ -62,6 +80,7 @@ public final class ColBertV2 implements Retriever {
     private final Duration maxRetryWait;
     private final long maxResponseBytes;
     private final HttpClient client;
+    private final @Nullable LmCache cache;
 
     private ColBertV2(Builder builder) {
         this.url = builder.url;
@@ -71,11 +90,13 @@ public final class ColBertV2 implements Retriever {
         this.initialBackoff = builder.initialBackoff;
         this.maxRetryWait = builder.maxRetryWait;
         this.maxResponseBytes = builder.maxResponseBytes;
+        this.cache = builder.cache != null ? builder.cache
+                : builder.cached ? new MemoryCache(DEFAULT_CACHE_ENTRIES) : null;
         this.client = HttpClient.newBuilder().connectTimeout(builder.timeout).build();
     }
 
     /**
-     * A client with the defaults: GET, 10 s per attempt, 3 retries.
+     * A client with the defaults: GET, 10 s per attempt, 3 retries, answers cached in memory.
      *
      * @param url the server's search endpoint, e.g. {@code http://127.0.0.1:8893/api/search}
      * @return the client
@@ -97,7 +118,8 @@ public final class ColBertV2 implements Retriever {
     }
 
     /**
-     * The server's {@code k} best passages for {@code query}.
+     * The server's {@code k} best passages for {@code query}: from the cache when the same search
+     * was answered before, else from the server.
      *
      * @param query the query, at most {@link #MAX_QUERY_CHARS} characters
      * @param k between 1 and {@link #MAX_K}
@@ -108,6 +130,24 @@ public final class ColBertV2 implements Retriever {
     public List<Passage> search(String query, int k) {
         Checks.query(query, MAX_QUERY_CHARS, "ColBertV2");
         Checks.k(k, MAX_K, "ColBertV2");
+        LmCache tiers = cache;
+        String key = null;
+        if (tiers != null) {
+            key = ColBertV2Answers.key(url, post, query, k);
+            byte[] cached = ColBertV2Answers.lookup(tiers, key);
+            if (cached != null) {
+                try {
+                    return parse(cached, k);
+                } catch (RetrievalException unreadable) {
+                    // an entry that no longer parses: ask the server again, as on a miss
+                }
+            }
+        }
+        return fetch(query, k, key);
+    }
+
+    /** Asks the server, with retries; caches a good answer under {@code key} (if not {@code null}). */
+    private List<Passage> fetch(String query, int k, @Nullable String key) {
         HttpRequest request = request(query, k);
         for (int attempt = 0; ; attempt++) {
             Duration wait;
@@ -116,7 +156,12 @@ public final class ColBertV2 implements Retriever {
                 HttpResponse<byte[]> response = send(request);
                 int status = response.statusCode();
                 if (status / 100 == 2) {
-                    return parse(response.body(), k);
+                    List<Passage> passages = parse(response.body(), k);
+                    LmCache tiers = cache;
+                    if (key != null && tiers != null && response.body().length <= MAX_CACHED_BYTES) {
+                        ColBertV2Answers.store(tiers, key, url, response.body());
+                    }
+                    return passages;
                 }
                 boolean retryable = status == 429 || status / 100 == 5;
                 failure = new RetrievalException("ColBERTv2 server " + url + " answered HTTP " + status + ": "
@@ -285,7 +330,7 @@ public final class ColBertV2 implements Retriever {
         }
     }
 
-    /** Closes the HTTP client. */
+    /** Closes the HTTP client. A cache given to {@link Builder#cache(LmCache)} is not closed: its owner closes it. */
     @Override
     public void close() {
         client.close();
@@ -316,6 +361,8 @@ public final class ColBertV2 implements Retriever {
         private Duration initialBackoff = Duration.ofMillis(500);
         private Duration maxRetryWait = Duration.ofSeconds(30);
         private long maxResponseBytes = 8L * 1024 * 1024;
+        private boolean cached = true;
+        private @Nullable LmCache cache;
 
         private Builder(String url) {
             URI uri;
@@ -380,6 +427,30 @@ public final class ColBertV2 implements Retriever {
                 throw new IllegalArgumentException("ColBertV2 maxResponseBytes must be positive, not " + value);
             }
             this.maxResponseBytes = value;
+            return this;
+        }
+
+        /**
+         * Answers cached in memory ({@code true}, the default: at most
+         * {@link ColBertV2#DEFAULT_CACHE_ENTRIES}) or not cached at all ({@code false}, every search
+         * asks the server).
+         */
+        public Builder cache(boolean enabled) {
+            this.cached = enabled;
+            this.cache = null;
+            return this;
+        }
+
+        /**
+         * Answers cached in {@code tiers} instead of the default in-memory cache, e.g.
+         * {@code TieredCache.defaults()} (memory, then disk) or a {@code RedisCache} shared by many
+         * processes; sharing it with LM responses and embeddings is fine, the keys do not collide.
+         *
+         * @throws NullPointerException if {@code tiers} is {@code null}
+         */
+        public Builder cache(LmCache tiers) {
+            this.cache = Objects.requireNonNull(tiers, "cache");
+            this.cached = true;
             return this;
         }
 

@@ -1,10 +1,13 @@
 package dev.dspy4j.run;
 
 import dev.dspy4j.context.DspyContext;
+import dev.dspy4j.trace.ActiveSpan;
+import dev.dspy4j.trace.SpanKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +36,12 @@ import org.jspecify.annotations.Nullable;
  * with its value or error and how long it took. At the {@code maxErrors}-th failure the run stops;
  * so it does when its {@link CancellationToken} is cancelled or its calling thread is interrupted.
  * Stopping interrupts the items still running and starts no new one.
+ *
+ * <p><b>Spans.</b> A run started outside any span (from user code rather than inside a module's
+ * {@code forward}) with listeners in its context is one {@link SpanKind#RUN} span, started and
+ * ended on the calling thread, and its items run under it: their spans share that parent instead of
+ * each being a root, and a tracing listener can parent the run on the caller's own tracing
+ * context. A run inside a span opens none.
  *
  * <p><b>Threads.</b> When {@link #run} returns or throws, every thread it started has ended, also
  * after a stop: it waits for interrupted items to end. An item that ignores interrupts therefore
@@ -153,7 +162,27 @@ public final class Runner {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(handler, "handler");
         DspyContext bound = context != null ? context : DspyContext.current();
-        return new RunExecution<T, R>(this, copy, task, handler, token, bound).execute();
+        if (bound.span() != null || bound.listeners().isEmpty()) {
+            return new RunExecution<T, R>(this, copy, task, handler, token, bound).execute();
+        }
+        // started outside any span (from user code): the run is the items' common parent
+        ActiveSpan span = bound.startSpan(SpanKind.RUN, name,
+                Map.of("dspy.run.items", copy.size(), "dspy.run.concurrency", concurrency));
+        RunResult<R> result;
+        try {
+            result = new RunExecution<T, R>(this, copy, task, handler, token, bound.withSpan(span.span())).execute();
+        } catch (RuntimeException | Error e) {
+            span.fail(e);
+            throw e;
+        }
+        // a handler's early stop (e.g. enough demos found) is a normal end; the others are failures
+        if (result.completed() || result.status() == RunStatus.STOPPED) {
+            span.end(Map.of("dspy.run.status", result.status().name().toLowerCase(Locale.ROOT),
+                    "dspy.run.succeeded", result.succeeded(), "dspy.run.failed", result.failed()));
+        } else {
+            span.fail(new RunCancelledException(result));
+        }
+        return result;
     }
 
     /**
@@ -161,13 +190,33 @@ public final class Runner {
      * the task's result or exception; {@code cancel(true)} on it interrupts the task (dependent
      * stages made with {@code thenApply} and the like do not pass cancellation back).
      *
+     * <p>When {@code context} has listeners but no span (the call comes from user code, not from
+     * inside a module), an {@code async} {@link SpanKind#RUN} span starts here, on the calling
+     * thread, and the task runs under it, so its spans share one parent (and a tracing listener
+     * can parent that one on the caller's own tracing context).
+     *
      * @param task the task
      * @param context the context to bind while it runs
      * @return the task's future
      * @throws NullPointerException if an argument is {@code null}
      */
     public static <R> CompletableFuture<R> async(Callable<? extends R> task, DspyContext context) {
-        return InterruptibleFuture.start(Objects.requireNonNull(task, "task"), Objects.requireNonNull(context, "context"));
+        Objects.requireNonNull(task, "task");
+        Objects.requireNonNull(context, "context");
+        if (context.span() != null || context.listeners().isEmpty()) {
+            return InterruptibleFuture.start(task, context);
+        }
+        ActiveSpan span = context.startSpan(SpanKind.RUN, "async", Map.of("dspy.run.items", 1));
+        return InterruptibleFuture.start(() -> {
+            try {
+                R value = task.call();
+                span.end();
+                return value;
+            } catch (Exception | Error e) {
+                span.fail(e);
+                throw e;
+            }
+        }, context.withSpan(span.span()));
     }
 
     String threadPrefix() {

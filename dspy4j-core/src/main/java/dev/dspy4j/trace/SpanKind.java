@@ -23,5 +23,18 @@ public enum SpanKind {
      * {@code dspy.retrieval.query} and {@code dspy.retrieval.k}, ends with
      * {@code dspy.retrieval.hits} and {@code dspy.retrieval.duration_ms}.
      */
-    RETRIEVAL
+    RETRIEVAL,
+    /**
+     * A {@code Runner} run ({@code Module.batch}, {@code Parallel}, {@code Runner.run}) or an async
+     * call ({@code callAsync}, {@code Runner.async}) started outside any other span, on the caller's
+     * thread, so that the items it runs on other threads share it as their parent instead of each
+     * being a root. Named after the runner ({@code run}, {@code Parallel}) or {@code async}; starts
+     * with {@code dspy.run.items} and {@code dspy.run.concurrency}, ends with
+     * {@code dspy.run.status}, {@code dspy.run.succeeded} and {@code dspy.run.failed}; a run stopped
+     * by {@code maxErrors}, its cancellation token or an interrupt fails with the
+     * {@code RunCancelledException} that {@code RunResult.orThrow()} would throw. Runs inside
+     * another span (a module's {@code forward}, an evaluation, an optimizer step) need no such span
+     * and have none.
+     */
+    RUN
 }

@@ -13,7 +13,10 @@ import dev.dspy4j.run.RunResult;
 import dev.dspy4j.run.RunStatus;
 import dev.dspy4j.run.Runner;
 import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.trace.Span;
+import dev.dspy4j.trace.SpanKind;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -199,5 +202,35 @@ class BatchAndCallAsyncTest {
         assertThat(result.values()).containsExactly(new Doubled(1, 2), new Doubled(3, 6));
         assertThat(result.failures()).extracting(ItemResult.Failed::index).containsExactly(1);
         assertThat(async).isEqualTo(new Doubled(5, 10));
+    }
+
+    @Test
+    void anAsyncCallFromUserCodeRunsItsModuleUnderOneAsyncSpanStartedOnTheCallersThread() throws Exception {
+        // given a listener recording spans and the threads that start them
+        List<Span> started = Collections.synchronizedList(new ArrayList<>());
+        List<String> threads = Collections.synchronizedList(new ArrayList<>());
+        DspyListener recorder = new DspyListener() {
+            @Override
+            public void onStart(Span span) {
+                started.add(span);
+                threads.add(Thread.currentThread().getName());
+            }
+        };
+        DspyContext context = DspyContext.empty().withListener(recorder);
+        TypedModule<Question, Doubled> typed = new TypedModule<>(
+                new FunctionModule(in -> Prediction.of(Map.of("n", in.get("n"), "doubled", 2 * (Integer) in.get("n")))),
+                Question.class, Doubled.class);
+
+        // when a plain and a typed module are called asynchronously
+        doubler.callAsync(Map.of("n", 2), context).get(10, TimeUnit.SECONDS);
+        typed.callAsync(new Question(3), context).get(10, TimeUnit.SECONDS);
+
+        // then each call is an async RUN span, started here, with its module span under it
+        assertThat(started).extracting(Span::kind)
+                .containsExactly(SpanKind.RUN, SpanKind.MODULE, SpanKind.RUN, SpanKind.MODULE);
+        assertThat(started.get(1).parentId()).isEqualTo(started.get(0).id());
+        assertThat(started.get(3).parentId()).isEqualTo(started.get(2).id());
+        assertThat(threads.get(0)).isEqualTo(Thread.currentThread().getName());
+        assertThat(threads.get(1)).isEqualTo("dspy4j-async");
     }
 }

@@ -5,12 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.dspy4j.cache.DiskCache;
+import dev.dspy4j.cache.MemoryCache;
+import dev.dspy4j.lm.Choice;
+import dev.dspy4j.lm.LmResponse;
+import dev.dspy4j.lm.Usage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -22,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The client against a loopback server speaking DSPy's ColBERTv2 wire format, with faults. */
 class ColBertV2Test {
@@ -245,6 +253,128 @@ class ColBertV2Test {
             assertThatThrownBy(() -> colbert.search("q", 1)).isInstanceOf(RetrievalException.class)
                     .hasMessageContaining("more than 65536 bytes");
             assertThat(count.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void servesASecondIdenticalSearchFromTheCacheWithoutARequest() {
+        // given the default client, which caches answers in memory
+        try (ColBertV2 colbert = client().build()) {
+            List<Passage> first = colbert.search("capital of Norway?", 2);
+
+            // when the same search comes again
+            List<Passage> second = colbert.search("capital of Norway?", 2);
+
+            // then the server saw one request and both answers are equal
+            assertThat(requests).containsExactly("GET query=capital of Norway?&k=2");
+            assertThat(second).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void anotherQueryOrAnotherKOrAnotherMethodMissesTheCache() {
+        // given one cache shared by a GET and a POST client of the same server
+        MemoryCache shared = new MemoryCache(100);
+        try (ColBertV2 get = client().cache(shared).build(); ColBertV2 post = client().post(true).cache(shared).build()) {
+            get.search("capital of Norway?", 2);
+
+            // when
+            get.search("capital of Norway?", 3);
+            get.search("capital of France?", 2);
+            post.search("capital of Norway?", 2);
+            get.search("capital of Norway?", 2);
+
+            // then every different search asked the server; only the repeat did not
+            assertThat(requests).hasSize(4);
+            assertThat(requests.get(3)).startsWith("POST ");
+        }
+    }
+
+    @Test
+    void aFailureIsNotCached() {
+        // given a server that fails once, then answers
+        fault = (n, exchange) -> {
+            if (n == 0) {
+                reply(exchange, 404, "no such index");
+            } else {
+                reply(exchange, 200, TOPK);
+            }
+        };
+        try (ColBertV2 colbert = client().build()) {
+            assertThatThrownBy(() -> colbert.search("q", 1)).isInstanceOf(RetrievalException.class);
+
+            // when the same search comes again, twice
+            List<Passage> hits = colbert.search("q", 1);
+            colbert.search("q", 1);
+
+            // then the failure was asked again, and the good answer then served from the cache
+            assertThat(count.get()).isEqualTo(2);
+            assertThat(hits).extracting(Passage::id).containsExactly("17");
+        }
+    }
+
+    @Test
+    void anErrorAnswerIsNotCached() {
+        // given a server answering an error object once, then passages
+        fault = (n, exchange) -> reply(exchange, 200,
+                n == 0 ? "{\"error\": true, \"message\": \"index not loaded\"}" : TOPK);
+        try (ColBertV2 colbert = client().build()) {
+            assertThatThrownBy(() -> colbert.search("q", 1)).hasMessageContaining("index not loaded");
+
+            // when
+            List<Passage> hits = colbert.search("q", 1);
+
+            // then
+            assertThat(count.get()).isEqualTo(2);
+            assertThat(hits).hasSize(1);
+        }
+    }
+
+    @Test
+    void withoutTheCacheEverySearchAsksTheServer() {
+        try (ColBertV2 colbert = client().cache(false).build()) {
+            colbert.search("q", 1);
+            colbert.search("q", 1);
+
+            assertThat(count.get()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void answersLiveInTheGivenTiersAndSurviveANewClient(@TempDir Path directory) {
+        // given a disk cache shared by two clients, as a restarted process would reuse it
+        try (DiskCache disk = DiskCache.at(directory)) {
+            try (ColBertV2 before = client().cache(disk).build()) {
+                before.search("capital of Norway?", 2);
+            }
+
+            // when a new client asks the same
+            List<Passage> hits;
+            try (ColBertV2 after = client().cache(disk).build()) {
+                hits = after.search("capital of Norway?", 2);
+            }
+
+            // then the answer came from disk, exactly
+            assertThat(count.get()).isEqualTo(1);
+            assertThat(hits).extracting(Passage::id).containsExactly("17", "4");
+            assertThat(hits.get(0).metadata()).containsEntry("prob", 0.7);
+        }
+    }
+
+    @Test
+    void aForeignEntryUnderTheKeyIsAMiss() {
+        // given a cache holding something else under the search's key
+        MemoryCache shared = new MemoryCache(10);
+        URI url = URI.create(url());
+        shared.put(ColBertV2Answers.key(url, false, "q", 1), new LmResponse(
+                List.of(new Choice("not an answer", List.of(), null, "stop")), Usage.ZERO, null, false));
+        try (ColBertV2 colbert = client().cache(shared).build()) {
+            // when
+            List<Passage> hits = colbert.search("q", 1);
+
+            // then
+            assertThat(count.get()).isEqualTo(1);
+            assertThat(hits).hasSize(1);
         }
     }
 

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.dspy4j.context.DspyContext;
 import dev.dspy4j.trace.DspyListener;
+import dev.dspy4j.trace.Span;
+import dev.dspy4j.trace.SpanKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -233,8 +236,103 @@ class RunnerTest {
         RunResult<DspyContext> explicit = Runner.builder().context(runners).build()
                 .run(numbers(3), i -> DspyContext.current());
 
-        assertThat(seen.values()).hasSize(10).allMatch(context -> context == callers);
-        assertThat(explicit.values()).hasSize(3).allMatch(context -> context == runners);
+        // the same context, under the run's span (its items' common parent)
+        assertThat(seen.values()).hasSize(10).allMatch(context -> context.listeners().equals(callers.listeners()))
+                .allMatch(context -> context.span() != null && context.span().kind() == SpanKind.RUN)
+                .extracting(DspyContext::span).containsOnly(seen.values().get(0).span());
+        assertThat(explicit.values()).hasSize(3).allMatch(context -> context.listeners().equals(runners.listeners()));
+    }
+
+    @Test
+    void aRunOutsideAnySpanIsOneSpanThatItsItemsSitUnder() {
+        // given a listener recording spans, and no enclosing span
+        List<Span> started = Collections.synchronizedList(new ArrayList<>());
+        List<Map<String, Object>> ended = Collections.synchronizedList(new ArrayList<>());
+        DspyListener recorder = new DspyListener() {
+            @Override
+            public void onStart(Span span) {
+                started.add(span);
+            }
+
+            @Override
+            public void onEnd(Span span, Map<String, Object> attributes) {
+                ended.add(attributes);
+            }
+        };
+        DspyContext context = DspyContext.empty().withListener(recorder);
+
+        // when each item opens a span of its own
+        try (var scope = context.bind()) {
+            Runner.builder().name("batch").concurrency(3).build().run(numbers(4), i -> {
+                DspyContext.current().startSpan(SpanKind.MODULE, "item " + i, Map.of()).end();
+                return i;
+            });
+        }
+
+        // then one RUN span is the root and every item's span is its child
+        Span run = started.get(0);
+        assertThat(run.kind()).isEqualTo(SpanKind.RUN);
+        assertThat(run.name()).isEqualTo("batch");
+        assertThat(run.parentId()).isNull();
+        assertThat(run.attributes()).containsEntry("dspy.run.items", 4);
+        assertThat(started.subList(1, started.size())).hasSize(4).allMatch(span -> run.id().equals(span.parentId()));
+        assertThat(ended.get(ended.size() - 1)).containsEntry("dspy.run.status", "completed")
+                .containsEntry("dspy.run.succeeded", 4).containsEntry("dspy.run.failed", 0);
+    }
+
+    @Test
+    void aRunStoppedByItsHandlerEndsItsSpanNormallyAndOneStoppedByFailuresFailsIt() {
+        // given a listener recording how spans end
+        List<String> endings = Collections.synchronizedList(new ArrayList<>());
+        DspyListener recorder = new DspyListener() {
+            @Override
+            public void onEnd(Span span, Map<String, Object> attributes) {
+                endings.add("end " + attributes.get("dspy.run.status"));
+            }
+
+            @Override
+            public void onFailed(Span span, Throwable error) {
+                endings.add("failed " + error.getClass().getSimpleName());
+            }
+        };
+        Runner runner = Runner.builder().concurrency(1).maxErrors(1)
+                .context(DspyContext.empty().withListener(recorder)).build();
+
+        // when one run is stopped by its handler after the first item, another by a failure
+        runner.run(numbers(5), i -> i, new ResultHandler<Integer>() {
+            @Override
+            public boolean onInOrder(ItemResult<Integer> result) {
+                return false;
+            }
+        });
+        runner.run(numbers(5), i -> {
+            throw new IllegalStateException("boom");
+        });
+
+        // then
+        assertThat(endings).containsExactly("end stopped", "failed RunCancelledException");
+    }
+
+    @Test
+    void aRunInsideASpanOpensNoSpanOfItsOwn() {
+        // given a context already under a span
+        List<Span> started = Collections.synchronizedList(new ArrayList<>());
+        DspyListener recorder = new DspyListener() {
+            @Override
+            public void onStart(Span span) {
+                started.add(span);
+            }
+        };
+        DspyContext outer = DspyContext.empty().withListener(recorder);
+        Span parent = outer.startSpan(SpanKind.MODULE, "outer", Map.of()).span();
+        DspyContext inside = outer.withSpan(parent);
+
+        // when
+        RunResult<DspyContext> seen = Runner.builder().context(inside).build().run(numbers(3), i -> DspyContext.current());
+
+        // then the items see the enclosing context unchanged
+        assertThat(seen.values()).allMatch(context -> context == inside);
+        assertThat(started).extracting(Span::kind).containsExactly(SpanKind.MODULE);
     }
 
     @Test

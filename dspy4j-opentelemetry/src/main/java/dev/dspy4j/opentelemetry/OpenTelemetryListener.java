@@ -38,7 +38,9 @@ import org.jspecify.annotations.Nullable;
  * LM attempt; adapter parse under the predictor; tool calls, retrievals, evaluations and optimizer
  * steps) stays whole when the work moves to other threads, such as a {@code Runner}'s virtual
  * threads. A span without a dspy4j parent takes the OpenTelemetry context current on the thread
- * that starts it, so a program called inside a user's span appears under it.
+ * that starts it, so a program called inside a user's span appears under it; so does a
+ * {@code batch}, {@code Parallel} run or {@code callAsync} called from user code, whose
+ * {@code RUN} span starts on the caller's thread and holds every item.
  *
  * <p><b>LM calls</b> follow the GenAI semantic conventions: an {@code LM_CALL} span is a
  * {@code CLIENT} span named {@code chat {model}} with {@code gen_ai.operation.name},
