@@ -60,7 +60,8 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "examples to score candidates on (default: the optimizer's split of the trainset)")
     @Nullable Path valset;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to save the optimized program")
+    @Option(names = {"--out", "--output"}, paramLabel = "FILE", required = true,
+            description = "where to save the optimized program (--output is the same option, as in run)")
     Path out = Path.of("");
 
     @Option(names = "--max-bootstrapped-demos", paramLabel = "N", defaultValue = "4",
