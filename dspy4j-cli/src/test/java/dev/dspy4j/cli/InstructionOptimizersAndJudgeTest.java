@@ -221,11 +221,15 @@ class InstructionOptimizersAndJudgeTest {
 
     // ---- evaluate --metric semantic-f1
 
-    /** The task answers as CliHarness's server does; the judge's prompts go to SimulatedRagModel (word overlap). */
+    /**
+     * The task answers as CliHarness's server does, using 10 prompt and 1 completion tokens; the
+     * judge's prompts go to SimulatedRagModel (word overlap), using 100 and 20.
+     */
     private FakeLmServer judgeServer() {
         SimulatedRagModel judge = new SimulatedRagModel();
         server = FakeLmServer.start(Dialect.OPENAI).requireApiKey(CliHarness.API_KEY).respondWith(request ->
-                isJudge(request) ? judge.respond(request) : CliHarness.answer(request));
+                isJudge(request) ? judge.respond(request).withUsage(100, 20)
+                        : CliHarness.answer(request).withUsage(10, 1));
         return server;
     }
 
@@ -279,5 +283,68 @@ class InstructionOptimizersAndJudgeTest {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.INPUT);
         assertThat(result.err()).contains("--devset, example 2: no gold field \"answer\" (choose another with --field)");
         assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void semanticF1JudgeCallsCountInTheLmCallBudgetOfEveryOptimizer() throws Exception {
+        // given: judged optimization, where each program run costs a task call and a judge call
+        judgeServer();
+        String rows = """
+                {"question": "What is the capital of France?", "answer": "Paris"}
+                {"question": "What is 2 + 2?", "answer": "4"}
+                {"question": "Which planet is red?", "answer": "Venus"}
+                """;
+        Path train = Files.writeString(dir.resolve("train.jsonl"), rows + rows.replace("?\"", "??\"")
+                + rows.replace("?\"", "???\""));
+
+        for (String optimizer : List.of("bootstrap", "copro", "gepa-light")) {
+            server.reset();
+
+            // when
+            CliHarness.Result result = cli("optimize", "--signature", "question -> answer", "--trainset",
+                    train.toString(), "--metric", "semantic-f1", "--optimizer", optimizer, "--concurrency", "1",
+                    "--max-lm-calls", "7", "--out", dir.resolve(optimizer + ".json").toString());
+
+            // then: the judge was called, and the budget held for its calls too
+            assertThat(result.exitCode()).as(optimizer + ": " + result.err()).isZero();
+            assertThat(server.requests()).as(optimizer)
+                    .anySatisfy(request -> assertThat(isJudge(request)).isTrue())
+                    .hasSizeLessThanOrEqualTo(7);
+            assertThat(dir.resolve(optimizer + ".json")).as(optimizer).exists();
+        }
+    }
+
+    @Test
+    void semanticF1JudgeCallsCountInTheUsageOfTheirExampleInTheReport() throws Exception {
+        // given
+        judgeServer();
+        Path dev = Files.writeString(dir.resolve("dev.jsonl"),
+                "{\"question\": \"What is 2 + 2?\", \"answer\": \"4\"}\n");
+        Path report = dir.resolve("report.json");
+
+        // when
+        CliHarness.Result result = cli("evaluate", "--signature", "question -> answer", "--devset", dev.toString(),
+                "--metric", "semantic-f1", "--report", report.toString());
+
+        // then: the example's usage holds the tokens of the task call and of the judge's call
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        JsonNode usage = JsonLines.MAPPER.readTree(Files.readString(report)).path("results").path(0).path("usage");
+        assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(110);
+        assertThat(usage.path("completion_tokens").asInt()).isEqualTo(21);
+    }
+
+    @Test
+    void coproSaysThatItScoresOnTheTrainsetWhenAValsetIsGiven() throws Exception {
+        ticketServer();
+        Path train = tickets("train.jsonl", "train", 3);
+        Path val = tickets("val.jsonl", "val", 3);
+
+        CliHarness.Result result = cli("optimize", "--signature", SIGNATURE, "--trainset", train.toString(),
+                "--valset", val.toString(), "--optimizer", "copro", "--out", dir.resolve("c.json").toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(result.err()).contains("copro scores candidates on --trainset; --valset is not used");
+        assertThat(server.requests()).noneSatisfy(request ->
+                assertThat(request.bodyText()).contains("val item"));
     }
 }
