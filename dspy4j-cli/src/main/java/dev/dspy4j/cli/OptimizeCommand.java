@@ -89,6 +89,9 @@ final class OptimizeCommand implements Callable<Integer> {
         if (maxBootstrapped < 0 || maxLabeled < 0) {
             throw CliException.usage("--max-bootstrapped-demos and --max-labeled-demos must be 0 or more");
         }
+        if (maxLmCalls != null && maxLmCalls < 1) {
+            throw CliException.usage("--max-lm-calls must be 1 or more, got " + maxLmCalls);
+        }
         if (optimizer.equals("copro") && valset != null) {
             // DSPy's COPRO has no valset: candidates are scored on the trainset
             io.err().println("dspy4j optimize: copro scores candidates on --trainset; --valset is not used");

@@ -198,6 +198,19 @@ class InstructionOptimizersAndJudgeTest {
     }
 
     @Test
+    void aBudgetOfNoLmCallsIsAUsageError() throws Exception {
+        ticketServer();
+        Path train = tickets("train.jsonl", "train", 3);
+
+        CliHarness.Result result = cli("optimize", "--signature", SIGNATURE, "--trainset", train.toString(),
+                "--optimizer", "gepa-light", "--max-lm-calls", "0", "--out", dir.resolve("g.json").toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("--max-lm-calls must be 1 or more, got 0");
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
     void gepaLightRefusesAValsetWithoutTheLabelColumn() throws Exception {
         // given: the valset lacks the category
         ticketServer();
