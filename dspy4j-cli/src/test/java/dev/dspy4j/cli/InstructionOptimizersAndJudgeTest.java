@@ -283,6 +283,24 @@ class InstructionOptimizersAndJudgeTest {
     }
 
     @Test
+    void semanticF1SaysWhyExamplesFailedWhenTheJudgeCannotBeParsed() throws Exception {
+        // given: the ticket model answers the judge's prompt with text where numbers belong
+        ticketServer();
+        Path dev = tickets("dev.jsonl", "dev", 3);
+
+        // when
+        CliHarness.Result result = cli("evaluate", "--signature", SIGNATURE, "--devset", dev.toString(),
+                "--metric", "semantic-f1");
+
+        // then: the table counts the errors and stderr says why
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.out()).contains("| semantic-f1 |", "|        3 |      3 |");
+        assertThat(result.err()).startsWith("dspy4j evaluate: 3 of 3 examples failed and score 0; the first: "
+                + "AdapterParseException: ");
+        assertThat(result.err().lines()).hasSize(1);
+    }
+
+    @Test
     void semanticF1RefusesADevsetWithoutTheLabelColumnBeforeCallingTheLm() throws Exception {
         judgeServer();
         Path dev = Files.writeString(dir.resolve("dev.jsonl"), """
