@@ -48,22 +48,12 @@ class InstructionOptimizersAndJudgeTest {
         return server;
     }
 
-    private String[] lm() {
-        return new String[] {"--lm", "openai/gpt-4o-mini", "--base-url", server.baseUrl().toString(),
-            "--max-retries", "0"};
-    }
-
-    private static String[] args(String[] first, String... rest) {
-        String[] all = new String[first.length + rest.length];
-        System.arraycopy(rest, 0, all, 0, 1);
-        System.arraycopy(first, 0, all, 1, first.length);
-        System.arraycopy(rest, 1, all, first.length + 1, rest.length - 1);
-        return all;
-    }
-
-    /** A command ({@code rest[0]}) with the LM options and the rest of its arguments. */
-    private CliHarness.Result cli(String... rest) {
-        return CliHarness.run("", args(lm(), rest));
+    /** {@code command} with the LM options (the loopback server, no retries) and then {@code rest}. */
+    private CliHarness.Result cli(String command, String... rest) {
+        List<String> args = new ArrayList<>(List.of(command, "--lm", "openai/gpt-4o-mini",
+                "--base-url", server.baseUrl().toString(), "--max-retries", "0"));
+        args.addAll(List.of(rest));
+        return CliHarness.run("", args.toArray(String[]::new));
     }
 
     private Path tickets(String name, String prefix, int count) throws Exception {
