@@ -93,7 +93,8 @@ class InstructionOptimizersAndJudgeTest {
 
         // when: optimize, then evaluate the zero-shot program and the saved one on the dev set
         CliHarness.Result result = cli("optimize", "--signature", SIGNATURE, "--trainset", train.toString(),
-                "--metric", "exact-match", "--optimizer", "copro", "--out", optimized.toString());
+                "--metric", "exact-match", "--optimizer", "copro", "--out", optimized.toString(),
+                "--report", dir.resolve("copro.html").toString());
         CliHarness.Result before = cli("evaluate", "--signature", SIGNATURE, "--devset", dev.toString(),
                 "--report", dir.resolve("before.json").toString());
         CliHarness.Result after = cli("evaluate", "--signature", SIGNATURE, "--program", optimized.toString(),
@@ -105,7 +106,8 @@ class InstructionOptimizersAndJudgeTest {
                 assertThat(request.bodyText()).contains("proposed_instruction"));
         assertThat(savedInstructions(optimized)).isEqualTo(SimulatedTicketModel.GOOD_INSTRUCTION);
         assertThat(result.out()).contains("self: 0 demos, instructions: Route the support ticket");
-        assertThat(result.err()).contains("saved " + optimized);
+        assertThat(result.err()).contains("saved " + optimized, "wrote " + dir.resolve("copro.html"));
+        assertThat(Files.readString(dir.resolve("copro.html"))).contains("<html", SimulatedTicketModel.LABEL_SET);
         assertThat(before.exitCode()).as(before.err()).isZero();
         assertThat(after.exitCode()).as(after.err()).isZero();
         assertThat(score(after, "exact-match")).isGreaterThan(score(before, "exact-match") + 30);
@@ -179,12 +181,27 @@ class InstructionOptimizersAndJudgeTest {
         // then: the task LM was shown GEPA's reflection prompt (one user message, no system message)
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(calls).isLessThanOrEqualTo(40);
+        assertThat(result.err()).contains("the budget of 40 LM calls ran out; saving the best program found");
         assertThat(server.requests()).anySatisfy(request -> assertThat(isReflection(request)).isTrue());
         assertThat(savedInstructions(optimized)).isNotBlank();
         assertThat(result.out()).contains("self: 0 demos, instructions:");
         assertThat(evaluated.exitCode()).as(evaluated.err()).isZero();
         assertThat(evaluated.out()).contains("exact-match", "|        6 |      0 |");
         assertThat(Files.readString(dir.resolve("gepa.html"))).contains("<html", "ticket_text");
+    }
+
+    @Test
+    void aReportIsAUsageErrorForBootstrapWhichHasNoTrials() throws Exception {
+        ticketServer();
+        Path train = tickets("train.jsonl", "train", 3);
+
+        CliHarness.Result result = cli("optimize", "--signature", SIGNATURE, "--trainset", train.toString(),
+                "--optimizer", "bootstrap", "--report", dir.resolve("r.html").toString(),
+                "--out", dir.resolve("b.json").toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.err()).contains("--report: bootstrap has no trials to report");
+        assertThat(server.requestCount()).isZero();
     }
 
     @Test
