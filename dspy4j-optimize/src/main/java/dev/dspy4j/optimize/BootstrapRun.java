@@ -152,7 +152,8 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
                 Prediction prediction = runner.call(example.inputs().toMap(), context);
                 List<TraceStep> trace = collector.steps();
                 // bound, as Evaluate binds it: an LM-judge metric using the current context counts in the budget
-                boolean success = config.metric == null || passes(teacherContext.get(() ->
+                // (the round's span, without the trace collector: a judge's calls are not the program's)
+                boolean success = config.metric == null || passes(teacherContext.withSpan(step.span()).get(() ->
                         config.metric.score(example, prediction, MetricContext.bootstrap(trace))).value());
                 attempts.add(new Attempt(success, trace, null, false));
                 step.end(Map.of("dspy.bootstrap.success", success));
