@@ -89,7 +89,10 @@ final class EvaluateCommand implements Callable<Integer> {
                 rows.toArray(Object[][]::new));
     }
 
-    /** Every example failing at the provider is a provider failure; otherwise the scores count the errors. */
+    /**
+     * Every example failing at the provider is a provider failure; otherwise the scores count the
+     * errors, and stderr says how many there were and why the first failed.
+     */
     static int failuresExitCode(CliIo io, EvaluationResult result) {
         if (result.total() > 0 && result.errors() == result.total()
                 && result.results().stream().allMatch(r -> r.error() instanceof LmException)) {
@@ -97,6 +100,16 @@ final class EvaluateCommand implements Callable<Integer> {
             io.err().println("dspy4j: every example failed at the LM provider: "
                     + java.util.Objects.requireNonNull(first.error()).getMessage());
             return ExitCodes.PROVIDER;
+        }
+        if (result.errors() > 0) {
+            // the table counts them; say why, or a failing judge looks like a score of 0
+            Throwable first = result.results().stream().map(ExampleResult::error).filter(java.util.Objects::nonNull)
+                    .findFirst().orElseThrow();
+            String message = String.valueOf(first.getMessage()).strip();
+            int line = message.indexOf('\n');
+            io.err().println("dspy4j evaluate: " + result.errors() + " of " + result.total()
+                    + " examples failed and score 0; the first: " + first.getClass().getSimpleName() + ": "
+                    + (line < 0 ? message : message.substring(0, line)));
         }
         return ExitCodes.OK;
     }

@@ -8,11 +8,15 @@ import dev.dspy4j.lm.Lm;
 import dev.dspy4j.module.Module;
 import dev.dspy4j.module.PredictorState;
 import dev.dspy4j.optimize.BootstrapFewShot;
+import dev.dspy4j.optimize.BootstrapResult;
 import dev.dspy4j.optimize.Budget;
 import dev.dspy4j.optimize.Copro;
+import dev.dspy4j.optimize.CoproResult;
 import dev.dspy4j.optimize.Gepa;
+import dev.dspy4j.optimize.GepaResult;
+import dev.dspy4j.optimize.MiproResult;
 import dev.dspy4j.optimize.MiproV2;
-import dev.dspy4j.optimize.Optimizer;
+import dev.dspy4j.optimize.OptimizationReport;
 import dev.dspy4j.run.RunListener;
 import java.nio.file.Path;
 import java.util.List;
@@ -60,8 +64,14 @@ final class OptimizeCommand implements Callable<Integer> {
             description = "examples to score candidates on (default: the optimizer's split of the trainset)")
     @Nullable Path valset;
 
-    @Option(names = "--out", paramLabel = "FILE", required = true, description = "where to save the optimized program")
+    @Option(names = {"--out", "--output"}, paramLabel = "FILE", required = true,
+            description = "where to save the optimized program (--output is the same option, as in run)")
     Path out = Path.of("");
+
+    @Option(names = "--report", paramLabel = "FILE",
+            description = "also write the optimization report (trials, scores, best prompts) as HTML; "
+                    + "mipro-light, copro and gepa-light")
+    @Nullable Path report;
 
     @Option(names = "--max-bootstrapped-demos", paramLabel = "N", defaultValue = "4",
             description = "bootstrapped demos per predictor (default: ${DEFAULT-VALUE})")
@@ -88,6 +98,20 @@ final class OptimizeCommand implements Callable<Integer> {
         if (maxBootstrapped < 0 || maxLabeled < 0) {
             throw CliException.usage("--max-bootstrapped-demos and --max-labeled-demos must be 0 or more");
         }
+        if (maxLmCalls != null && maxLmCalls < 1) {
+            throw CliException.usage("--max-lm-calls must be 1 or more, got " + maxLmCalls);
+        }
+        if (report != null && optimizer.equals("bootstrap")) {
+            throw CliException.usage("--report: bootstrap has no trials to report; mipro-light, copro and "
+                    + "gepa-light do");
+        }
+        if (report != null && !report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
+            throw CliException.usage("--report " + report + ": the optimization report is HTML; name it .html");
+        }
+        if (optimizer.equals("copro") && valset != null) {
+            // DSPy's COPRO has no valset: candidates are scored on the trainset
+            io.err().println("dspy4j optimize: copro scores candidates on --trainset; --valset is not used");
+        }
         Module module = program.load();
         List<Example> train = task.examples(JsonLines.examples(trainset, "--trainset"), module, "--trainset");
         List<Example> val = valset == null ? List.of()
@@ -97,29 +121,55 @@ final class OptimizeCommand implements Callable<Integer> {
         Metric metric = task.metric(module, context);
         RunListener progress = io.terminal() ? ProgressBars.to(io.err()) : new RunListener() {};
         Budget budget = maxLmCalls == null ? Budget.unlimited() : Budget.ofLmCalls(maxLmCalls);
-        Optimizer chosen = switch (optimizer) {
-            case "bootstrap" -> BootstrapFewShot.builder().metric(metric).maxBootstrappedDemos(maxBootstrapped)
-                    .maxLabeledDemos(maxLabeled).seed(seed).concurrency(task.concurrency).budget(budget)
-                    .listener(progress).build();
-            case "mipro-light" -> MiproV2.builder().metric(metric).auto(MiproV2.Auto.LIGHT)
-                    .maxBootstrappedDemos(maxBootstrapped).maxLabeledDemos(maxLabeled).seed(seed)
-                    .concurrency(task.concurrency).budget(budget).listener(progress).build();
-            case "copro" -> Copro.builder().metric(metric).evaluationConcurrency(task.concurrency).budget(budget)
-                    .listener(progress).build();
-            default -> Gepa.builder().metric(metric).auto(Gepa.Auto.LIGHT).reflectionLm(model).seed(seed)
-                    .evaluationConcurrency(task.concurrency).budget(budget).listener(progress).build();
-        };
-        Module optimized;
+        Outcome outcome;
         try {
-            optimized = chosen.compile(module, train, val, context);
+            outcome = switch (optimizer) {
+                case "bootstrap" -> {
+                    BootstrapResult result = BootstrapFewShot.builder().metric(metric)
+                            .maxBootstrappedDemos(maxBootstrapped).maxLabeledDemos(maxLabeled).seed(seed)
+                            .concurrency(task.concurrency).budget(budget).listener(progress).build()
+                            .bootstrap(module, train, context);
+                    yield new Outcome(result.program(), result.budgetExhausted(), null);
+                }
+                case "mipro-light" -> {
+                    MiproResult result = MiproV2.builder().metric(metric).auto(MiproV2.Auto.LIGHT)
+                            .maxBootstrappedDemos(maxBootstrapped).maxLabeledDemos(maxLabeled).seed(seed)
+                            .concurrency(task.concurrency).budget(budget).listener(progress).build()
+                            .search(module, train, val, context);
+                    yield new Outcome(result.bestProgram(), result.budgetExhausted(), result.report());
+                }
+                case "copro" -> {
+                    CoproResult result = Copro.builder().metric(metric).evaluationConcurrency(task.concurrency)
+                            .budget(budget).listener(progress).build().optimize(module, train, context);
+                    yield new Outcome(result.bestProgram(), result.budgetExhausted(), result.report());
+                }
+                default -> {
+                    GepaResult result = Gepa.builder().metric(metric).auto(Gepa.Auto.LIGHT).reflectionLm(model)
+                            .seed(seed).evaluationConcurrency(task.concurrency).budget(budget).listener(progress)
+                            .build().optimize(module, train, val, context);
+                    yield new Outcome(result.bestProgram(), result.budgetExhausted(), result.report());
+                }
+            };
         } catch (IllegalArgumentException e) {
             throw CliException.input(optimizer + " cannot run on this data: " + e.getMessage(), e);
+        }
+        Module optimized = outcome.program();
+        if (outcome.budgetExhausted()) {
+            io.err().println("dspy4j optimize: the budget of " + maxLmCalls + " LM calls ran out; saving the best "
+                    + "program found before it did");
         }
         optimized.save(out);
         io.out().println(summary(optimized));
         io.err().println("dspy4j optimize: saved " + out);
+        if (report != null && outcome.report() != null) {
+            outcome.report().writeHtml(report);
+            io.err().println("dspy4j optimize: wrote " + report);
+        }
         return ExitCodes.OK;
     }
+
+    /** What an optimizer returned: the program, whether the budget ended it, its trial report if it has one. */
+    private record Outcome(Module program, boolean budgetExhausted, @Nullable OptimizationReport report) {}
 
     private static String summary(Module optimized) {
         StringBuilder text = new StringBuilder();

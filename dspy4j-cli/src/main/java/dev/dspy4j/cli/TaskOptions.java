@@ -89,13 +89,21 @@ final class TaskOptions {
         };
     }
 
+    /**
+     * SemanticF1 judging with the context the caller binds while scoring (Evaluate binds the
+     * example's, the optimizers their metered one), so that the judge's calls count in the example's
+     * usage and in {@code --max-lm-calls}; with {@code judge} where nothing with an LM is bound.
+     */
     private Metric semanticF1(Module program, String gold, DspyContext judge) {
         List<String> names = inputs != null ? inputs : ProgramOptions.inputNames(program);
         String question = names.isEmpty() ? "question" : names.getFirst();
-        SemanticF1 judgeModule = new SemanticF1(judge);
-        return (example, prediction, context) -> judgeModule.score(
-                Example.of(Map.of("question", text(example.get(question)), "response", text(example.get(gold)))),
-                Prediction.of(Map.of("response", text(prediction.get(gold)))), context);
+        SemanticF1 judgeModule = new SemanticF1();
+        return (example, prediction, context) -> {
+            DspyContext bound = DspyContext.current();
+            return (bound.lm() != null ? bound : judge).get(() -> judgeModule.score(
+                    Example.of(Map.of("question", text(example.get(question)), "response", text(example.get(gold)))),
+                    Prediction.of(Map.of("response", text(prediction.get(gold)))), context));
+        };
     }
 
     void checkConcurrency() {

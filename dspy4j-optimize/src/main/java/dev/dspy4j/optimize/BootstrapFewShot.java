@@ -157,7 +157,11 @@ public final class BootstrapFewShot implements Optimizer {
 
         private Builder() {}
 
-        /** The metric judging teacher runs; without one every run that does not throw succeeds. */
+        /**
+         * The metric judging teacher runs; without one every run that does not throw succeeds. It is
+         * called with the teacher's context bound, so an LM judge using {@code DspyContext.current()}
+         * runs on the teacher's LM and its calls count in the {@link #budget(Budget) budget}.
+         */
         public Builder metric(Metric m) {
             this.metric = Objects.requireNonNull(m, "metric");
             return this;

@@ -151,8 +151,10 @@ final class BootstrapRun implements ResultHandler<List<BootstrapRun.Attempt>> {
             try {
                 Prediction prediction = runner.call(example.inputs().toMap(), context);
                 List<TraceStep> trace = collector.steps();
-                boolean success = config.metric == null
-                        || passes(config.metric.score(example, prediction, MetricContext.bootstrap(trace)).value());
+                // bound, as Evaluate binds it: an LM-judge metric using the current context counts in the budget
+                // (the round's span, without the trace collector: a judge's calls are not the program's)
+                boolean success = config.metric == null || passes(teacherContext.withSpan(step.span()).get(() ->
+                        config.metric.score(example, prediction, MetricContext.bootstrap(trace))).value());
                 attempts.add(new Attempt(success, trace, null, false));
                 step.end(Map.of("dspy.bootstrap.success", success));
                 if (success) {

@@ -33,7 +33,9 @@ import java.util.Optional;
  * {@link dev.dspy4j.evaluate.MetricContext.Bootstrap bootstrap} mode with the run's trace (DSPy's
  * {@code trace}); and, while reflecting on one predictor, in
  * {@link dev.dspy4j.evaluate.MetricContext.Feedback feedback} mode with that predictor's call (DSPy's
- * {@code pred_name} and {@code pred_trace}). A score without feedback is shown as
+ * {@code pred_name} and {@code pred_trace}). Each call has the run's context bound, so an LM
+ * judge using {@code DspyContext.current()} runs on the task LM and its calls count in the
+ * {@link Builder#budget(Budget) budget}. A score without feedback is shown as
  * {@code "This trajectory got a score of <score>."}, as in DSPy. The budget counts metric calls as
  * {@code gepa} does: one per example of each valset and minibatch evaluation (feedback calls are
  * free).

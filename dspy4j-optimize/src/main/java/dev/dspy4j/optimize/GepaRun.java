@@ -510,7 +510,8 @@ final class GepaRun {
         }
         List<TraceStep> trace = traced ? collector.steps() : null;
         MetricContext why = traced ? MetricContext.bootstrap(trace) : MetricContext.evaluation();
-        double score = config.metric.score(example, prediction, why).value();
+        // bound, as Evaluate binds it: an LM-judge metric using the current context counts in the budget
+        double score = context.get(() -> config.metric.score(example, prediction, why)).value();
         return new Rollout(example, prediction, trace, score);
     }
 
@@ -536,8 +537,13 @@ final class GepaRun {
             selected.inputs().forEach((k, v) -> inputs.putIfAbsent(k, String.valueOf(v)));
             Map<String, String> outputs = new LinkedHashMap<>();
             selected.outputs().toMap().forEach((k, v) -> outputs.put(k, String.valueOf(v)));
-            Score feedback = config.metric.score(rollout.example(), rollout.prediction(),
-                    MetricContext.feedback(rollout.trace(), path, selected));
+            Score feedback;
+            try {
+                feedback = context.get(() -> config.metric.score(rollout.example(), rollout.prediction(),
+                        MetricContext.feedback(rollout.trace(), path, selected)));
+            } catch (RuntimeException e) {
+                throw lmBudget.failure(e, "the metric's feedback");
+            }
             String text = feedback.hasFeedback() ? feedback.feedback()
                     : "This trajectory got a score of " + pythonFloat(feedback.value()) + ".";
             records.add(new GepaReflection.Record(inputs, outputs, text));
