@@ -8,6 +8,7 @@ import dev.dspy4j.lm.LmException;
 import dev.dspy4j.lm.LmInterceptor;
 import dev.dspy4j.lm.LmOptions;
 import dev.dspy4j.lm.Retry;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,13 +92,6 @@ public final class Lms {
         return new Builder(Objects.requireNonNull(model, "model"));
     }
 
-    private static Lm bareClient(String model, Map<String, String> environment, LmOptions options) {
-        if (model.strip().startsWith("anthropic/")) {
-            return AnthropicLm.builder().model(model).environment(environment).options(options).build();
-        }
-        return OpenAiLm.builder().model(model).environment(environment).options(options).build();
-    }
-
     /** Settings of {@link Lms#builder(String)}; not thread-safe, the LM it builds is. */
     public static final class Builder {
         private final String model;
@@ -106,6 +100,9 @@ public final class Lms {
         private @Nullable Retry retry = Retry.defaults();
         private @Nullable LmCache cache = null;
         private boolean cached = true;   // with cache == null: the default in-memory cache
+        private @Nullable String apiKey;
+        private @Nullable String baseUrl;
+        private @Nullable Duration timeout;
 
         private Builder(String model) {
             this.model = model;
@@ -120,6 +117,38 @@ public final class Lms {
         /** Options every request starts from. */
         public Builder options(LmOptions value) {
             this.options = Objects.requireNonNull(value, "options");
+            return this;
+        }
+
+        /**
+         * The API key, instead of the provider's environment variable. It never shows in
+         * {@code toString}, logs or errors.
+         *
+         * @throws IllegalArgumentException (from {@link #build()}) if blank
+         */
+        public Builder apiKey(String value) {
+            this.apiKey = Objects.requireNonNull(value, "apiKey");
+            return this;
+        }
+
+        /**
+         * The API root, instead of the provider's environment variable or public endpoint: for
+         * OpenAI-compatible providers including {@code /v1}, for Anthropic without it.
+         *
+         * @throws IllegalArgumentException (from {@link #build()}) if not an absolute http(s) URL
+         */
+        public Builder baseUrl(String value) {
+            this.baseUrl = Objects.requireNonNull(value, "baseUrl");
+            return this;
+        }
+
+        /**
+         * The whole-call deadline of each attempt (default 10 minutes, as the clients' own).
+         *
+         * @throws IllegalArgumentException (from {@link #build()}) if not positive
+         */
+        public Builder timeout(Duration value) {
+            this.timeout = Objects.requireNonNull(value, "timeout");
             return this;
         }
 
@@ -155,7 +184,8 @@ public final class Lms {
          * @throws LmException.Configuration as {@link Lms#of(String)}
          */
         public Lm build() {
-            Lm client = bareClient(model, environment, options);
+            Lm client = model.strip().startsWith("anthropic/") ? configure(AnthropicLm.builder()).build()
+                    : configure(OpenAiLm.builder()).build();
             List<LmInterceptor> chain = new ArrayList<>(2);
             if (retry != null) {
                 chain.add(retry);
@@ -164,6 +194,20 @@ public final class Lms {
                 chain.add(new CacheInterceptor(cache != null ? cache : new MemoryCache(MemoryCache.DEFAULT_MAX_ENTRIES)));
             }
             return client.withInterceptors(chain.toArray(LmInterceptor[]::new));
+        }
+
+        private <B extends HttpChatLm.LmBuilder<B>> B configure(B builder) {
+            builder.model(model).environment(environment).options(options);
+            if (apiKey != null) {
+                builder.apiKey(apiKey);
+            }
+            if (baseUrl != null) {
+                builder.baseUrl(baseUrl);
+            }
+            if (timeout != null) {
+                builder.timeout(timeout);
+            }
+            return builder;
         }
     }
 

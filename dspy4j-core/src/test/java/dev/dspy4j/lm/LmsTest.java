@@ -65,6 +65,27 @@ class LmsTest {
     }
 
     @Test
+    void anExplicitKeyBaseUrlAndTimeoutWinOverTheEnvironment() {
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "sk-from-env", "OPENAI_BASE_URL", "http://127.0.0.1:9/v1");
+
+        Lm lm = Lms.builder("openai/gpt-4o-mini").environment(env).apiKey(KEY).baseUrl(server.v1().toString())
+                .retry(false).cache(false).build();
+        lm.call(REQUEST);
+
+        assertThat(server.last().header("Authorization")).isEqualTo("Bearer " + KEY);
+        assertThat(Lms.builder("anthropic/claude-3-5-haiku").environment(Map.of()).apiKey(KEY).build())
+                .as("no ANTHROPIC_API_KEY needed").isNotNull();
+
+        server.handler((request, exchange) -> {
+            Thread.sleep(2_000);
+            LoopbackServer.reply(exchange, 200, OpenAiLmTest.OK);
+        });
+        Lm impatient = Lms.builder("openai/gpt-4o-mini").environment(env).apiKey(KEY).baseUrl(server.v1().toString())
+                .timeout(Duration.ofMillis(200)).retry(false).cache(false).build();
+        assertThatThrownBy(() -> impatient.call(REQUEST)).isInstanceOf(LmException.Timeout.class);
+    }
+
+    @Test
     void aBaseUrlFromTheEnvironmentServesLocalServersWithoutAKey() {
         OpenAiLm lm = (OpenAiLm) Lms.client("openai/llama-3.2-1b", Map.of("OPENAI_BASE_URL", server.v1() + "/"));
 

@@ -2,8 +2,7 @@ package dev.dspy4j.spark;
 
 import dev.dspy4j.lm.Lm;
 import dev.dspy4j.lm.LmException;
-import dev.dspy4j.provider.AnthropicLm;
-import dev.dspy4j.provider.OpenAiLm;
+import dev.dspy4j.provider.Lms;
 import java.util.Map;
 
 /** Turns an {@link LmConfig} into a bare HTTP client; the only place that reveals its key. */
@@ -24,22 +23,8 @@ final class LmClients {
                         + config.apiKeyVariable() + " (and export it for the driver).", provider(config.model()));
             }
         }
-        if (config.model().startsWith("anthropic/")) {
-            AnthropicLm.Builder builder = AnthropicLm.builder().model(config.model()).environment(environment)
-                    .options(config.options());
-            if (key != null) {
-                builder.apiKey(key);
-            }
-            if (config.apiBase() != null) {
-                builder.baseUrl(config.apiBase());
-            }
-            if (config.requestTimeout() != null) {
-                builder.timeout(config.requestTimeout());
-            }
-            return builder.build();
-        }
-        OpenAiLm.Builder builder = OpenAiLm.builder().model(config.model()).environment(environment)
-                .options(config.options());
+        Lms.Builder builder = Lms.builder(config.model()).environment(environment).options(config.options())
+                .retry(false).cache(false);
         if (key != null) {
             builder.apiKey(key);
         }
