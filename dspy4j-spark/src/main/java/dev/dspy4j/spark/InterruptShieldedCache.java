@@ -10,10 +10,10 @@ import java.util.function.Supplier;
 /**
  * Runs each cache operation on a thread of its own, so that interrupting a row (a killed task, a
  * row past its deadline) never interrupts a Redis command. On a virtual thread, socket I/O is
- * interruptible: an interrupt in the middle of a {@code SET} closes the connection, which the
- * Redis tier counts as an outage and answers with misses for a while, for every task of the
- * executor. It also means an answer that arrived is stored even if its row is being cancelled, so
- * a re-run does not pay for it again.
+ * interruptible: an interrupt in the middle of a {@code SET} closes the connection and the answer
+ * that already arrived would not be stored (the Redis tier does not count that as an outage, but
+ * the entry is lost). Shielded, an answer that arrived is stored even if its row is being
+ * cancelled, so a re-run of a killed job does not pay for it again.
  *
  * <p>The caller waits for the operation even if interrupted (then its interrupt flag is set
  * again); the wait is bounded by the Redis tier's command timeout.

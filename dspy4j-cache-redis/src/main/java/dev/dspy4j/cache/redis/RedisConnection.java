@@ -66,9 +66,6 @@ record RedisConnection(JedisPool pool, boolean owned, String where) {
                     || t instanceof java.io.InterruptedIOException && !(t instanceof java.net.SocketTimeoutException)) {
                 return true;
             }
-            if (t.getCause() == t) {
-                break;
-            }
         }
         return false;
     }
